@@ -1,0 +1,163 @@
+"""The per-turn LangGraph: PII guard → loan math → retrieval → generation (vetted stream) → final checks.
+
+The local model cannot be trusted with native tool calls, so routing is deterministic: loan arithmetic is computed
+exactly by `tools.loan_math` before the model speaks, and retrieval always runs. Only vetted sentences are streamed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+
+from agents import prompts
+from agents.state import Citation, TurnState
+from agents.vetting import SentenceVetter, cited_numbers
+from apfa.settings import get_settings
+from tools import bias, loan_math, pii, retrieval
+
+HISTORY_TURNS = 4
+FOLLOW_UP_WORDS = 8
+EXCERPT_CHARS = 320
+
+Node = Callable[[TurnState], Awaitable[dict]]
+
+
+def timed(name: str) -> Callable[[Node], Node]:
+    """Record each node's wall time in the state so `apfa ask --json` and benchmarks can report it."""
+
+    def decorate(node: Node) -> Node:
+        @wraps(node)
+        async def run(state: TurnState) -> dict:
+            started = time.perf_counter()
+            update = await node(state)
+            update["timings_ms"] = {name: round((time.perf_counter() - started) * 1000, 1)}
+            return update
+
+        return run
+
+    return decorate
+
+
+@timed("pii")
+async def guard_pii(state: TurnState) -> dict:
+    redaction = pii.redact(state["question"])
+    return {"redacted_question": redaction.text, "pii_types": sorted({e.type for e in redaction.entities})}
+
+
+@timed("loan_math")
+async def calculate(state: TurnState) -> dict:
+    question = state["redacted_question"]
+    result = loan_math.compute_from_question(question)
+    protected = sorted({f.characteristic for f in bias.check_question(question).flags})
+    return {"calculation": result.summary if result else None, "protected_question": protected}
+
+
+def retrieval_query(state: TurnState) -> str:
+    """Short follow-ups ("and for 15 years?") borrow the previous question so retrieval keeps the topic."""
+    question = state["redacted_question"]
+    previous = [text for role, text in state.get("history", []) if role == "user"]
+    if previous and len(question.split()) < FOLLOW_UP_WORDS:
+        return f"{previous[-1]} {question}"
+    return question
+
+
+@timed("retrieval")
+async def retrieve(state: TurnState) -> dict:
+    settings = get_settings()
+    chunks = retrieval.retrieve(retrieval_query(state), user=state["user"], k=settings.retrieval_k)
+    relevant = [c for c in chunks if c.score >= settings.retrieval_min_score]
+    return {"chunks": relevant}
+
+
+def build_messages(state: TurnState) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage(prompts.SYSTEM_PROMPT)]
+    for role, text in state.get("history", [])[-2 * HISTORY_TURNS :]:
+        messages.append(HumanMessage(text) if role == "user" else AIMessage(text))
+    messages.append(
+        HumanMessage(
+            prompts.user_prompt(
+                state["redacted_question"],
+                state["chunks"],
+                state.get("calculation"),
+                state.get("protected_question", []),
+            )
+        )
+    )
+    return messages
+
+
+def make_generate(llm: BaseChatModel) -> Node:
+    @timed("generation")
+    async def generate(state: TurnState) -> dict:
+        write = get_stream_writer()
+        calculation = state.get("calculation")
+        lead = f"**Calculation:** {calculation}\n\n" if calculation else ""
+        if lead:
+            write({"text": lead})
+        if not state["chunks"]:
+            answer = prompts.NO_SOURCES_ANSWER
+            write({"text": answer})
+            return {"draft": lead + answer, "answer": lead + answer}
+        vetter = SentenceVetter([c.text for c in state["chunks"]])
+        first_token_at = None
+        started = time.perf_counter()
+        async for chunk in llm.astream(build_messages(state)):
+            token = chunk.content if isinstance(chunk.content, str) else "".join(
+                part.get("text", "") for part in chunk.content if isinstance(part, dict)
+            )
+            if token and first_token_at is None:
+                first_token_at = time.perf_counter()
+            for piece in vetter.feed(token):
+                write({"text": piece})
+        for piece in vetter.flush():
+            write({"text": piece})
+        ttft = round(((first_token_at or time.perf_counter()) - started) * 1000, 1)
+        answer = lead + vetter.text
+        return {"draft": answer, "answer": answer, "bias_flags": vetter.flags, "timings_ms": {"first_token": ttft}}
+
+    return generate
+
+
+@timed("bias_check")
+async def final_checks(state: TurnState) -> dict:
+    """Re-check the whole answer (a cross-sentence pattern can slip past the per-sentence check) and map citations."""
+    answer, flags = bias.enforce(state["answer"])
+    chunks = state.get("chunks", [])
+    citations = []
+    for n in sorted(set(cited_numbers(answer))):
+        if 1 <= n <= len(chunks):
+            chunk = chunks[n - 1]
+            citations.append(Citation(n, chunk.doc_id, chunk.title, chunk.page, excerpt(chunk.text)))
+    update: dict = {"answer": answer, "citations": citations}
+    if flags:
+        update["bias_flags"] = [
+            {"characteristic": f.characteristic, "reason": f.reason, "sentence": f.sentence} for f in flags
+        ]
+    return update
+
+
+def excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def build_graph(llm: BaseChatModel):
+    graph = StateGraph(TurnState)
+    graph.add_node("guard_pii", guard_pii)
+    graph.add_node("calculate", calculate)
+    graph.add_node("retrieve", retrieve)
+    graph.add_node("generate", make_generate(llm))
+    graph.add_node("final_checks", final_checks)
+    graph.add_edge(START, "guard_pii")
+    graph.add_edge("guard_pii", "calculate")
+    graph.add_edge("calculate", "retrieve")
+    graph.add_edge("retrieve", "generate")
+    graph.add_edge("generate", "final_checks")
+    graph.add_edge("final_checks", END)
+    return graph.compile()

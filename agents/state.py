@@ -1,0 +1,49 @@
+"""The state one chat turn carries through the graph."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypedDict
+
+
+def merge_timings(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
+    return {**left, **right}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source the answer cites; `n` matches the [n] marker in the answer text."""
+
+    n: int
+    doc_id: str
+    title: str
+    page: int | None
+    excerpt: str
+
+
+@dataclass
+class TurnResult:
+    answer: str
+    citations: list[Citation]
+    flags: dict[str, list[Any]]
+    timings_ms: dict[str, float]
+    redacted_question: str
+    calculation: str | None = None
+    sources_consulted: list[Citation] = field(default_factory=list)
+
+
+class TurnState(TypedDict, total=False):
+    question: str
+    user: str
+    history: list[tuple[str, str]]
+    redacted_question: str
+    pii_types: list[str]
+    protected_question: list[str]
+    calculation: str | None
+    chunks: list[Any]
+    draft: str
+    answer: str
+    citations: list[Citation]
+    bias_flags: Annotated[list[dict[str, str]], operator.add]
+    timings_ms: Annotated[dict[str, float], merge_timings]

@@ -1,0 +1,55 @@
+"""One chat turn through the graph, for the chat UI (streaming) and the CLI (`apfa ask`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from functools import lru_cache
+
+from agents.graph import build_graph
+from agents.llm import make_chat_model
+from agents.state import Citation, TurnResult
+
+__all__ = ["Citation", "TurnResult", "run_turn", "stream_turn"]
+
+
+@lru_cache
+def default_graph():
+    return build_graph(make_chat_model())
+
+
+async def stream_turn(
+    question: str, user: str, history: list[tuple[str, str]] | None = None, graph=None
+) -> AsyncIterator[str | TurnResult]:
+    """Yield vetted answer text as it is released, then the TurnResult."""
+    graph = graph or default_graph()
+    state = {"question": question, "user": user, "history": history or [], "timings_ms": {}, "bias_flags": []}
+    final: dict = {}
+    async for mode, payload in graph.astream(state, stream_mode=["custom", "values"]):
+        if mode == "custom":
+            yield payload["text"]
+        else:
+            final = payload
+    timings = dict(final.get("timings_ms", {}))
+    timings["total"] = round(sum(v for k, v in timings.items() if k != "first_token"), 1)
+    timings["non_llm"] = round(timings["total"] - timings.get("generation", 0.0), 1)
+    consulted = [
+        Citation(n, c.doc_id, c.title, c.page, "") for n, c in enumerate(final.get("chunks", []), start=1)
+    ]
+    yield TurnResult(
+        answer=final.get("answer", ""),
+        citations=final.get("citations", []),
+        flags={"pii": final.get("pii_types", []), "bias": final.get("bias_flags", [])},
+        timings_ms=timings,
+        redacted_question=final.get("redacted_question", ""),
+        calculation=final.get("calculation"),
+        sources_consulted=consulted,
+    )
+
+
+async def run_turn(question: str, user: str, history: list[tuple[str, str]] | None = None, graph=None) -> TurnResult:
+    result = None
+    async for item in stream_turn(question, user, history, graph):
+        if isinstance(item, TurnResult):
+            result = item
+    assert result is not None
+    return result

@@ -1,0 +1,67 @@
+"""Database engines and sessions for whichever URL the settings name (PostgreSQL or SQLite).
+
+Sync engines serve migrations, the CLI and tests; the async engine serves the Chainlit data layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from apfa.settings import get_settings
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table APFA owns; alembic autogenerates from its metadata."""
+
+
+def sync_url(url: str) -> str:
+    parsed = make_url(url)
+    match parsed.get_backend_name():
+        case "postgresql":
+            return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        case "sqlite":
+            return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
+        case other:
+            raise ValueError(f"Unsupported database backend: {other}")
+
+
+def async_url(url: str) -> str:
+    parsed = make_url(url)
+    match parsed.get_backend_name():
+        case "postgresql":
+            return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+        case "sqlite":
+            return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+        case other:
+            raise ValueError(f"Unsupported database backend: {other}")
+
+
+@lru_cache
+def get_engine(url: str | None = None) -> Engine:
+    return create_engine(sync_url(url or get_settings().effective_database_url), pool_pre_ping=True)
+
+
+@lru_cache
+def get_async_engine(url: str | None = None) -> AsyncEngine:
+    return create_async_engine(async_url(url or get_settings().effective_database_url), pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A transaction that commits on success and rolls back on error."""
+    session = sessionmaker(get_engine(url), expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,94 @@
+"""One typed settings object, read from the environment and `.env`.
+
+Defaults are safe for a laptop: embedded Redis, SQLite history, the packaged local model.
+Production refuses to start with a placeholder secret.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "dev-only-not-a-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field("development", alias="APFA_ENV")
+    data_dir: Path = Field(Path("var"), alias="APFA_DATA_DIR")
+
+    host: str = Field("127.0.0.1", alias="APFA_HOST")
+    port: int = Field(8000, alias="APFA_PORT")
+    auth_secret: str = Field(PLACEHOLDER_SECRET, alias="CHAINLIT_AUTH_SECRET")
+
+    database_url: str | None = Field(None, alias="DATABASE_URL")
+    redis_url: str | None = Field(None, alias="REDIS_URL")
+    embedded_redis_port: int = Field(6390, alias="APFA_EMBEDDED_REDIS_PORT")
+    queue_name: str = Field("apfa-ingest", alias="APFA_QUEUE")
+
+    llm_provider: Literal["local", "bedrock", "openai", "fake"] = Field("local", alias="APFA_LLM_PROVIDER")
+    local_model: Literal["qwen2.5-1.5b", "qwen2.5-0.5b"] = Field("qwen2.5-1.5b", alias="APFA_LOCAL_MODEL")
+    local_llm_port: int = Field(8089, alias="APFA_LOCAL_LLM_PORT")
+    local_llm_threads: int = Field(2, alias="APFA_LOCAL_LLM_THREADS")
+    local_llm_context: int = Field(4096, alias="APFA_LOCAL_LLM_CONTEXT")
+    max_answer_tokens: int = Field(320, alias="APFA_MAX_ANSWER_TOKENS")
+    bedrock_model_id: str = Field("anthropic.claude-3-5-haiku-20241022-v1:0", alias="BEDROCK_MODEL_ID")
+    aws_region: str = Field("us-east-1", alias="AWS_REGION")
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    openai_model: str = Field("local", alias="OPENAI_MODEL")
+    openai_api_key: str = Field("not-needed", alias="OPENAI_API_KEY")
+
+    embedding_model: str = Field("all-MiniLM-L6-v2", alias="APFA_EMBEDDING_MODEL")
+    chunk_size: int = Field(900, alias="APFA_CHUNK_SIZE")
+    chunk_overlap: int = Field(150, alias="APFA_CHUNK_OVERLAP")
+    retrieval_k: int = Field(4, alias="APFA_RETRIEVAL_K")
+    retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
+    retrieval_mode: Literal["dense", "hybrid"] = Field("dense", alias="APFA_RETRIEVAL_MODE")
+    ivf_threshold: int = Field(500_000, alias="APFA_IVF_THRESHOLD")
+
+    max_upload_mb: int = Field(25, alias="APFA_MAX_UPLOAD_MB")
+    job_timeout_s: int = Field(1800, alias="APFA_JOB_TIMEOUT_S")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> Settings:
+        if self.environment == "production" and (
+            self.auth_secret == PLACEHOLDER_SECRET or len(self.auth_secret) < 32
+        ):
+            raise ValueError(
+                "CHAINLIT_AUTH_SECRET must be set to a random value of at least 32 characters in production "
+                "(generate one with `chainlit create-secret`)."
+            )
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or SQLite under the data directory when none is set."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'apfa.db').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""APFA chat package."""

@@ -1,0 +1,154 @@
+"""The `apfa` command: run the product, the worker, ingestion, one-off questions and user management."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from rich.console import Console
+
+ROLES = ("borrower", "advisor", "admin", "super_admin")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from chat.runner import run
+
+    return run(with_worker=not args.no_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from ingest.jobs import run_worker
+
+    run_worker(burst=args.burst)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.jobs import QueueUnavailableError
+    from ingest.pipeline import ingest_paths
+
+    owner = args.user or "system"
+    if args.scope == "private" and not args.user:
+        Console(stderr=True).print("[red]--scope private needs --user NAME (the document's owner).[/red]")
+        return 2
+    try:
+        summary = ingest_paths([Path(p) for p in args.paths], scope=args.scope, owner=owner, wait=args.wait,
+                               console=Console())
+    except QueueUnavailableError as error:
+        Console(stderr=True).print(f"[red]{error}[/red]")
+        return 1
+    return 1 if getattr(summary, "failed", 0) else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from agents.turn import TurnResult, stream_turn
+
+    async def ask() -> TurnResult:
+        result = None
+        async for item in stream_turn(args.question, user=args.user, history=[]):
+            if isinstance(item, TurnResult):
+                result = item
+            elif not args.json:
+                print(item, end="", flush=True)
+        return result
+
+    result = asyncio.run(ask())
+    if args.json:
+        print(json.dumps({
+            "answer": result.answer,
+            "citations": [asdict(c) for c in result.citations],
+            "flags": result.flags,
+            "timings_ms": result.timings_ms,
+        }, indent=2))
+    else:
+        print()
+        for citation in result.citations:
+            page = f", p. {citation.page}" if citation.page else ""
+            print(f"[{citation.n}] {citation.title}{page}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from chat import auth
+    from chat.migrate import upgrade
+
+    upgrade()
+    match args.users_command:
+        case "add":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass(f"Password for {args.name}: ")
+                if password != getpass.getpass("Repeat it: "):
+                    print("The passwords do not match.", file=sys.stderr)
+                    return 2
+            if len(password) < 8:
+                print("Use a password of at least 8 characters.", file=sys.stderr)
+                return 2
+            auth.create_user(args.name, password, args.role)
+            print(f"Created {args.role} {args.name}.")
+        case "list":
+            for user in auth.list_users():
+                print(f"{user.identifier}\t{user.role}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from chat.migrate import upgrade
+
+    upgrade()
+    print("Database is up to date.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="apfa", description="APFA loan-advice assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the chat, the worker and what they need")
+    run.add_argument("--no-worker", action="store_true", help="do not start an RQ worker")
+    run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="run an RQ worker for document ingestion")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
+
+    ingest = sub.add_parser("ingest", help="add documents to the knowledge base (same path as a chat upload)")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--scope", choices=("shared", "private"), default="shared")
+    ingest.add_argument("--user", help="owner of private documents")
+    ingest.add_argument("--wait", action="store_true", help="show progress and wait until indexed")
+    ingest.set_defaults(func=cmd_ingest)
+
+    ask = sub.add_parser("ask", help="ask one question through the same graph the chat uses")
+    ask.add_argument("question")
+    ask.add_argument("--user", default="cli")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
+
+    users = sub.add_parser("users", help="manage accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, default="borrower")
+    add.add_argument("--password-stdin", action="store_true")
+    users_sub.add_parser("list")
+    users.set_defaults(func=cmd_users)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
+    migrate.set_defaults(func=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The turn graph with a scripted model: what reaches the model, what reaches the borrower, what gets cited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from agents import prompts
+from agents.graph import build_graph
+from agents.turn import TurnResult, stream_turn
+from tools import retrieval
+
+
+@dataclass
+class FakeChunk:
+    doc_id: str
+    title: str
+    page: int | None
+    text: str
+    score: float
+    start: int = 0
+    end: int = 0
+
+
+CHUNKS = [
+    FakeChunk("dti-doc", "Debt-to-income ratio", 1,
+              "Your debt-to-income ratio is your monthly debt payments divided by your gross monthly income.", 0.71),
+    FakeChunk("pmi-doc", "Private mortgage insurance", 2,
+              "Private mortgage insurance is usually required when the down payment is below 20 percent.", 0.55),
+]
+
+
+class RecordingModel(GenericFakeChatModel):
+    """Streams a scripted reply word by word and remembers every prompt it was sent."""
+
+    prompts_seen: list = []
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts_seen.append("\n".join(str(m.content) for m in messages))
+        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def model_replying(text: str) -> RecordingModel:
+    model = RecordingModel(messages=iter([AIMessage(text)]))
+    model.prompts_seen = []
+    return model
+
+
+@pytest.fixture
+def knowledge_base(monkeypatch):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: list(CHUNKS))
+
+
+async def collect(question: str, model, history=None) -> tuple[str, TurnResult]:
+    streamed, result = [], None
+    async for item in stream_turn(question, user="alice", history=history or [], graph=build_graph(model)):
+        if isinstance(item, TurnResult):
+            result = item
+        else:
+            streamed.append(item)
+    return "".join(streamed), result
+
+
+async def test_answer_cites_the_sources_it_used(knowledge_base):
+    model = model_replying("DTI is your monthly debts divided by your gross monthly income [1]. "
+                           "PMI applies below 20 percent down [2].")
+    streamed, result = await collect("What is DTI?", model)
+    assert "[1]" in result.answer and "[2]" in result.answer
+    assert [(c.n, c.doc_id, c.page) for c in result.citations] == [(1, "dti-doc", 1), (2, "pmi-doc", 2)]
+    assert streamed.strip() == result.answer
+
+
+async def test_citation_to_a_source_that_was_not_retrieved_is_dropped(knowledge_base):
+    model = model_replying("Lenders compare debts to income [7]. That ratio is called DTI [1].")
+    _, result = await collect("What is DTI?", model)
+    assert "[7]" not in result.answer
+    assert [c.n for c in result.citations] == [1]
+
+
+async def test_uncited_sentence_restating_a_source_gets_its_number(knowledge_base):
+    model = model_replying("Private mortgage insurance is usually required when the down payment is below 20 percent.")
+    _, result = await collect("When do I pay PMI?", model)
+    assert [c.doc_id for c in result.citations] == ["pmi-doc"]
+
+
+async def test_pii_never_reaches_the_model(knowledge_base):
+    model = model_replying("DTI is debts over income [1].")
+    _, result = await collect("I'm John Smith, SSN 078-05-1120, email john.smith@example.com. What is DTI?", model)
+    prompt = model.prompts_seen[0]
+    for secret in ("John Smith", "078-05-1120", "john.smith@example.com"):
+        assert secret not in prompt
+        assert secret not in result.redacted_question
+    assert {"PERSON", "US_SSN", "EMAIL_ADDRESS"} <= set(result.flags["pii"])
+
+
+async def test_biased_sentence_is_withheld_before_the_borrower_sees_it(knowledge_base):
+    model = model_replying("Your DTI is debts over income [1]. Because you are a woman, lenders will charge you a "
+                           "higher rate. PMI applies below 20 percent down [2].")
+    streamed, result = await collect("What affects my rate?", model)
+    assert "woman" not in streamed and "woman" not in result.answer
+    assert "PMI applies" in result.answer
+    assert result.flags["bias"], "the withheld sentence must be reported"
+
+
+async def test_loan_arithmetic_is_exact_and_comes_first(knowledge_base):
+    model = model_replying("That payment covers principal and interest [1].")
+    streamed, result = await collect("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?", model)
+    assert "$1,896.20" in streamed.split("\n")[0]
+    assert "$1,896.20" in result.calculation
+
+
+async def test_no_relevant_source_means_no_guess(monkeypatch):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [])
+    model = model_replying("The capital of France is Paris.")
+    _, result = await collect("What is the capital of France?", model)
+    assert result.answer == prompts.NO_SOURCES_ANSWER
+    assert model.prompts_seen == []
+
+
+async def test_follow_up_keeps_the_conversation(knowledge_base):
+    model = model_replying("Yes, it includes all monthly debts [1].")
+    history = [("user", "What is DTI?"), ("assistant", "DTI is debts over income [1].")]
+    _, result = await collect("Does it include car loans?", model, history=history)
+    assert "What is DTI?" in model.prompts_seen[0]
+    assert result.citations
