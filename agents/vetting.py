@@ -16,8 +16,11 @@ CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END = re.compile(r"(?:[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[^\s\[])|\n+(?=\S))")
 WORD = re.compile(r"[a-z0-9][a-z0-9'%$.-]*")
 STOPWORDS = frozenset(
-    "a an and are as at be by can for from has have how if in into is it its may of on or that the their them "
-    "there these this to was were what when which who will with you your".split()
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "how", "if", "in",
+        "into", "is", "it", "its", "may", "of", "on", "or", "that", "the", "their", "them", "there", "these", "this",
+        "to", "was", "were", "what", "when", "which", "who", "will", "with", "you", "your",
+    }
 )
 MIN_ATTRIBUTION_OVERLAP = 0.5
 

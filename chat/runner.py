@@ -165,7 +165,8 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
             wait_for(lambda: http_ok(llm_url), "the local LLM server", supervisor)
         url = f"http://{settings.host}:{settings.port}"
         wait_for(lambda: http_ok(url), "the chat", supervisor)
-        console.print(f"\n[bold green]APFA is ready[/bold green] in {time.monotonic() - started:.1f} s at [bold]{url}[/bold]")
+        elapsed = time.monotonic() - started
+        console.print(f"\n[bold green]APFA is ready[/bold green] in {elapsed:.1f} s at [bold]{url}[/bold]")
         if first_account:
             name, password = first_account
             console.print(f"Sign in as [bold]{name}[/bold] with password [bold]{password}[/bold] "

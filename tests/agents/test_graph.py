@@ -88,9 +88,9 @@ async def test_uncited_sentence_restating_a_source_gets_its_number(knowledge_bas
 
 async def test_pii_never_reaches_the_model(knowledge_base):
     model = model_replying("DTI is debts over income [1].")
-    _, result = await collect("I'm John Smith, SSN 078-05-1120, email john.smith@example.com. What is DTI?", model)
+    _, result = await collect("I'm John Smith, SSN 536-22-4187, email john.smith@example.com. What is DTI?", model)
     prompt = model.prompts_seen[0]
-    for secret in ("John Smith", "078-05-1120", "john.smith@example.com"):
+    for secret in ("John Smith", "536-22-4187", "john.smith@example.com"):
         assert secret not in prompt
         assert secret not in result.redacted_question
     assert {"PERSON", "US_SSN", "EMAIL_ADDRESS"} <= set(result.flags["pii"])

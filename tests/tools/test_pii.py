@@ -1,0 +1,163 @@
+"""PII guard: what gets redacted, what must stay readable, and that nothing touches the network."""
+
+import json
+import socket
+
+import pytest
+import tldextract
+
+from tools import pii
+
+
+@pytest.fixture(scope="module", autouse=True)
+def engines():
+    return pii.get_engines()
+
+
+def _found(text: str) -> dict[str, str]:
+    """Map each detected value to its entity type."""
+    return {text[entity.start : entity.end]: entity.type for entity in pii.redact(text).entities}
+
+
+def test_numbered_placeholders_reuse_the_same_number_for_the_same_value():
+    text = "John Smith and Mary Jones co-sign. John Smith earns more."
+    redaction = pii.redact(text)
+    assert redaction.text == "<PERSON_1> and <PERSON_2> co-sign. <PERSON_1> earns more."
+    assert [entity.placeholder for entity in redaction.entities] == ["<PERSON_1>", "<PERSON_2>", "<PERSON_1>"]
+    first = redaction.entities[0]
+    assert (first.type, text[first.start : first.end]) == ("PERSON", "John Smith")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity_type"),
+    [
+        ("My name is Maria Gonzalez.", "Maria Gonzalez", "PERSON"),
+        ("Write to me at maria.gonzalez@example.com please.", "maria.gonzalez@example.com", "EMAIL_ADDRESS"),
+        ("Call me at (212) 555-0199 after five.", "(212) 555-0199", "PHONE_NUMBER"),
+        ("My SSN is 536-22-8726.", "536-22-8726", "US_SSN"),
+        ("Charge my card 4111 1111 1111 1111 for the appraisal.", "4111 1111 1111 1111", "CREDIT_CARD"),
+        ("My IBAN is GB82 WEST 1234 5698 7654 32.", "GB82 WEST 1234 5698 7654 32", "IBAN_CODE"),
+        ("My checking account number is 123456789012.", "123456789012", "US_BANK_NUMBER"),
+        ("My driver's license is D1234567.", "D1234567", "US_DRIVER_LICENSE"),
+        ("My passport number is 912803456.", "912803456", "US_PASSPORT"),
+        ("I logged in from 192.168.1.20 yesterday.", "192.168.1.20", "IP_ADDRESS"),
+        ("The house is at 123 Main St and needs a roof.", "123 Main St", "LOCATION"),
+        (
+            "We live at 4521 North Oak Avenue, Apt 3B, Springfield, IL 62704.",
+            "4521 North Oak Avenue, Apt 3B, Springfield, IL 62704",
+            "LOCATION",
+        ),
+        ("My date of birth is 04/12/1985.", "04/12/1985", "DATE_OF_BIRTH"),
+        ("I was born on March 3, 1985.", "March 3, 1985", "DATE_OF_BIRTH"),
+    ],
+)
+def test_redacts_each_supported_entity(text, value, entity_type):
+    redaction = pii.redact(text)
+    assert _found(text).get(value) == entity_type
+    assert value not in redaction.text
+    assert f"<{entity_type}_1>" in redaction.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want $350,000 at 6.5% for 30 years.",
+        "My credit score is 720 and my DTI is 36%.",
+        "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?",
+        "my debts are $1,200 a month and I earn $6,000 a month, what's my DTI?",
+        "I bought my first home in 2019 and refinanced in 2021 at 2.875%.",
+        "The closing date is June 30, 2025 and the rate lock expires in 45 days.",
+        "Is a 15-year fixed at 5.75 percent better than a 5/1 ARM?",
+    ],
+)
+def test_loan_figures_stay_intact(text):
+    assert pii.redact(text) == pii.Redaction(text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Should I choose an FHA or a VA loan?",
+        "How do APR and PMI differ?",
+        "Does Fannie Mae or Freddie Mac buy jumbo loans?",
+        "What are the USDA and HUD rules for a HELOC?",
+        "I'm in Virginia; are the FHA limits different in New York?",
+    ],
+)
+def test_lending_vocabulary_is_not_mistaken_for_people_or_places(text):
+    assert pii.redact(text).entities == []
+
+
+def test_engine_is_built_once_per_process(engines):
+    assert pii.get_engines() is engines
+    assert pii.warm_up() == engines.warmup_seconds > 0
+
+
+def test_redact_for_log_hides_values():
+    logged = pii.redact_for_log("Jane Doe, SSN 536-22-8726, asked about a $400,000 loan.")
+    assert "Jane Doe" not in logged and "536-22-8726" not in logged
+    assert "$400,000" in logged
+
+
+def test_redact_for_log_never_falls_back_to_raw_text(monkeypatch):
+    def broken(text):
+        raise RuntimeError("engine unavailable")
+
+    monkeypatch.setattr(pii, "redact", broken)
+    logged = pii.redact_for_log("Jane Doe 536-22-8726")
+    assert "Jane" not in logged and "536" not in logged
+
+
+def test_no_network_connection_is_attempted(monkeypatch):
+    attempts = []
+
+    def refuse_connect(self, address):
+        attempts.append(address)
+        raise OSError("network disabled in tests")
+
+    def refuse_lookup(host, *args, **kwargs):
+        attempts.append(host)
+        raise socket.gaierror("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
+    monkeypatch.setattr(pii, "_engines", None)
+    monkeypatch.setattr(
+        pii.OfflineEmailRecognizer, "_extractor", tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    )
+    redaction = pii.redact("Email jane.doe@example.co.uk or visit www.example.com, I'm Jane Doe.")
+    assert "<EMAIL_ADDRESS_1>" in redaction.text
+    assert attempts == []
+
+    tldextract.TLDExtract(cache_dir=None)("jane.doe@example.co.uk")
+    assert attempts, "the guard must notice the stock extractor's download attempt"
+
+
+def test_evaluate_pii_scores_overlap_precision_and_recall(tmp_path):
+    rows = [
+        {
+            "text": "My name is Maria Gonzalez and I live at 123 Main St.",
+            "spans": [
+                {"label": "PERSON", "start": 11, "end": 25},
+                {"label": "STREET_ADDRESS", "start": 40, "end": 51},
+            ],
+        },
+        {
+            "text": "Card 4111 1111 1111 1111 works at Acme Corp.",
+            "spans": [
+                {"label": "CREDIT_CARD", "start": 5, "end": 24},
+                {"label": "ORGANIZATION", "start": 34, "end": 43},
+            ],
+        },
+        {"text": "What are my options?", "spans": []},
+    ]
+    path = tmp_path / "synthetic.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    report = pii.evaluate_pii(path)
+    assert report["sentences"] == 3
+    assert report["gold_spans"] == 3
+    assert report["recall"] == 1.0
+    assert report["precision"] == 1.0
+    assert report["recall_all_labels"] == 0.75
+    assert report["per_entity"]["LOCATION"]["recall"] == 1.0
+    assert report["latency_ms"]["mean"] > 0
