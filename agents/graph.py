@@ -6,6 +6,7 @@ exactly by `tools.loan_math` before the model speaks, and retrieval always runs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -46,7 +47,7 @@ def timed(name: str) -> Callable[[Node], Node]:
 
 @timed("pii")
 async def guard_pii(state: TurnState) -> dict:
-    redaction = pii.redact(state["question"])
+    redaction = await asyncio.to_thread(pii.redact, state["question"])
     return {"redacted_question": redaction.text, "pii_types": sorted({e.type for e in redaction.entities})}
 
 
@@ -70,7 +71,9 @@ def retrieval_query(state: TurnState) -> str:
 @timed("retrieval")
 async def retrieve(state: TurnState) -> dict:
     settings = get_settings()
-    chunks = retrieval.retrieve(retrieval_query(state), user=state["user"], k=settings.retrieval_k)
+    chunks = await asyncio.to_thread(
+        retrieval.retrieve, retrieval_query(state), user=state["user"], k=settings.retrieval_k
+    )
     relevant = [c for c in chunks if c.score >= settings.retrieval_min_score]
     return {"chunks": relevant}
 

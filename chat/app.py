@@ -1,0 +1,364 @@
+"""The Chainlit app: sign-in, cited answers, document uploads and advisors' read-only review.
+
+Run with `apfa run`, or `chainlit run chat/app.py` from the project root (where `.chainlit/config.toml` is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+from chainlit.config import config as chainlit_config
+from chainlit.data import get_data_layer
+
+from apfa.settings import get_settings
+from chat import auth
+from chat.data_layer import ApfaDataLayer, ThreadAccessDenied, ThreadSummary
+from chat.history import history_from_steps, is_command
+from chat.uploads import (
+    UploadRejected,
+    describe_progress,
+    is_finished,
+    scope_for_role,
+    store_upload,
+    validate_upload,
+)
+
+logger = logging.getLogger("apfa.chat")
+settings = get_settings()
+
+PROGRESS_INTERVAL_S = 0.5
+MAX_HISTORY_MESSAGES = 20
+CANCEL_INGEST_ACTION = "cancel_ingest"
+BORROWER_LABEL = {"user": "Borrower", "assistant": "APFA"}
+
+# Chainlit signs its login tokens with CHAINLIT_AUTH_SECRET and will not start without it; take it from the
+# settings (which refuse the development placeholder in production).
+os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret)
+if chainlit_config.features.spontaneous_file_upload is not None:
+    chainlit_config.features.spontaneous_file_upload.max_size_mb = settings.max_upload_mb
+
+cl.password_auth_callback(auth.authenticate)
+
+_background_tasks: set[asyncio.Task] = set()
+
+
+def warm_up_models() -> None:
+    """Load the PII engine and the embedder once, off the event loop, before the first question needs them.
+
+    Loading them inside a turn would stall every open websocket for tens of seconds on a small machine.
+    """
+    from ingest.embedding import get_embedder
+    from tools.pii import warm_up
+
+    started = time.monotonic()
+    try:
+        warm_up()
+        get_embedder()
+    except Exception:
+        logger.exception("Model warm-up failed; the first question will load the models instead")
+        return
+    logger.info("Models warmed up in %.1f s", time.monotonic() - started)
+
+
+@cl.on_app_startup
+async def start_warm_up() -> None:
+    task = asyncio.create_task(asyncio.to_thread(warm_up_models))
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+
+
+@cl.data_layer
+def make_data_layer() -> ApfaDataLayer:
+    return ApfaDataLayer()
+
+
+def data_layer() -> ApfaDataLayer:
+    layer = get_data_layer()
+    assert isinstance(layer, ApfaDataLayer)
+    return layer
+
+
+@cl.on_shared_thread_view
+async def allow_staff_to_read(thread: dict, viewer: cl.User | None) -> bool:
+    """Chainlit's read-only /share/<thread_id> page: staff may open borrowers' threads (audited)."""
+    return await data_layer().authorize_shared_view(thread, viewer.identifier if viewer else None)
+
+
+def current_identifier() -> str:
+    user = cl.user_session.get("user")
+    return user.identifier if user else ""
+
+
+async def current_role() -> str:
+    """The role from the credentials table (authoritative), cached for the session."""
+    role = cl.user_session.get("role")
+    if role is None:
+        account = await asyncio.to_thread(auth.get_account, current_identifier())
+        role = account.role if account else "borrower"
+        cl.user_session.set("role", role)
+    return role
+
+
+def welcome_text(role: str) -> str:
+    from ingest.parsing import supported_types_text
+
+    visibility = "visible only to you" if role == "borrower" else "shared with every user"
+    lines = [
+        "Hello! I'm **APFA**, a loan-advice assistant. I can:",
+        "- answer questions about mortgages, auto and personal loans, refinancing, rates, fees and "
+        "borrowers' rights, citing the documents I used as **[1] Title, p. 3**;",
+        "- work out monthly payments, total interest, debt-to-income and loan-to-value ratios exactly;",
+        f"- read documents you attach (**{supported_types_text()}**, up to {settings.max_upload_mb} MB "
+        f"each) and answer from them once they are indexed ({visibility}).",
+        "",
+        "Personal details such as names, account or phone numbers are removed before your question "
+        "reaches the model, and saved conversations keep placeholders such as `<PERSON_1>` instead.",
+    ]
+    if role in auth.STAFF_ROLES:
+        lines += [
+            "",
+            "**Advisor commands:** `/threads` lists borrowers' recent conversations; "
+            "`/transcript <thread id>` shows one read-only. Every view is recorded in the audit log.",
+        ]
+    return "\n".join(lines)
+
+
+@cl.on_chat_start
+async def start_chat() -> None:
+    cl.user_session.set("history", [])
+    cl.user_session.set("ingest_jobs", {})
+    role = await current_role()
+    await cl.Message(content=welcome_text(role), metadata={"apfa_kind": "welcome"}).send()
+
+
+@cl.on_chat_resume
+async def resume_chat(thread: dict) -> None:
+    """Chainlit has already checked that this user wrote the thread; restore its memory from the steps."""
+    cl.user_session.set("history", history_from_steps(thread.get("steps") or [])[-MAX_HISTORY_MESSAGES:])
+    cl.user_session.set("ingest_jobs", {})
+    await current_role()
+
+
+@cl.on_message
+async def handle_message(message: cl.Message) -> None:
+    for element in message.elements or []:
+        if getattr(element, "path", None):
+            await start_ingest(element.name, Path(element.path))
+    question = (message.content or "").strip()
+    if not question:
+        return
+    if is_command(question):
+        await run_command(question)
+        return
+    await answer(question)
+
+
+async def answer(question: str) -> None:
+    from agents.turn import TurnResult, stream_turn
+
+    history: list[tuple[str, str]] = cl.user_session.get("history") or []
+    reply = cl.Message(content="")
+    result: TurnResult | None = None
+    try:
+        async for piece in stream_turn(question, current_identifier(), list(history)):
+            if isinstance(piece, str):
+                await reply.stream_token(piece)
+            else:
+                result = piece
+    except Exception as error:
+        logger.exception("Answering failed")
+        reply.content += (
+            f"\n\nSorry, I could not finish this answer ({error.__class__.__name__}). Please try again."
+        )
+        await reply.send()
+        return
+    if result is None:
+        await reply.send()
+        return
+    if not reply.content.strip():
+        reply.content = result.answer
+    reply.elements = citation_elements(result.citations)
+    await reply.send()
+    redacted_question = result.redacted_question or await redacted(question)
+    history.extend([("user", redacted_question), ("assistant", result.answer)])
+    cl.user_session.set("history", history[-MAX_HISTORY_MESSAGES:])
+
+
+async def redacted(text: str) -> str:
+    from tools.pii import redact
+
+    return (await asyncio.to_thread(redact, text)).text
+
+
+def citation_name(citation: Any) -> str:
+    name = f"[{citation.n}] {citation.title}"
+    return f"{name}, p. {citation.page}" if citation.page else name
+
+
+def citation_elements(citations: list[Any]) -> list[cl.Text]:
+    return [
+        cl.Text(name=citation_name(citation), content=citation.excerpt or citation.title, display="inline")
+        for citation in citations
+    ]
+
+
+# ----- uploads -----
+
+
+async def start_ingest(filename: str, path: Path) -> None:
+    """Validate, keep and queue one attached file, then follow the job in a progress message."""
+    upload_kind = {"apfa_kind": "upload"}
+    try:
+        await asyncio.to_thread(validate_upload, path, filename, settings.max_upload_bytes)
+        stored = await asyncio.to_thread(store_upload, path, filename, settings.uploads_dir)
+    except UploadRejected as rejection:
+        await cl.Message(content=str(rejection), metadata=upload_kind).send()
+        return
+    progress = cl.Message(content=f"Received “{filename}”, queuing it for indexing…", metadata=upload_kind)
+    await progress.send()
+    from ingest.jobs import QueueUnavailableError, enqueue_ingest
+
+    role = await current_role()
+    try:
+        job_id = await asyncio.to_thread(
+            enqueue_ingest, str(stored.path), filename, scope_for_role(role), current_identifier()
+        )
+    except QueueUnavailableError as error:
+        progress.content = (
+            f"{error} “{filename}” is saved; attach it again once the background worker is running."
+        )
+        await progress.update()
+        return
+    jobs: dict[str, str] = cl.user_session.get("ingest_jobs") or {}
+    jobs[job_id] = filename
+    cl.user_session.set("ingest_jobs", jobs)
+    progress.actions = [cl.Action(name=CANCEL_INGEST_ACTION, payload={"job_id": job_id}, label="Cancel")]
+    await progress.update()
+    task = asyncio.create_task(follow_ingest(job_id, filename, progress))
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+
+
+async def follow_ingest(job_id: str, filename: str, progress: cl.Message) -> None:
+    """Refresh the progress message every 0.5 s until the job finishes (the user can keep chatting)."""
+    from ingest.jobs import QueueUnavailableError, job_progress
+
+    deadline = asyncio.get_running_loop().time() + settings.job_timeout_s + 60
+    shown = progress.content
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(PROGRESS_INTERVAL_S)
+        try:
+            state = await asyncio.to_thread(job_progress, job_id)
+        except QueueUnavailableError as error:
+            state = {"stage": "failed", "message": str(error)}
+        text = describe_progress(state, filename)
+        finished = is_finished(state)
+        if text != shown or finished:
+            progress.content = shown = text
+            if finished:
+                await progress.remove_actions()
+                progress.actions = []
+            await progress.update()
+        if finished:
+            return
+
+
+@cl.action_callback(CANCEL_INGEST_ACTION)
+async def cancel_ingest(action: cl.Action) -> None:
+    job_id = action.payload.get("job_id")
+    jobs: dict[str, str] = cl.user_session.get("ingest_jobs") or {}
+    if job_id not in jobs:
+        return
+    from ingest.jobs import QueueUnavailableError, cancel_job
+
+    try:
+        await asyncio.to_thread(cancel_job, job_id)
+    except QueueUnavailableError as error:
+        await cl.Message(content=str(error), metadata={"apfa_kind": "upload"}).send()
+        return
+    await action.remove()
+
+
+# ----- commands -----
+
+
+async def run_command(text: str) -> None:
+    command, _, argument = text.strip().partition(" ")
+    role = await current_role()
+    reply_kind = {"apfa_kind": "command"}
+    if command == "/help":
+        await cl.Message(content=welcome_text(role), metadata=reply_kind).send()
+        return
+    if role not in auth.STAFF_ROLES:
+        await cl.Message(content=f"`{command}` is available to advisors only.", metadata=reply_kind).send()
+        return
+    try:
+        if command == "/threads":
+            limit = int(argument) if argument.strip().isdigit() else 20
+            summaries = await data_layer().list_borrower_threads(current_identifier(), limit=min(limit, 100))
+            content = threads_table(summaries)
+        else:
+            thread_id = argument.strip()
+            if not thread_id:
+                content = "Usage: `/transcript <thread id>` (find ids with `/threads`)."
+            else:
+                thread = await data_layer().read_thread_as(thread_id, current_identifier(), via="/transcript")
+                content = transcript_text(thread)
+    except ThreadAccessDenied as denial:
+        content = str(denial)
+    await cl.Message(content=content, metadata=reply_kind).send()
+
+
+def _timestamp(value: str | None) -> str:
+    """`2026-01-01T10:00:08.000Z` as `2026-01-01 10:00 UTC` (Chainlit stores UTC ISO strings)."""
+    return f"{value[:16].replace('T', ' ')} UTC" if value else "–"
+
+
+def _cell(value: str | None, limit: int = 60) -> str:
+    value = " ".join((value or "").split()).replace("|", "\\|")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def threads_table(summaries: list[ThreadSummary]) -> str:
+    if not summaries:
+        return "No borrower conversations yet."
+    rows = [
+        "Borrowers' recent conversations (read-only; opening one is recorded in the audit log):",
+        "",
+        "| Last activity | Borrower | Conversation | Messages | Open |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for summary in summaries:
+        rows.append(
+            f"| {_timestamp(summary.updated_at)} | {_cell(summary.author)} | {_cell(summary.name)} "
+            f"| {summary.messages} | [view](/share/{summary.id}) · `/transcript {summary.id}` |"
+        )
+    return "\n".join(rows)
+
+
+def transcript_text(thread: dict) -> str:
+    title = _cell(thread.get("name"), 80) or "untitled"
+    lines = [
+        f"**Transcript: {title}**, borrower `{thread.get('userIdentifier')}`, "
+        f"thread `{thread.get('id')}` (read-only; personal details appear as placeholders).",
+        "",
+    ]
+    steps = sorted(thread.get("steps") or [], key=lambda step: step.get("createdAt") or "")
+    for step in steps:
+        speaker = {"user_message": "user", "assistant_message": "assistant"}.get(step.get("type") or "")
+        metadata = step.get("metadata") if isinstance(step.get("metadata"), dict) else {}
+        text = (step.get("output") or "").strip()
+        if speaker is None or metadata.get("apfa_kind") == "welcome" or not text:
+            continue
+        lines.append(f"**{BORROWER_LABEL[speaker]}** ({_timestamp(step.get('createdAt'))}):")
+        lines.append("> " + text.replace("\n", "\n> "))
+        lines.append("")
+    if len(lines) == 2:
+        lines.append("_This conversation has no messages yet._")
+    return "\n".join(lines)

@@ -1,0 +1,285 @@
+"""Chainlit persistence for APFA: Chainlit's SQLAlchemy layer plus redaction, read access for staff and audit.
+
+What this adds to `SQLAlchemyDataLayer`:
+- Redaction: step input/output, thread names and citation text pass through `tools.pii.redact` before they
+  are written, so the database only ever holds placeholders such as `<PERSON_1>`.
+- Thread metadata is reduced to the keys Chainlit needs to resume a chat; Chainlit would otherwise persist the
+  whole `cl.user_session` there. Dropping `is_shared` also closes Chainlit's share-link path, which does not
+  check the `allow_thread_sharing` flag.
+- Read access for staff: Chainlit only lets a thread's author open it (`is_thread_author` over HTTP, an
+  identifier comparison on the websocket). Staff read borrowers' threads through `read_thread_as` and the
+  read-only share view (`authorize_shared_view`), never through the author-only paths, and every such read
+  writes an `audit_log` row first; if the audit row cannot be written the read is refused.
+- Elements: only text elements (citations) are persisted, inline as `data:` URLs, so no blob store is needed;
+  uploaded files are kept by the chat under `uploads_dir` instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from chainlit.data.storage_clients.base import BaseStorageClient
+from chainlit.data.utils import queue_until_user_message
+from chainlit.logger import logger
+from sqlalchemy import text
+
+from apfa.db import async_url
+from apfa.settings import get_settings
+from chat.auth import STAFF_ROLES
+
+if TYPE_CHECKING:
+    from chainlit.element import Element
+    from chainlit.step import StepDict
+    from chainlit.types import ThreadDict
+
+Redactor = Callable[[str], str]
+
+PERSISTED_THREAD_METADATA = frozenset({"chat_profile", "chat_settings", "client_type", "env"})
+MAX_INLINE_ELEMENT_BYTES = 512 * 1024
+READABLE_AUTHOR_ROLES = frozenset({"borrower"})
+
+
+def pii_redactor(text_to_redact: str) -> str:
+    """The production redactor: Presidio through tools.pii (imported lazily to keep app import light)."""
+    from tools.pii import redact
+
+    return redact(text_to_redact).text
+
+
+class ThreadAccessDenied(PermissionError):
+    """The viewer may not read this thread (or it does not exist); the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: str
+    name: str | None
+    author: str
+    updated_at: str | None
+    messages: int
+
+
+class InlineTextStorage(BaseStorageClient):
+    """Stores small text elements as `data:` URLs inside the element row itself.
+
+    Chainlit's SQL layer drops every element when no storage client is configured. Citations are short text,
+    and the browser fetches a `data:` URL like any other, so they survive a reload without a blob store.
+    """
+
+    async def upload_file(
+        self,
+        object_key: str,
+        data: bytes | str,
+        mime: str = "application/octet-stream",
+        overwrite: bool = True,
+        content_disposition: str | None = None,
+    ) -> dict[str, Any]:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        if len(payload) > MAX_INLINE_ELEMENT_BYTES:
+            return {}
+        media_type = mime if mime.startswith("text/") else "text/plain"
+        encoded = base64.b64encode(payload).decode("ascii")
+        return {"object_key": None, "url": f"data:{media_type};charset=utf-8;base64,{encoded}"}
+
+    async def delete_file(self, object_key: str) -> bool:
+        return True
+
+    async def get_read_url(self, object_key: str) -> str:
+        return object_key
+
+    async def close(self) -> None:
+        return None
+
+
+def _as_json(value: Any) -> Any:
+    """Chainlit's raw SQL returns JSON columns as strings on SQLite (asyncpg decodes them); decode them."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+class ApfaDataLayer(SQLAlchemyDataLayer):
+    def __init__(
+        self, url: str | None = None, redactor: Redactor | None = None, user_thread_limit: int = 1000
+    ):
+        self.database_url = url or get_settings().effective_database_url
+        super().__init__(
+            conninfo=async_url(self.database_url),
+            storage_provider=InlineTextStorage(),
+            user_thread_limit=user_thread_limit,
+        )
+        self._redactor = redactor or pii_redactor
+
+    async def redact(self, value: str | None) -> str | None:
+        if not value or not isinstance(value, str):
+            return value
+        return await asyncio.to_thread(self._redactor, value)
+
+    async def _fetch(self, query: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        """Run a query and raise on failure (the inherited execute_sql swallows errors and returns None)."""
+        async with self.async_session() as session, session.begin():
+            result = await session.execute(text(query), parameters)
+            if not result.returns_rows:
+                return []
+            return self.clean_result([dict(row._mapping) for row in result.fetchall()])
+
+    # ----- writes: everything stored passes through the redactor -----
+
+    @queue_until_user_message()
+    async def create_step(self, step_dict: StepDict):
+        stored = dict(step_dict)
+        stored["input"] = await self.redact(stored.get("input"))
+        stored["output"] = await self.redact(stored.get("output"))
+        stored["generation"] = None
+        await super().create_step(stored)
+
+    async def update_thread(
+        self,
+        thread_id: str,
+        name: str | None = None,
+        user_id: str | None = None,
+        metadata: dict | None = None,
+        tags: list[str] | None = None,
+    ):
+        if metadata is not None:
+            metadata = {key: value for key, value in metadata.items() if key in PERSISTED_THREAD_METADATA}
+        await super().update_thread(
+            thread_id, name=await self.redact(name), user_id=user_id, metadata=metadata, tags=tags
+        )
+
+    @queue_until_user_message()
+    async def create_element(self, element: Element):
+        if element.type != "text" or not element.for_id:
+            return
+        content = element.content
+        if content is None and element.path:
+            content = await asyncio.to_thread(_read_text, element.path)
+        if not isinstance(content, str):
+            return
+        stored = copy.copy(element)
+        stored.path = None
+        stored.content = await self.redact(content)
+        stored.mime = element.mime or "text/plain"
+        await super().create_element(stored)
+
+    # ----- reads -----
+
+    async def get_thread_author(self, thread_id: str) -> str:
+        """The author's identifier, or "" for an unknown thread (Chainlit answers 404 on a falsy author)."""
+        rows = await self._fetch('SELECT "userIdentifier" FROM threads WHERE "id" = :id', {"id": thread_id})
+        return (rows[0]["userIdentifier"] or "") if rows else ""
+
+    async def get_all_user_threads(self, user_id: str | None = None, thread_id: str | None = None):
+        threads = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
+        for thread in threads or []:
+            thread["metadata"] = _as_json(thread.get("metadata")) or {}
+            for step in thread.get("steps", []):
+                step["metadata"] = _as_json(step.get("metadata")) or {}
+                step["generation"] = _as_json(step.get("generation"))
+        return threads
+
+    async def role_of(self, identifier: str) -> str | None:
+        rows = await self._fetch(
+            "SELECT role FROM credentials WHERE identifier = :name", {"name": identifier}
+        )
+        return rows[0]["role"] if rows else None
+
+    async def record_audit(
+        self,
+        actor: str,
+        actor_role: str,
+        action: str,
+        target_user: str | None = None,
+        target_thread: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        from chat.models import utc_now
+
+        await self._fetch(
+            "INSERT INTO audit_log (at, actor, actor_role, action, target_user, target_thread, detail) "
+            "VALUES (:at, :actor, :actor_role, :action, :target_user, :target_thread, :detail)",
+            {
+                "at": utc_now(),
+                "actor": actor,
+                "actor_role": actor_role,
+                "action": action,
+                "target_user": target_user,
+                "target_thread": target_thread,
+                "detail": detail,
+            },
+        )
+
+    async def read_thread_as(self, thread_id: str, viewer: str, via: str = "transcript") -> ThreadDict:
+        """The thread if `viewer` may read it: its author always; staff for borrowers' threads, audited.
+
+        Raises ThreadAccessDenied otherwise, with the same message whether or not the thread exists.
+        """
+        denied = ThreadAccessDenied("That conversation does not exist or you are not allowed to read it.")
+        author = await self.get_thread_author(thread_id)
+        if not author:
+            raise denied
+        if author != viewer:
+            viewer_role = await self.role_of(viewer)
+            if viewer_role not in STAFF_ROLES or await self.role_of(author) not in READABLE_AUTHOR_ROLES:
+                raise denied
+            await self.record_audit(viewer, viewer_role, "read_thread", author, thread_id, f"via={via}")
+        thread = await self.get_thread(thread_id)
+        if thread is None:
+            raise denied
+        return thread
+
+    async def authorize_shared_view(self, thread: ThreadDict, viewer_identifier: str | None) -> bool:
+        """Chainlit's on_shared_thread_view hook: the read-only /share/<id> page, for staff only."""
+        if not viewer_identifier or not thread.get("id"):
+            return False
+        try:
+            await self.read_thread_as(thread["id"], viewer_identifier, via="share_view")
+        except ThreadAccessDenied:
+            return False
+        return thread.get("userIdentifier") != viewer_identifier
+
+    async def list_borrower_threads(self, viewer: str, limit: int = 20) -> list[ThreadSummary]:
+        """Borrowers' most recently active threads, for staff; the listing itself is audited."""
+        viewer_role = await self.role_of(viewer)
+        if viewer_role not in STAFF_ROLES:
+            raise ThreadAccessDenied("Only advisors and administrators can list borrowers' conversations.")
+        await self.record_audit(viewer, viewer_role, "list_threads", detail=f"limit={limit}")
+        rows = await self._fetch(
+            """
+            SELECT t."id" AS id, t."name" AS name, t."userIdentifier" AS author,
+                   MAX(s."createdAt") AS updated_at,
+                   SUM(CASE WHEN s."type" IN ('user_message', 'assistant_message') THEN 1 ELSE 0 END)
+                       AS messages
+            FROM threads t
+            JOIN credentials c ON c.identifier = t."userIdentifier"
+            LEFT JOIN steps s ON s."threadId" = t."id"
+            WHERE c.role = 'borrower'
+            GROUP BY t."id", t."name", t."userIdentifier", t."createdAt"
+            ORDER BY MAX(s."createdAt") DESC NULLS LAST, t."createdAt" DESC
+            LIMIT :limit
+            """,
+            {"limit": limit},
+        )
+        return [
+            ThreadSummary(row["id"], row["name"], row["author"], row["updated_at"], int(row["messages"] or 0))
+            for row in rows
+        ]
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(MAX_INLINE_ELEMENT_BYTES + 1)
+    except (OSError, UnicodeDecodeError) as error:
+        logger.warning("Text element %s could not be read: %s", path, error)
+        return None
