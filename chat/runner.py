@@ -156,9 +156,9 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
 
         from ingest.starter_kb import ensure_starter_kb
 
-        queued = ensure_starter_kb(wait=False)
-        if queued:
-            console.print(f"Indexing the starter knowledge base: {queued} documents queued for the worker.")
+        starter = ensure_starter_kb(wait=False)
+        if starter.files:
+            console.print(f"Indexing the starter knowledge base: {starter.files} documents queued for the worker.")
 
         if settings.llm_provider == "local":
             llm_url = f"http://127.0.0.1:{settings.local_llm_port}/health"

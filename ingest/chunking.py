@@ -1,0 +1,42 @@
+"""Split page text into overlapping chunks that remember where on the page they came from.
+
+Offsets let a citation point at the exact passage: `page.text[chunk.start:chunk.end] == chunk.text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from apfa.settings import get_settings
+from ingest.parsing import Page
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    page: int
+    start: int
+    end: int
+
+
+def chunk_pages(pages: Sequence[Page], size: int | None = None, overlap: int | None = None) -> list[Chunk]:
+    """Chunk each page separately so no chunk straddles two pages (its page number stays exact)."""
+    settings = get_settings()
+    size = settings.chunk_size if size is None else size
+    overlap = settings.chunk_overlap if overlap is None else overlap
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=min(overlap, size // 2))
+    chunks: list[Chunk] = []
+    for page in pages:
+        search_from = 0
+        for piece in splitter.split_text(page.text):
+            start = page.text.find(piece, search_from)
+            if start < 0:
+                start = page.text.find(piece)
+            if start < 0:
+                continue
+            chunks.append(Chunk(text=piece, page=page.number, start=start, end=start + len(piece)))
+            search_from = start + 1
+    return chunks

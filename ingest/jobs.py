@@ -1,0 +1,273 @@
+"""Background ingestion on RQ: enqueue from the chat or CLI, follow progress, cancel, run workers.
+
+Progress lives in `job.meta` (stage, done, total, message, ...) so a UI polling every half second sees
+embedding advance batch by batch. Document problems (`IngestError`) fail the job at once with their
+user-readable message; anything else is retried twice (after 5 s and 15 s) before a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, SimpleWorker, Worker, get_current_job
+from rq.command import send_stop_job_command
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.timeouts import JobTimeoutException
+
+from apfa.settings import get_settings
+from ingest.parsing import IngestError
+from ingest.pipeline import ingest_file
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+INGEST_FUNCTION = "ingest.jobs.run_ingest_job"
+RETRY_INTERVALS = [5, 15]
+RESULT_TTL_SECONDS = 24 * 3600
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
+_META_SAVE_INTERVAL = 0.2
+
+QUEUE_UNAVAILABLE_MESSAGE = (
+    "The document queue is not reachable right now. Your file was kept and can be processed later; "
+    "please try again in a moment."
+)
+RETRYING_MESSAGE = "A temporary problem interrupted processing; it will be retried shortly."
+CANCELLED_MESSAGE = "Processing was cancelled."
+UNKNOWN_JOB_MESSAGE = "This upload is no longer being tracked; if the document is missing, upload it again."
+
+
+def generic_failure_message(filename: str | None) -> str:
+    name = f"“{filename}”" if filename else "the document"
+    return f"Something went wrong while processing {name}. The file was kept; please try uploading it again later."
+
+
+class QueueUnavailableError(RuntimeError):
+    """Redis could not be reached; the message is fit to show the user."""
+
+    def __init__(self, message: str = QUEUE_UNAVAILABLE_MESSAGE) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def redis_url() -> str:
+    return get_settings().redis_url or DEFAULT_REDIS_URL
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> Redis:
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30)
+
+
+def get_redis(url: str | None = None) -> Redis:
+    """A shared client for REDIS_URL (fast connect timeout, so a down Redis is reported within seconds)."""
+    return _client(url or redis_url())
+
+
+def get_queue(connection: Redis | None = None) -> Queue:
+    return Queue(get_settings().queue_name, connection=connection or get_redis())
+
+
+def enqueue_ingest(path: Path | str, filename: str, scope: str, owner: str) -> str:
+    """Queue an already-stored file for ingestion and return the job id."""
+    settings = get_settings()
+    try:
+        job = get_queue().enqueue_call(
+            INGEST_FUNCTION,
+            kwargs={"path": str(Path(path).resolve()), "filename": filename, "scope": scope, "owner": owner},
+            timeout=settings.job_timeout_s,
+            result_ttl=RESULT_TTL_SECONDS,
+            failure_ttl=FAILURE_TTL_SECONDS,
+            description=f"ingest {filename}",
+            meta={"stage": "queued", "done": 0, "total": 0, "filename": filename, "scope": scope},
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        )
+    except RedisError as error:
+        raise QueueUnavailableError() from error
+    return job.id
+
+
+class _MetaReporter:
+    """Writes progress into job.meta, throttled to a few saves a second except at stage changes.
+
+    "done" is written by the job itself together with the doc id and title, so the UI never sees a
+    finished stage without them.
+    """
+
+    def __init__(self, job: Job | None) -> None:
+        self.job = job
+        self._last_stage: str | None = None
+        self._last_save = 0.0
+
+    def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
+        if self.job is None or stage == "done":
+            return
+        now = time.monotonic()
+        final_batch = total > 0 and done >= total
+        if stage == self._last_stage and not final_batch and now - self._last_save < _META_SAVE_INTERVAL:
+            return
+        self.update(stage=stage, done=done, total=total)
+        self._last_stage, self._last_save = stage, now
+
+    def update(self, **fields) -> None:
+        if self.job is None:
+            return
+        self.job.meta.update(fields)
+        self.job.save_meta()
+
+
+def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
+    """The RQ job: ingest one file, recording progress and a user-readable outcome in job.meta."""
+    job = get_current_job()
+    reporter = _MetaReporter(job)
+    reporter.update(stage="parsing", done=0, total=0, message=None)
+    try:
+        result = ingest_file(path, filename, scope, owner, on_progress=reporter)
+    except IngestError as error:
+        _fail_permanently(job, reporter, error.message)
+        raise
+    except JobTimeoutException:
+        minutes = max(1, get_settings().job_timeout_s // 60)
+        _fail_permanently(
+            job, reporter, f"“{filename}” took longer than {minutes} minutes to process. Try a smaller file."
+        )
+        raise
+    except Exception:
+        if job is not None and job.should_retry:
+            reporter.update(stage="queued", message=RETRYING_MESSAGE)
+        else:
+            reporter.update(stage="failed", message=generic_failure_message(filename))
+        raise
+    outcome = {
+        "doc_id": result.doc_id,
+        "title": result.title,
+        "pages": result.pages,
+        "chunks": result.chunks,
+        "seconds": result.seconds,
+        "duplicate_of": result.duplicate_of,
+    }
+    message = (
+        f"“{result.title}” was already in the knowledge base."
+        if result.duplicate_of
+        else f"“{result.title}” is ready: {result.pages} pages, {result.chunks} passages."
+    )
+    reporter.update(stage="done", done=1, total=1, message=message, **outcome)
+    return outcome
+
+
+def _fail_permanently(job: Job | None, reporter: _MetaReporter, message: str) -> None:
+    """Record the message and stop RQ from retrying: the worker checks retries_left after the job raises."""
+    if job is not None:
+        job.retries_left = 0
+    reporter.update(stage="failed", message=message)
+
+
+def job_progress(job_id: str) -> dict:
+    """RQ status and job.meta merged into one dict for the UI; failures carry a user-readable message."""
+    try:
+        job = Job.fetch(job_id, connection=get_redis())
+        status = job.get_status(refresh=False)
+    except NoSuchJobError:
+        return {
+            "job_id": job_id,
+            "state": "unknown",
+            "stage": "failed",
+            "done": 0,
+            "total": 0,
+            "message": UNKNOWN_JOB_MESSAGE,
+        }
+    except RedisError as error:
+        raise QueueUnavailableError() from error
+    meta = dict(job.meta or {})
+    state = status.value if isinstance(status, JobStatus) else str(status)
+    progress = {
+        "job_id": job_id,
+        "state": state,
+        "stage": meta.get("stage", "queued"),
+        "done": meta.get("done", 0),
+        "total": meta.get("total", 0),
+        "message": meta.get("message"),
+        "doc_id": meta.get("doc_id"),
+        "title": meta.get("title"),
+        "duplicate_of": meta.get("duplicate_of"),
+        "filename": meta.get("filename"),
+        "pages": meta.get("pages", 0),
+        "chunks": meta.get("chunks", 0),
+        "seconds": meta.get("seconds", 0.0),
+    }
+    match status:
+        case JobStatus.FINISHED:
+            progress["stage"] = "done"
+        case JobStatus.FAILED:
+            if progress["stage"] != "failed" or not progress["message"]:
+                progress["message"] = generic_failure_message(progress["filename"])
+            progress["stage"] = "failed"
+        case JobStatus.STOPPED | JobStatus.CANCELED:
+            progress["stage"], progress["message"] = "failed", CANCELLED_MESSAGE
+        case JobStatus.SCHEDULED:
+            progress["stage"] = "queued"
+            progress["message"] = progress["message"] or RETRYING_MESSAGE
+        case JobStatus.QUEUED if progress["stage"] in ("done", "failed"):
+            progress["stage"] = "queued"
+    return progress
+
+
+def cancel_job(job_id: str) -> bool:
+    """Stop a running job or drop a waiting one; False when it had already ended."""
+    connection = get_redis()
+    try:
+        job = Job.fetch(job_id, connection=connection)
+        status = job.get_status(refresh=False)
+        if status == JobStatus.STARTED:
+            try:
+                send_stop_job_command(connection, job_id)
+                return True
+            except InvalidJobOperation:
+                status = job.get_status(refresh=True)
+        if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            job.cancel()
+            job.meta.update(stage="failed", message=CANCELLED_MESSAGE)
+            job.save_meta()
+            return True
+        return False
+    except NoSuchJobError:
+        return False
+    except RedisError as error:
+        raise QueueUnavailableError() from error
+
+
+def workers_listening(connection: Redis | None = None) -> int:
+    """How many registered workers serve the ingest queue."""
+    try:
+        return len(Worker.all(queue=get_queue(connection)))
+    except RedisError as error:
+        raise QueueUnavailableError() from error
+
+
+def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
+    """Serve the ingest queue (`apfa worker`); returns whether any job was processed.
+
+    The default forks a work horse per job after loading the embedding model once in the parent, so
+    each job starts warm and a crash or a cancel only ends the horse. The parent never runs the model:
+    PyTorch's OpenMP pool does not survive fork() once used. `in_process=True` runs jobs without forking
+    (for the CLI, whose process may already have used the model).
+    """
+    from ingest.embedding import get_embedder
+
+    connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
+    queue = Queue(get_settings().queue_name, connection=connection)
+    try:
+        connection.ping()
+    except RedisError as error:
+        raise QueueUnavailableError() from error
+    if in_process:
+        worker: Worker = SimpleWorker([queue], connection=connection)
+    else:
+        get_embedder()
+        worker = Worker([queue], connection=connection)
+    return worker.work(burst=burst, with_scheduler=True, logging_level="INFO" if not in_process else "WARNING")

@@ -1,0 +1,123 @@
+"""Builders for real test documents (PDF via reportlab, DOCX via python-docx, HTML, Markdown, text)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+
+def clear_caches() -> None:
+    """Forget cached settings, stores and Redis clients so a changed environment takes effect."""
+    from apfa.settings import get_settings
+    from ingest import jobs, store
+
+    get_settings.cache_clear()
+    store.store_at.cache_clear()
+    jobs._client.cache_clear()
+
+
+def make_pdf(path: Path, pages: Sequence[str], title: str | None = None) -> Path:
+    """A text PDF with one page per entry; long entries wrap onto several lines of that page."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    document = canvas.Canvas(str(path), pagesize=LETTER)
+    if title:
+        document.setTitle(title)
+    for text in pages:
+        text_object = document.beginText(72, 720)
+        text_object.setFont("Helvetica", 10)
+        for paragraph in text.split("\n"):
+            line = ""
+            for word in paragraph.split():
+                if len(line) + len(word) > 95:
+                    text_object.textLine(line)
+                    line = ""
+                line = f"{line} {word}".strip()
+            text_object.textLine(line)
+        document.drawText(text_object)
+        document.showPage()
+    document.save()
+    return path
+
+
+def make_image_only_pdf(path: Path) -> Path:
+    """A PDF with drawings but no text layer, like a scan."""
+    from reportlab.pdfgen import canvas
+
+    document = canvas.Canvas(str(path))
+    document.rect(100, 100, 300, 400, fill=1)
+    document.showPage()
+    document.save()
+    return path
+
+
+def make_docx(path: Path, heading: str, pages: Sequence[Sequence[str]], table: Sequence[Sequence[str]] = ()):
+    """A Word document: a heading, paragraphs, hard page breaks between pages, and an optional table."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_heading(heading, level=1)
+    for number, paragraphs in enumerate(pages):
+        if number:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for text in paragraphs:
+            document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+    document.save(str(path))
+    return path
+
+
+LOAN_TOPICS = {
+    "escrow": "An escrow account holds money for property taxes and homeowners insurance. "
+    "Your servicer pays those bills from escrow on your behalf each year.",
+    "pmi": "Private mortgage insurance protects the lender when the down payment is below twenty percent. "
+    "You can ask to cancel PMI once you reach twenty percent equity in the home.",
+    "apr": "The annual percentage rate includes the interest rate plus lender fees and points, "
+    "so it shows the yearly cost of borrowing better than the rate alone.",
+}
+
+
+def long_text(words: int, seed: int = 0) -> str:
+    """Deterministic prose-like text with paragraphs, for chunking."""
+    rng = np.random.default_rng(seed)
+    vocabulary = [
+        "loan",
+        "rate",
+        "escrow",
+        "payment",
+        "principal",
+        "interest",
+        "borrower",
+        "lender",
+        "closing",
+        "appraisal",
+        "equity",
+        "term",
+        "insurance",
+        "credit",
+        "score",
+        "income",
+        "debt",
+        "ratio",
+        "amortization",
+        "schedule",
+        "balance",
+        "fee",
+    ]
+    sentences, sentence = [], []
+    for index in range(words):
+        sentence.append(str(rng.choice(vocabulary)))
+        if len(sentence) >= 12:
+            sentences.append(" ".join(sentence).capitalize() + ".")
+            sentence = []
+        if index % 150 == 149:
+            sentences.append("\n\n")
+    return " ".join(sentences).replace(" \n\n ", "\n\n").strip()

@@ -1,0 +1,68 @@
+"""Dense retrieval over the knowledge base, scoped to what the asking user may see.
+
+Each result keeps its document, page and character offsets so the answer can cite its source exactly.
+The store is shared per process and picks up newly ingested documents without a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from langchain_core.tools import InjectedToolArg, tool
+
+from apfa.settings import get_settings
+from ingest.embedding import get_embedder
+from ingest.store import IndexStore, get_store
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    doc_id: str
+    title: str
+    page: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+    @property
+    def citation(self) -> str:
+        return f"{self.title}, p. {self.page}"
+
+
+def retrieve(
+    query: str, user: str | None, k: int | None = None, *, store: IndexStore | None = None
+) -> list[RetrievedChunk]:
+    """The k passages most similar to `query` among shared documents and `user`'s private ones."""
+    if not query.strip():
+        return []
+    k = get_settings().retrieval_k if k is None else k
+    store = store or get_store()
+    hits = store.search(get_embedder().embed_query(query), k, user)
+    return [
+        RetrievedChunk(
+            doc_id=hit.chunk.doc_id,
+            title=hit.chunk.title,
+            page=hit.chunk.page,
+            start=hit.chunk.start,
+            end=hit.chunk.end,
+            text=hit.chunk.text,
+            score=round(hit.score, 4),
+        )
+        for hit in hits
+    ]
+
+
+def format_passages(chunks: list[RetrievedChunk]) -> str:
+    """Numbered passages with their citation, the shape a model can quote and cite from."""
+    if not chunks:
+        return "No relevant passages were found in the knowledge base."
+    return "\n\n".join(f"[{number}] {chunk.citation}\n{chunk.text}" for number, chunk in enumerate(chunks, start=1))
+
+
+@tool
+def search_knowledge_base(query: str, user: Annotated[str | None, InjectedToolArg] = None) -> str:
+    """Search the loan knowledge base (guides and the user's own uploaded documents) for passages
+    relevant to the query. Returns numbered passages with their title and page for citation."""
+    return format_passages(retrieve(query, user))
