@@ -106,6 +106,49 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from ingest.store import get_store
+
+    store = get_store()
+    match args.index_command:
+        case "list":
+            for info in store.versions():
+                marker = "*" if info.current else " "
+                print(f"{marker} v{info.version}\tparent={info.parent_version}\tvectors={info.vector_count}\t"
+                      f"documents={info.documents}\t{info.embedding_model}\t{info.created_at}")
+        case "rollback":
+            try:
+                store.rollback(args.version)
+            except ValueError as error:
+                print(error, file=sys.stderr)
+                return 2
+            print(f"Version {args.version} is current.")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ingest.evaluation import evaluate_retrieval
+
+    report = evaluate_retrieval(
+        corpus=Path(args.corpus), queries=Path(args.queries), qrels=Path(args.qrels), split_name=args.split_name,
+        console=Console(),
+    )
+    print(json.dumps(report))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ingest import benchmarks
+
+    match args.bench_command:
+        case "embed":
+            report = benchmarks.bench_embed(corpus=Path(args.corpus), limit=args.limit, console=Console())
+        case "search":
+            report = benchmarks.bench_search(corpus=Path(args.corpus), sizes=args.sizes, console=Console())
+    print(json.dumps(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="apfa", description="APFA loan-advice assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +185,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
     migrate.set_defaults(func=cmd_migrate)
+
+    index = sub.add_parser("index", help="inspect or roll back the versioned document index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    index_sub.add_parser("list")
+    rollback = index_sub.add_parser("rollback")
+    rollback.add_argument("version", type=int)
+    index.set_defaults(func=cmd_index)
+
+    evaluate = sub.add_parser("eval", help="measure quality on a public dataset")
+    eval_sub = evaluate.add_subparsers(dest="eval_command", required=True)
+    retrieval = eval_sub.add_parser("retrieval", help="nDCG@10, recall and MRR on a BEIR-format dataset")
+    retrieval.add_argument("--corpus", required=True)
+    retrieval.add_argument("--queries", required=True)
+    retrieval.add_argument("--qrels", required=True)
+    retrieval.add_argument("--split-name", default="test")
+    evaluate.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", help="speed benchmarks that print figures")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    embed = bench_sub.add_parser("embed", help="embedding docs/s and tokens/s against this machine's bound")
+    embed.add_argument("--corpus", required=True, help="BEIR corpus.jsonl")
+    embed.add_argument("--limit", type=int, default=2000)
+    search = bench_sub.add_parser("search", help="search latency and recall by index size")
+    search.add_argument("--corpus", required=True, help="BEIR corpus.jsonl whose embeddings seed the index")
+    search.add_argument("--sizes", type=int, nargs="+", default=[50_000, 500_000, 1_000_000])
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 
