@@ -37,7 +37,8 @@ def timed(name: str) -> Callable[[Node], Node]:
         async def run(state: TurnState) -> dict:
             started = time.perf_counter()
             update = await node(state)
-            update["timings_ms"] = {name: round((time.perf_counter() - started) * 1000, 1)}
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+            update["timings_ms"] = {**update.get("timings_ms", {}), name: elapsed_ms}
             return update
 
         return run

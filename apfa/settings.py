@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field("all-MiniLM-L6-v2", alias="APFA_EMBEDDING_MODEL")
     chunk_size: int = Field(900, alias="APFA_CHUNK_SIZE")
     chunk_overlap: int = Field(150, alias="APFA_CHUNK_OVERLAP")
-    retrieval_k: int = Field(4, alias="APFA_RETRIEVAL_K")
+    retrieval_k: int = Field(3, alias="APFA_RETRIEVAL_K")
     retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
     retrieval_mode: Literal["dense", "hybrid"] = Field("dense", alias="APFA_RETRIEVAL_MODE")
     ivf_threshold: int = Field(500_000, alias="APFA_IVF_THRESHOLD")
