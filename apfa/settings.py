@@ -6,6 +6,7 @@ Production refuses to start with a placeholder secret.
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,7 +14,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "dev-only-not-a-secret-change-me"
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev"})
 
 
 class Settings(BaseSettings):
@@ -24,7 +25,7 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", alias="APFA_HOST")
     port: int = Field(8000, alias="APFA_PORT")
-    auth_secret: str = Field(PLACEHOLDER_SECRET, alias="CHAINLIT_AUTH_SECRET")
+    auth_secret: str | None = Field(None, alias="CHAINLIT_AUTH_SECRET")
 
     database_url: str | None = Field(None, alias="DATABASE_URL")
     redis_url: str | None = Field(None, alias="REDIS_URL")
@@ -56,14 +57,24 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:
-        if self.environment == "production" and (
-            self.auth_secret == PLACEHOLDER_SECRET or len(self.auth_secret) < 32
-        ):
+        secret = self.auth_secret or ""
+        if self.environment == "production" and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
             raise ValueError(
                 "CHAINLIT_AUTH_SECRET must be set to a random value of at least 32 characters in production "
                 "(generate one with `chainlit create-secret`)."
             )
         return self
+
+    def session_secret(self) -> str:
+        """The configured secret, or outside production one generated once and kept in the data directory."""
+        if self.auth_secret:
+            return self.auth_secret
+        path = self.data_dir / "auth_secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     @property
     def index_dir(self) -> Path:

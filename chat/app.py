@@ -39,7 +39,7 @@ BORROWER_LABEL = {"user": "Borrower", "assistant": "APFA"}
 
 # Chainlit signs its login tokens with CHAINLIT_AUTH_SECRET and will not start without it; take it from the
 # settings (which refuse the development placeholder in production).
-os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.auth_secret)
+os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.session_secret())
 if chainlit_config.features.spontaneous_file_upload is not None:
     chainlit_config.features.spontaneous_file_upload.max_size_mb = settings.max_upload_mb
 

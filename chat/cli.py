@@ -138,13 +138,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from ingest import benchmarks
-
     match args.bench_command:
         case "embed":
+            from ingest import benchmarks
+
             report = benchmarks.bench_embed(corpus=Path(args.corpus), limit=args.limit, console=Console())
         case "search":
+            from ingest import benchmarks
+
             report = benchmarks.bench_search(corpus=Path(args.corpus), sizes=args.sizes, console=Console())
+        case "turn":
+            from agents.benchmark import bench_turn
+
+            report = bench_turn(rounds=args.rounds, console=Console())
     print(json.dumps(report))
     return 0
 
@@ -210,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = bench_sub.add_parser("search", help="search latency and recall by index size")
     search.add_argument("--corpus", required=True, help="BEIR corpus.jsonl whose embeddings seed the index")
     search.add_argument("--sizes", type=int, nargs="+", default=[50_000, 500_000, 1_000_000])
+    turn = bench_sub.add_parser("turn", help="time each stage of a chat turn with the configured model")
+    turn.add_argument("--rounds", type=int, default=1)
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -108,7 +108,12 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
     started = time.monotonic()
     log_dir = settings.data_dir.resolve() / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, APFA_DATA_DIR=str(settings.data_dir.resolve()), CHAINLIT_APP_ROOT=str(PROJECT_ROOT))
+    env = dict(
+        os.environ,
+        APFA_DATA_DIR=str(settings.data_dir.resolve()),
+        CHAINLIT_APP_ROOT=str(PROJECT_ROOT),
+        CHAINLIT_AUTH_SECRET=settings.session_secret(),
+    )
     supervisor = Supervisor(console)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:

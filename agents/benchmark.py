@@ -1,0 +1,52 @@
+"""`apfa bench turn`: where the time of a chat turn goes, measured warm, with the configured model."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from agents.turn import TurnResult, stream_turn
+
+QUESTIONS = (
+    "When can I stop paying private mortgage insurance?",
+    "What is the difference between the interest rate and the APR?",
+    "How do lenders calculate my debt-to-income ratio?",
+    "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?",
+    "What does an FHA loan require for a down payment?",
+)
+
+
+async def _timed_turn(question: str, user: str) -> dict[str, float]:
+    started = time.perf_counter()
+    first_piece_ms = None
+    result = None
+    async for item in stream_turn(question, user=user, history=[]):
+        if isinstance(item, TurnResult):
+            result = item
+        elif first_piece_ms is None:
+            first_piece_ms = (time.perf_counter() - started) * 1000
+    timings = dict(result.timings_ms)
+    timings["first_visible_text"] = round(first_piece_ms or 0.0, 1)
+    timings["wall"] = round((time.perf_counter() - started) * 1000, 1)
+    timings["answer_chars"] = len(result.answer)
+    return timings
+
+
+def bench_turn(rounds: int = 1, user: str = "bench", console: Console | None = None) -> dict:
+    """Run each sample question `rounds` times after one warm-up turn; report medians per stage in ms."""
+    console = console or Console()
+    asyncio.run(_timed_turn("What is PMI?", user))
+    runs = [asyncio.run(_timed_turn(q, user)) for _ in range(rounds) for q in QUESTIONS]
+    keys = ["pii", "loan_math", "retrieval", "first_token", "first_visible_text", "generation", "bias_check",
+            "non_llm", "wall"]
+    medians = {k: round(statistics.median(r.get(k, 0.0) for r in runs), 1) for k in keys}
+    table = Table(title=f"Chat turn, median of {len(runs)} warm turns (ms)")
+    for key in keys:
+        table.add_column(key)
+    table.add_row(*(f"{medians[k]:.0f}" for k in keys))
+    console.print(table)
+    return {"turns": len(runs), **{f"{k}_ms": v for k, v in medians.items()}}
