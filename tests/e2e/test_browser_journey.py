@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
-ANSWER_TIMEOUT_MS = 240_000
+ANSWER_TIMEOUT_MS = 480_000
 UNIQUE_FACT = (
     "The Harborview Credit Union GreenHome mortgage gives a rate discount of 0.375 percentage points to borrowers "
     "whose home has rooftop solar panels installed before closing."
