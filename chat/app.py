@@ -181,8 +181,7 @@ async def answer(question: str) -> None:
     if result is None:
         await reply.send()
         return
-    if not reply.content.strip():
-        reply.content = result.answer
+    reply.content = result.answer
     reply.elements = citation_elements(result.citations)
     await reply.send()
     redacted_question = result.redacted_question or await redacted(question)
