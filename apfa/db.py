@@ -21,26 +21,24 @@ class Base(DeclarativeBase):
     """Declarative base for every table APFA owns; alembic autogenerates from its metadata."""
 
 
-def sync_url(url: str) -> str:
+SYNC_DRIVERS = {"postgresql": "postgresql+psycopg", "sqlite": "sqlite"}
+ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+
+
+def _with_driver(url: str, drivers: dict[str, str]) -> str:
     parsed = make_url(url)
-    match parsed.get_backend_name():
-        case "postgresql":
-            return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        case "sqlite":
-            return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
-        case other:
-            raise ValueError(f"Unsupported database backend: {other}")
+    backend = parsed.get_backend_name()
+    if backend not in drivers:
+        raise ValueError(f"Unsupported database backend: {backend} (use PostgreSQL or SQLite)")
+    return parsed.set(drivername=drivers[backend]).render_as_string(hide_password=False)
+
+
+def sync_url(url: str) -> str:
+    return _with_driver(url, SYNC_DRIVERS)
 
 
 def async_url(url: str) -> str:
-    parsed = make_url(url)
-    match parsed.get_backend_name():
-        case "postgresql":
-            return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-        case "sqlite":
-            return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-        case other:
-            raise ValueError(f"Unsupported database backend: {other}")
+    return _with_driver(url, ASYNC_DRIVERS)
 
 
 @lru_cache

@@ -10,11 +10,11 @@ import asyncio
 import sys
 import types
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from agents.state import Citation, TurnResult
 from apfa.settings import Settings
 
 
@@ -111,24 +111,6 @@ def fake_jobs_module(monkeypatch, stages: list[dict], queue_down: bool = False) 
     return calls
 
 
-@dataclass
-class Citation:
-    n: int
-    doc_id: str
-    title: str
-    page: int | None
-    excerpt: str
-
-
-@dataclass
-class TurnResult:
-    answer: str
-    citations: list[Citation]
-    flags: dict = field(default_factory=dict)
-    timings_ms: dict = field(default_factory=dict)
-    redacted_question: str = ""
-
-
 def fake_turn_module(monkeypatch, pieces: list[str], result: TurnResult) -> list:
     seen = []
     module = types.ModuleType("agents.turn")
@@ -179,6 +161,8 @@ async def test_answer_is_streamed_with_one_citation_element_each_and_remembered(
             Citation(1, "doc-a", "Hardship Guide", 3, "Servicers may offer forbearance."),
             Citation(2, "doc-b", "Borrower FAQ", None, "Contact your servicer early."),
         ],
+        flags={"pii": ["PERSON"], "bias": []},
+        timings_ms={},
         redacted_question="I am <PERSON_1>; can I pause payments?",
     )
     pieces = ["A hardship plan can pause payments [1]. ", "Ask early [2]."]
