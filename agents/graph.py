@@ -7,6 +7,7 @@ exactly by `tools.loan_math` before the model speaks, and retrieval always runs.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -146,8 +147,12 @@ async def final_checks(state: TurnState) -> dict:
     return update
 
 
+MARKDOWN_SYNTAX = re.compile(r"(^|\s)#{1,6}\s|[*_`>|]+")
+
+
 def excerpt(text: str) -> str:
-    text = " ".join(text.split())
+    """A plain-text excerpt: Markdown syntax from the source would render as giant headings in the chat."""
+    text = " ".join(MARKDOWN_SYNTAX.sub(" ", text).split())
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 

@@ -5,6 +5,7 @@ Offsets let a citation point at the exact passage: `page.text[chunk.start:chunk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,24 @@ class Chunk:
     page: int
     start: int
     end: int
+    section: str = ""
+
+    def for_embedding(self, title: str) -> str:
+        """The text the embedder sees: a chunk cut away from its heading loses what it is about, so the
+        document title and the nearest section heading are put in front (the stored text stays exact)."""
+        context = f"{title}: {self.section}" if self.section else title
+        return f"{context}\n{self.text}" if context else self.text
+
+
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def nearest_heading(text: str, before: int) -> str:
+    """The last Markdown heading that starts before `before` (headings inside the chunk count too)."""
+    heading = ""
+    for match in HEADING.finditer(text, 0, before):
+        heading = match.group(1).strip()
+    return heading
 
 
 def chunk_pages(pages: Sequence[Page], size: int | None = None, overlap: int | None = None) -> list[Chunk]:
@@ -37,6 +56,14 @@ def chunk_pages(pages: Sequence[Page], size: int | None = None, overlap: int | N
                 start = page.text.find(piece)
             if start < 0:
                 continue
-            chunks.append(Chunk(text=piece, page=page.number, start=start, end=start + len(piece)))
+            chunks.append(
+                Chunk(
+                    text=piece,
+                    page=page.number,
+                    start=start,
+                    end=start + len(piece),
+                    section=nearest_heading(page.text, start + len(piece)),
+                )
+            )
             search_from = start + 1
     return chunks

@@ -145,7 +145,8 @@ def ingest_file(
     embedder = embedder or get_embedder()
     report("embedding", 0, len(chunks))
     vectors = embedder.embed_documents(
-        [chunk.text for chunk in chunks], on_progress=lambda done, total: report("embedding", done, total)
+        [chunk.for_embedding(parsed.title) for chunk in chunks],
+        on_progress=lambda done, total: report("embedding", done, total),
     )
 
     report("indexing", 0, 1)

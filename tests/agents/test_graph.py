@@ -126,3 +126,9 @@ async def test_follow_up_keeps_the_conversation(knowledge_base):
     _, result = await collect("Does it include car loans?", model, history=history)
     assert "What is DTI?" in model.prompts_seen[0]
     assert result.citations
+
+
+def test_excerpt_is_plain_text():
+    from agents.graph import excerpt
+
+    assert excerpt("# PMI\n\n*What PMI costs* and **when** it ends | 80%") == "PMI What PMI costs and when it ends 80%"

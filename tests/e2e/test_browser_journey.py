@@ -123,11 +123,15 @@ def sign_in(page: Page, url: str, name: str, password: str) -> None:
     page.locator("#password").fill(password)
     page.keyboard.press("Enter")
     expect(page.locator("#chat-input")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("I'm APFA").first).to_be_visible(timeout=60_000)
 
 
 def ask(page: Page, question: str) -> None:
     page.locator("#chat-input").fill(question)
     page.keyboard.press("Enter")
+    expect(page.locator('[data-step-type="user_message"]').filter(has_text=question).first).to_be_visible(
+        timeout=30_000
+    )
 
 
 def answers(page: Page):
@@ -139,7 +143,8 @@ def wait_for_answer_with_citation(page: Page, count_before: int) -> str:
     expect(answers(page)).to_have_count(count_before + 1, timeout=ANSWER_TIMEOUT_MS)
     expect(page.locator("#stop-button")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
     expect(answers(page).last).to_contain_text(re.compile(r"\[\d\]"), timeout=ANSWER_TIMEOUT_MS)
-    return answers(page).last.inner_text()
+    text = answers(page).last.inner_text()
+    return text.split("\n[", 1)[0]
 
 
 def test_borrower_journey(product, tmp_path):
@@ -152,38 +157,48 @@ def test_borrower_journey(product, tmp_path):
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
         alice = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        sign_in(alice, product["url"], "alice", "alice-password-1")
+        try:
+            run_journey(alice, browser, product, pdf_path)
+        except Exception:
+            alice.screenshot(path=str(product["data_dir"] / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
 
-        before = answers(alice).count()
-        ask(alice, "When can I stop paying private mortgage insurance?")
-        answer = wait_for_answer_with_citation(alice, before)
-        assert re.search(r"78|80", answer), answer
-        expect(alice.get_by_text(re.compile(r"Private Mortgage Insurance", re.I)).first).to_be_visible()
-        alice.screenshot(path=str(product["data_dir"] / "answer.png"), full_page=True)
 
-        alice.locator("#upload-button-input").set_input_files(str(pdf_path))
-        ask(alice, "Please add this guide to my documents.")
-        expect(alice.get_by_text(re.compile(r"is now searchable", re.I)).last).to_be_visible(timeout=300_000)
+def run_journey(alice: Page, browser, product: dict, pdf_path: Path) -> None:
+    sign_in(alice, product["url"], "alice", "alice-password-1")
 
-        before = answers(alice).count()
-        ask(alice, "What rate discount does the Harborview GreenHome mortgage give for solar panels?")
-        answer = wait_for_answer_with_citation(alice, before)
-        assert "0.375" in answer, answer
-        expect(answers(alice).last.get_by_text(re.compile("Harborview GreenHome", re.I)).first).to_be_visible()
-        thread_url = alice.url
-        thread_id = thread_url.rstrip("/").rsplit("/", 1)[-1]
-        assert re.fullmatch(r"[0-9a-f-]{36}", thread_id), thread_url
+    before = answers(alice).count()
+    ask(alice, "When can I stop paying private mortgage insurance?")
+    answer = wait_for_answer_with_citation(alice, before)
+    assert re.search(r"78|80", answer), answer
+    expect(alice.get_by_text(re.compile(r"Private Mortgage Insurance", re.I)).first).to_be_visible()
+    alice.screenshot(path=str(product["data_dir"] / "answer.png"), full_page=True)
 
-        alice.reload()
-        history = alice.locator("#thread-history")
-        expect(history).to_contain_text(re.compile("private mortgage insurance", re.I), timeout=60_000)
-        expect(alice.get_by_text("0.375").first).to_be_visible(timeout=60_000)
+    alice.locator("#upload-button-input").set_input_files(str(pdf_path))
+    ask(alice, "Please add this guide to my documents.")
+    expect(alice.get_by_text(re.compile(r"is now searchable", re.I)).last).to_be_visible(timeout=300_000)
+    expect(alice.locator("#stop-button")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
 
-        bob = browser.new_context().new_page()
-        sign_in(bob, product["url"], "bob", "bob-password-1")
-        expect(bob.locator("#thread-history")).not_to_contain_text(re.compile("private mortgage insurance", re.I))
-        bob.goto(f"{product['url']}/thread/{thread_id}")
-        bob.wait_for_timeout(3000)
-        expect(bob.get_by_text("0.375")).to_have_count(0)
-        expect(bob.get_by_text(re.compile("Harborview", re.I))).to_have_count(0)
-        browser.close()
+    before = answers(alice).count()
+    ask(alice, "What rate discount does the Harborview GreenHome mortgage give for solar panels?")
+    answer = wait_for_answer_with_citation(alice, before)
+    assert "0.375" in answer, answer
+    expect(answers(alice).last.get_by_text(re.compile("Harborview GreenHome", re.I)).first).to_be_visible()
+    thread_url = alice.url
+    thread_id = thread_url.rstrip("/").rsplit("/", 1)[-1]
+    assert re.fullmatch(r"[0-9a-f-]{36}", thread_id), thread_url
+
+    alice.reload()
+    history = alice.locator("#thread-history")
+    expect(history).to_contain_text(re.compile("private mortgage insurance", re.I), timeout=60_000)
+    expect(alice.get_by_text("0.375").first).to_be_visible(timeout=60_000)
+
+    bob = browser.new_context().new_page()
+    sign_in(bob, product["url"], "bob", "bob-password-1")
+    expect(bob.locator("#thread-history")).not_to_contain_text(re.compile("private mortgage insurance", re.I))
+    bob.goto(f"{product['url']}/thread/{thread_id}")
+    bob.wait_for_timeout(3000)
+    expect(bob.get_by_text("0.375")).to_have_count(0)
+    expect(bob.get_by_text(re.compile("Harborview", re.I))).to_have_count(0)

@@ -54,3 +54,17 @@ def test_defaults_come_from_settings(data_dir):
 
     assert max(len(chunk.text) for chunk in chunks) <= 900
     assert max(len(chunk.text) for chunk in chunks) > 600
+
+
+def test_chunks_remember_their_section_for_embedding():
+    from ingest.chunking import chunk_pages
+    from ingest.parsing import Page
+
+    text = "# PMI\n\nIntro.\n\n## Removal at 80% and 78%\n\n" + "You may ask to cancel PMI at 80%. " * 30
+    chunks = chunk_pages([Page(1, text)], size=300, overlap=0)
+    last = chunks[-1]
+    assert last.section == "Removal at 80% and 78%"
+    assert last.for_embedding("Private mortgage insurance").startswith(
+        "Private mortgage insurance: Removal at 80% and 78%\n"
+    )
+    assert text[last.start : last.end] == last.text
