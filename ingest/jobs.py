@@ -2,12 +2,19 @@
 
 Progress lives in `job.meta` (stage, done, total, message, ...) so a UI polling every half second sees
 embedding advance batch by batch. Document problems (`IngestError`) fail the job at once with their
-user-readable message; anything else is retried twice (after 5 s and 15 s) before a generic message.
+user-readable message; anything else is retried twice (after 5 s and 15 s) before failing with its reason.
+
+A work horse killed mid-job (SIGKILL, out of memory) never publishes a half-built index version (see
+ingest/store.py); its job is retried like any other failure. When the whole worker dies with it, the next
+worker started on the same host requeues the job at once instead of waiting for RQ's heartbeat expiry.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +24,9 @@ from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, Worker, get_current_job
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.executions import Execution
 from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
 from rq.timeouts import JobTimeoutException
 
 from apfa.settings import get_settings
@@ -32,6 +41,8 @@ RETRY_INTERVALS = [5, 15]
 RESULT_TTL_SECONDS = 24 * 3600
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
 _META_SAVE_INTERVAL = 0.2
+MAINTENANCE_INTERVAL_SECONDS = 60
+_REASON_LIMIT = 200
 
 QUEUE_UNAVAILABLE_MESSAGE = (
     "The document queue is not reachable right now. Your file was kept and can be processed later; "
@@ -42,9 +53,20 @@ CANCELLED_MESSAGE = "Processing was cancelled."
 UNKNOWN_JOB_MESSAGE = "This upload is no longer being tracked; if the document is missing, upload it again."
 
 
-def generic_failure_message(filename: str | None) -> str:
+def generic_failure_message(filename: str | None, reason: str | None = None) -> str:
     name = f"“{filename}”" if filename else "the document"
+    if reason:
+        return (
+            f"Processing {name} failed after {len(RETRY_INTERVALS) + 1} attempts: {reason}. "
+            "The file was kept; please try uploading it again later."
+        )
     return f"Something went wrong while processing {name}. The file was kept; please try uploading it again later."
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line naming what went wrong, short enough for the upload panel."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= _REASON_LIMIT else text[: _REASON_LIMIT - 1] + "…"
 
 
 class QueueUnavailableError(RuntimeError):
@@ -137,11 +159,11 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
             job, reporter, f"“{filename}” took longer than {minutes} minutes to process. Try a smaller file."
         )
         raise
-    except Exception:
+    except Exception as error:
         if job is not None and job.should_retry:
             reporter.update(stage="queued", message=RETRYING_MESSAGE)
         else:
-            reporter.update(stage="failed", message=generic_failure_message(filename))
+            reporter.update(stage="failed", message=generic_failure_message(filename, failure_reason(error)))
         raise
     outcome = {
         "doc_id": result.doc_id,
@@ -249,6 +271,82 @@ def workers_listening(connection: Redis | None = None) -> int:
         raise QueueUnavailableError() from error
 
 
+def _record_killed_horse(job: Job, retpid: int, ret_val: int, rusage) -> None:
+    """Called by the worker when its work horse died without finishing (before RQ retries or fails the job)."""
+    reason = "the worker processing it stopped unexpectedly"
+    if ret_val and os.WIFSIGNALED(ret_val):
+        reason += f" ({signal.Signals(os.WTERMSIG(ret_val)).name}; a very large file can exhaust memory)"
+    _record_interruption(job, reason)
+
+
+def _record_interruption(job: Job, reason: str) -> None:
+    if job.should_retry:
+        job.meta.update(stage="queued", message=RETRYING_MESSAGE)
+    else:
+        job.meta.update(stage="failed", message=generic_failure_message(job.meta.get("filename"), reason))
+    job.save_meta()
+
+
+def _worker_is_dead(connection: Redis, worker_name: str | None) -> bool:
+    """True when the job's worker certainly died: its record expired, or it ran on this host and its
+    process is gone (or its pid now belongs to us, as after a container restart)."""
+    if not worker_name:
+        return False
+    hostname, pid = connection.hmget(f"{Worker.redis_worker_namespace_prefix}{worker_name}", "hostname", "pid")
+    if hostname is None or pid is None:
+        return True
+    if hostname.decode() != socket.gethostname():
+        return False
+    pid = int(pid)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def requeue_abandoned_jobs(queue: Queue) -> list[str]:
+    """Requeue at once (or fail, when no retries are left) the started jobs whose worker died; returns their ids.
+
+    RQ only notices such jobs once their heartbeat expires and a worker runs maintenance, which can take
+    minutes; a worker restarted after a crash would otherwise leave the user's upload hanging that long.
+    The restart itself is the back-off, so the job is not scheduled (a dead worker's scheduler lock may
+    still be held for a minute).
+    """
+    connection = queue.connection
+    registry = StartedJobRegistry(queue=queue)
+    recovered = []
+    for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            registry.remove_execution(Execution(execution_id, job_id, connection=connection))
+            continue
+        if not _worker_is_dead(connection, job.worker_name):
+            continue
+        log.warning("Requeueing job %s: its worker %s died while running it", job_id, job.worker_name)
+        if job.worker_name:
+            dead_worker = Worker.find_by_key(f"{Worker.redis_worker_namespace_prefix}{job.worker_name}", connection)
+            if dead_worker is not None:
+                dead_worker.register_death()
+        _record_interruption(job, "the worker processing it stopped unexpectedly")
+        with connection.pipeline() as pipeline:
+            registry.remove_execution(Execution(execution_id, job_id, connection=connection), pipeline=pipeline)
+            if job.should_retry:
+                job.retries_left -= 1
+                queue._enqueue_job(job, pipeline=pipeline, at_front=True)
+            else:
+                job.set_status(JobStatus.FAILED, pipeline=pipeline)
+                job._handle_failure("Work-horse abandoned: its worker died", pipeline, worker_name="")
+            pipeline.execute()
+        recovered.append(job_id)
+    return recovered
+
+
 def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
     """Serve the ingest queue (`apfa worker`); returns whether any job was processed.
 
@@ -265,9 +363,15 @@ def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
         connection.ping()
     except RedisError as error:
         raise QueueUnavailableError() from error
+    requeue_abandoned_jobs(queue)
     if in_process:
         worker: Worker = SimpleWorker([queue], connection=connection)
     else:
         get_embedder()
-        worker = Worker([queue], connection=connection)
+        worker = Worker(
+            [queue],
+            connection=connection,
+            maintenance_interval=MAINTENANCE_INTERVAL_SECONDS,
+            work_horse_killed_handler=_record_killed_horse,
+        )
     return worker.work(burst=burst, with_scheduler=True, logging_level="INFO" if not in_process else "WARNING")

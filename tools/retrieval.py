@@ -1,6 +1,8 @@
-"""Dense retrieval over the knowledge base, scoped to what the asking user may see.
+"""Retrieval over the knowledge base, scoped to what the asking user may see.
 
-Each result keeps its document, page and character offsets so the answer can cite its source exactly.
+Dense, hybrid (BM25 + dense score fusion) or RRF per `retrieval_mode`; see `ingest.lexical` for the
+fusion and for how scopes are enforced on the lexical side. Each result keeps its document, page and
+character offsets so the answer can cite its source exactly, and `score` is always the cosine similarity.
 The store is shared per process and picks up newly ingested documents without a restart.
 """
 
@@ -13,6 +15,7 @@ from langchain_core.tools import InjectedToolArg, tool
 
 from apfa.settings import get_settings
 from ingest.embedding import get_embedder
+from ingest.lexical import RetrievalMode, search_chunks
 from ingest.store import IndexStore, get_store
 
 
@@ -32,14 +35,21 @@ class RetrievedChunk:
 
 
 def retrieve(
-    query: str, user: str | None, k: int | None = None, *, store: IndexStore | None = None
+    query: str,
+    user: str | None,
+    k: int | None = None,
+    *,
+    store: IndexStore | None = None,
+    mode: RetrievalMode | None = None,
 ) -> list[RetrievedChunk]:
-    """The k passages most similar to `query` among shared documents and `user`'s private ones."""
+    """The k passages most relevant to `query` among shared documents and `user`'s private ones."""
     if not query.strip():
         return []
-    k = get_settings().retrieval_k if k is None else k
+    settings = get_settings()
+    k = settings.retrieval_k if k is None else k
     store = store or get_store()
-    hits = store.search(get_embedder().embed_query(query), k, user)
+    mode = mode or settings.retrieval_mode
+    hits = search_chunks(store, query, get_embedder().embed_query(query), k, user, mode=mode)
     return [
         RetrievedChunk(
             doc_id=hit.chunk.doc_id,

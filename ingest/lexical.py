@@ -1,0 +1,180 @@
+"""BM25 over the chunks of one index version, and the fusion of BM25 with dense search.
+
+The BM25 index is derived from a store version, so it is rebuilt when a new version is published (an upload
+or a deletion) and never serves chunks the dense index no longer has. Scopes are enforced by masking the
+BM25 scores of chunks the user may not see, so a borrower never gets another user's private chunk from the
+lexical side either.
+
+Fusion modes (`retrieval_mode`):
+- `dense`: cosine similarity only.
+- `hybrid`: `w·cosine + (1-w)·bm25/max_bm25` over the union of both candidate lists. Both scores are exact
+  for every candidate (cosines are looked up in the index, BM25 is computed for every chunk), and neither
+  scale depends on how many candidates were taken, so a chunk's fused score is the same whatever `k` is.
+- `rrf`: reciprocal rank fusion, `Σ 1/(60 + rank)`.
+
+Hits are ordered by the fused score but keep their cosine as `score`, so the answer's relevance gate
+(`retrieval_min_score`) means the same thing in every mode.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import bm25s
+import numpy as np
+
+from ingest.store import Hit, IndexStore, StoredChunk
+
+RetrievalMode = Literal["dense", "hybrid", "rrf"]
+RETRIEVAL_MODES: tuple[str, ...] = ("dense", "hybrid", "rrf")
+RRF_K = 60
+CANDIDATES = 100
+STOPWORDS = "en"
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased word tokens without English stopwords (bm25s' defaults)."""
+    return bm25s.tokenize(list(texts), stopwords=STOPWORDS, return_ids=False, show_progress=False)
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over a fixed list of chunks; position i holds chunk_ids[i]."""
+
+    version: int
+    chunk_ids: np.ndarray
+    scopes: np.ndarray
+    owners: np.ndarray
+    retriever: bm25s.BM25
+    positions: dict[int, int] = field(default_factory=dict)
+    _masks: dict[str | None, np.ndarray] = field(default_factory=dict)
+    _mask_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, version: int, chunks: Mapping[int, StoredChunk]) -> LexicalIndex:
+        ordered = sorted(chunks.values(), key=lambda chunk: chunk.chunk_id)
+        retriever = bm25s.BM25()
+        if ordered:
+            retriever.index(tokenize([_indexed_text(chunk) for chunk in ordered]), show_progress=False)
+        chunk_ids = [chunk.chunk_id for chunk in ordered]
+        return cls(
+            version=version,
+            chunk_ids=np.asarray(chunk_ids, dtype=np.int64),
+            positions={chunk_id: position for position, chunk_id in enumerate(chunk_ids)},
+            scopes=np.asarray([chunk.scope for chunk in ordered]),
+            owners=np.asarray([chunk.owner for chunk in ordered]),
+            retriever=retriever,
+        )
+
+    def visible_mask(self, user: str | None) -> np.ndarray:
+        """1.0 for shared chunks and `user`'s private ones, 0.0 for everything else."""
+        with self._mask_lock:
+            if user not in self._masks:
+                visible = (self.scopes == "shared") | ((self.owners == user) if user is not None else False)
+                self._masks[user] = visible.astype(np.float32)
+                if len(self._masks) > 256:
+                    self._masks.pop(next(iter(self._masks)))
+            return self._masks[user]
+
+    def scores(self, query: str, user: str | None) -> np.ndarray:
+        """BM25 score of every chunk position for `query`; 0 for chunks `user` may not see."""
+        tokens = tokenize([query])[0] if len(self.chunk_ids) else []
+        known = self.retriever.get_tokens_ids(tokens) if tokens else []
+        if not known:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        return self.retriever.get_scores(known, weight_mask=self.visible_mask(user))
+
+    def search(self, query: str, k: int, user: str | None) -> list[tuple[int, float]]:
+        """Top-k (chunk_id, BM25 score) among chunks `user` may see, best first; only positive scores."""
+        return self.top(self.scores(query, user), k)
+
+    def top(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k best positive entries of a `scores` array as (chunk_id, score), best first."""
+        k = min(k, int(np.count_nonzero(scores > 0)))
+        if k <= 0:
+            return []
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(self.chunk_ids[position]), float(scores[position])) for position in best]
+
+
+def _indexed_text(chunk: StoredChunk) -> str:
+    """The title is indexed with the text: a query naming a document's subject should find its chunks."""
+    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
+
+
+_indexes: dict[str, LexicalIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def lexical_index(store: IndexStore) -> LexicalIndex:
+    """The BM25 index of the store's current version, rebuilt once per new version (one per store root)."""
+    version, chunks = store.chunks_at_current_version()
+    key = str(store.root.resolve())
+    cached = _indexes.get(key)
+    if cached is not None and cached.version == version:
+        return cached
+    with _indexes_lock:
+        cached = _indexes.get(key)
+        if cached is None or cached.version != version:
+            cached = LexicalIndex.build(version, chunks)
+            _indexes[key] = cached
+        return cached
+
+
+def configured_dense_weight() -> float:
+    from apfa.settings import get_settings
+
+    return get_settings().hybrid_dense_weight
+
+
+def search_chunks(
+    store: IndexStore,
+    query: str,
+    query_vector: np.ndarray,
+    k: int,
+    user: str | None,
+    *,
+    mode: RetrievalMode = "dense",
+    dense_weight: float | None = None,
+    candidates: int | None = None,
+) -> list[Hit]:
+    """The product's retrieval: top-k chunks `user` may see for `query`, fused per `mode`."""
+    if mode not in RETRIEVAL_MODES:
+        raise ValueError(f"retrieval mode must be one of {RETRIEVAL_MODES}, not {mode!r}")
+    if mode == "dense" or k <= 0:
+        return store.search(query_vector, k, user)
+    pool = max(candidates or CANDIDATES, k)
+    dense_hits = store.search(query_vector, pool, user)
+    index = lexical_index(store)
+    bm25 = index.scores(query, user)
+    lexical = index.top(bm25, pool)
+    if not lexical:
+        return dense_hits[:k]
+    _, chunks = store.chunks_at_current_version()
+    cosine = {hit.chunk.chunk_id: hit.score for hit in dense_hits}
+    lexical_only = [chunk_id for chunk_id, _ in lexical if chunk_id not in cosine]
+    cosine.update(store.similarities(query_vector, lexical_only))
+    if mode == "rrf":
+        fused = _reciprocal_rank_fusion([hit.chunk.chunk_id for hit in dense_hits], [cid for cid, _ in lexical])
+    else:
+        weight = configured_dense_weight() if dense_weight is None else dense_weight
+        best_bm25 = lexical[0][1]
+        fused = {
+            chunk_id: weight * similarity + (1 - weight) * float(bm25[index.positions[chunk_id]]) / best_bm25
+            for chunk_id, similarity in cosine.items()
+            if chunk_id in index.positions
+        }
+    ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
+    return [Hit(chunks[chunk_id], cosine[chunk_id]) for chunk_id in ranked[:k] if chunk_id in chunks]
+
+
+def _reciprocal_rank_fusion(*rankings: Sequence[int]) -> dict[int, float]:
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    return fused

@@ -1,0 +1,158 @@
+"""Hybrid retrieval (BM25 + dense) keeps scopes on the lexical side and follows every index version.
+
+Vectors are hand-made so each test controls what the dense side sees; BM25 runs for real (bm25s).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from apfa.settings import get_settings
+from ingest.chunking import Chunk
+from ingest.lexical import lexical_index, search_chunks
+from ingest.store import DocumentRecord, IndexStore
+from tools import retrieval
+
+DIMENSION = 8
+
+
+def unit(*weights: float) -> np.ndarray:
+    vector = np.zeros(DIMENSION, dtype=np.float32)
+    vector[: len(weights)] = weights
+    return vector / np.linalg.norm(vector)
+
+
+QUERY_VECTOR = unit(1.0)
+LEXICAL_HEAVY = 0.2
+
+
+def add(store: IndexStore, doc_id: str, text: str, vector: np.ndarray, scope: str = "shared", owner: str = "system"):
+    record = DocumentRecord(
+        doc_id=doc_id, title=doc_id.title(), filename=f"{doc_id}.txt", sha256=doc_id, scope=scope, owner=owner
+    )
+    return store.add_document(record, [Chunk(text=text, page=1, start=0, end=len(text))], vector.reshape(1, -1))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IndexStore:
+    store = IndexStore(tmp_path / "index", embedding_model="test", ivf_threshold=1_000_000)
+    add(store, "escrow", "Escrow accounts collect property taxes with each payment.", unit(1.0, 0.2))
+    add(store, "arm", "Adjustable-rate mortgages reset after the introductory period.", unit(0.9, 0.5))
+    add(store, "pmi", "Private mortgage insurance ends at 78 percent loan-to-value.", unit(0.1, 1.0))
+    return store
+
+
+def doc_ids(hits) -> list[str]:
+    return [hit.chunk.doc_id for hit in hits]
+
+
+def test_an_exact_term_lifts_a_passage_the_dense_side_ranks_last(store: IndexStore):
+    query = "when does private mortgage insurance end"
+
+    dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="dense")
+    hybrid = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.5)
+    rrf = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="rrf")
+
+    assert doc_ids(dense)[-1] == "pmi"
+    assert doc_ids(hybrid)[0] == "pmi"
+    assert doc_ids(rrf)[0] == "pmi"
+
+
+def test_weight_one_is_dense_order_and_scores_stay_cosines(store: IndexStore):
+    query = "private mortgage insurance"
+    dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="dense")
+    only_dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=1.0)
+    lexical_first = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.0)
+
+    assert doc_ids(only_dense) == doc_ids(dense)
+    assert doc_ids(lexical_first)[0] == "pmi"
+    cosines = {hit.chunk.doc_id: hit.score for hit in dense}
+    for hit in lexical_first:
+        assert hit.score == pytest.approx(cosines[hit.chunk.doc_id], abs=1e-6)
+
+
+def test_lexical_side_never_returns_another_borrowers_private_chunk(store: IndexStore):
+    alice_text, bob_text = "Pay stub of Zephyrine Quillfeather, Riverside Dental.", "Bob's pay stub, hardware store."
+    add(store, "alice-stub", alice_text, unit(0.0, 0.0, 1.0), "private", "alice")
+    add(store, "bob-stub", bob_text, unit(0.0, 0.0, 0.0, 1.0), "private", "bob")
+    query = "Zephyrine Quillfeather pay stub"
+
+    for mode in ("hybrid", "rrf"):
+        bob_hits = search_chunks(store, query, QUERY_VECTOR, 10, "bob", mode=mode, dense_weight=LEXICAL_HEAVY)
+        anonymous_hits = search_chunks(store, query, QUERY_VECTOR, 10, None, mode=mode, dense_weight=LEXICAL_HEAVY)
+        alice_hits = search_chunks(store, query, QUERY_VECTOR, 10, "alice", mode=mode, dense_weight=LEXICAL_HEAVY)
+
+        assert "alice-stub" not in doc_ids(bob_hits) and "bob-stub" in doc_ids(bob_hits)
+        assert not {"alice-stub", "bob-stub"} & set(doc_ids(anonymous_hits))
+        assert doc_ids(alice_hits)[0] == "alice-stub"
+    _, chunks = store.chunks_at_current_version()
+    bob_lexical = lexical_index(store).search(query, 10, "bob")
+    assert bob_lexical and all(chunks[chunk_id].owner != "alice" for chunk_id, _ in bob_lexical)
+
+
+def test_new_upload_is_found_lexically_and_a_deleted_one_is_gone(store: IndexStore):
+    query = "balloon payment clause"
+    before = lexical_index(store)
+    assert (
+        search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
+        != "balloon"
+    )
+
+    version = add(store, "balloon", "A balloon payment clause leaves a large final payment.", unit(0.0, 0.0, 0.0, 1.0))
+
+    assert lexical_index(store).version == version != before.version
+    assert (
+        search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
+        == "balloon"
+    )
+    assert "balloon" in doc_ids(search_chunks(store, query, QUERY_VECTOR, 2, None, mode="rrf"))
+
+    store.delete_document("balloon")
+
+    assert "balloon" not in doc_ids(
+        search_chunks(store, query, QUERY_VECTOR, 4, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)
+    )
+
+
+def test_a_second_process_store_sees_the_new_version_too(store: IndexStore, tmp_path: Path):
+    reader = IndexStore(tmp_path / "index", embedding_model="test")
+    assert search_chunks(reader, "escrow", QUERY_VECTOR, 1, None, mode="hybrid")[0].chunk.doc_id == "escrow"
+
+    add(store, "heloc", "A HELOC is a revolving line secured by home equity.", unit(0.0, 0.0, 0.0, 1.0))
+
+    hits = search_chunks(
+        reader, "heloc revolving line", QUERY_VECTOR, 1, None, mode="hybrid", dense_weight=LEXICAL_HEAVY
+    )
+    assert doc_ids(hits) == ["heloc"]
+
+
+def test_queries_without_known_words_fall_back_to_dense(store: IndexStore):
+    dense = search_chunks(store, "the of and", QUERY_VECTOR, 2, None, mode="dense")
+    assert doc_ids(search_chunks(store, "the of and", QUERY_VECTOR, 2, None, mode="hybrid")) == doc_ids(dense)
+    empty = IndexStore(store.root.parent / "empty")
+    assert search_chunks(empty, "escrow", QUERY_VECTOR, 2, None, mode="hybrid") == []
+
+
+def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeypatch: pytest.MonkeyPatch):
+    class FixedEmbedder:
+        def embed_query(self, text: str) -> np.ndarray:
+            return QUERY_VECTOR
+
+    monkeypatch.setattr(retrieval, "get_embedder", FixedEmbedder)
+    monkeypatch.setenv("APFA_RETRIEVAL_MODE", "hybrid")
+    monkeypatch.setenv("APFA_HYBRID_DENSE_WEIGHT", str(LEXICAL_HEAVY))
+    get_settings.cache_clear()
+    query = "private mortgage insurance end"
+    try:
+        assert retrieval.retrieve(query, None, 1, store=store, mode="dense")[0].doc_id == "escrow"
+        assert retrieval.retrieve(query, None, 1, store=store)[0].doc_id == "pmi"
+    finally:
+        get_settings.cache_clear()
+
+
+def test_unknown_mode_is_refused(store: IndexStore):
+    with pytest.raises(ValueError, match="retrieval mode"):
+        search_chunks(store, "escrow", QUERY_VECTOR, 2, None, mode="sparse")
