@@ -47,9 +47,7 @@ async def stream_turn(
 
 
 async def run_turn(question: str, user: str, history: list[tuple[str, str]] | None = None, graph=None) -> TurnResult:
-    result = None
     async for item in stream_turn(question, user, history, graph):
         if isinstance(item, TurnResult):
-            result = item
-    assert result is not None
-    return result
+            return item
+    raise RuntimeError("the turn graph ended without a result")

@@ -80,7 +80,8 @@ def make_data_layer() -> ApfaDataLayer:
 
 def data_layer() -> ApfaDataLayer:
     layer = get_data_layer()
-    assert isinstance(layer, ApfaDataLayer)
+    if not isinstance(layer, ApfaDataLayer):
+        raise RuntimeError("chat/app.py must run with APFA's data layer (start it with `apfa run`)")
     return layer
 
 

@@ -42,7 +42,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except QueueUnavailableError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
         return 1
-    return 1 if getattr(summary, "failed", 0) else 0
+    return 1 if summary.failed else 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
