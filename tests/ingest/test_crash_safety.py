@@ -8,42 +8,18 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import LOAN_TOPICS, clear_caches, long_text
+from docfactory import LOAN_TOPICS, long_text
 
 from ingest import jobs
 from ingest.jobs import enqueue_ingest, job_progress
 from ingest.store import IndexStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEST_REDIS_DB = 4
 TERMINAL = {"finished", "failed", "stopped", "canceled", "unknown"}
-
-
-@pytest.fixture
-def queue_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A queue of its own on a non-default Redis database; its keys are deleted afterwards."""
-    queue_name = f"apfa-crash-test-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:6379/{TEST_REDIS_DB}")
-    monkeypatch.setenv("APFA_QUEUE", queue_name)
-    clear_caches()
-    yield queue_name
-    connection = jobs.get_redis()
-    doomed = list(connection.scan_iter(f"*{queue_name}*"))
-    for key in connection.scan_iter("rq:job:*"):
-        if connection.hget(key, "origin") == queue_name.encode():
-            doomed.append(key)
-    for key in connection.scan_iter("rq:worker:*"):
-        if queue_name.encode() in (connection.hget(key, "queues") or b""):
-            doomed.append(key)
-            connection.srem("rq:workers", key)
-    connection.srem("rq:queues", f"rq:queue:{queue_name}")
-    if doomed:
-        connection.delete(*doomed)
 
 
 @pytest.fixture
