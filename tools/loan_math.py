@@ -150,9 +150,7 @@ def dti(monthly_debts: Number, gross_monthly_income: Number) -> Decimal:
         raise ValueError("gross monthly income must be positive")
     if debts < 0:
         raise ValueError("monthly debts cannot be negative")
-    with localcontext() as ctx:
-        ctx.prec = WORKING_PRECISION
-        return debts / income * HUNDRED
+    return _percent(debts, income)
 
 
 def ltv(loan: Number, value: Number) -> Decimal:
@@ -163,9 +161,13 @@ def ltv(loan: Number, value: Number) -> Decimal:
         raise ValueError("the property value must be positive")
     if loan_amount < 0:
         raise ValueError("the loan amount cannot be negative")
+    return _percent(loan_amount, property_value)
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = WORKING_PRECISION
-        return loan_amount / property_value * HUNDRED
+        return part / whole * HUNDRED
 
 
 def max_loan_for_payment(
