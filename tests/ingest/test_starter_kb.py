@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 from rich.console import Console
-from test_jobs import queue_env  # noqa: F401  (fixture)
 
 from ingest.starter_kb import ensure_starter_kb, missing_starter_documents, starter_documents
 from ingest.store import get_store
