@@ -138,7 +138,9 @@ async def final_checks(state: TurnState) -> dict:
     for n in sorted(set(cited_numbers(answer))):
         if 1 <= n <= len(chunks):
             chunk = chunks[n - 1]
-            citations.append(Citation(n, chunk.doc_id, chunk.title, chunk.page, excerpt(chunk.text)))
+            citations.append(
+                Citation(n, chunk.doc_id, chunk.title, chunk.page, excerpt(chunk.text), chunk.start, chunk.end)
+            )
     update: dict = {"answer": answer, "citations": citations}
     if flags:
         update["bias_flags"] = [

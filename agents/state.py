@@ -13,13 +13,19 @@ def merge_timings(left: dict[str, float], right: dict[str, float]) -> dict[str, 
 
 @dataclass(frozen=True)
 class Citation:
-    """A numbered source the answer cites; `n` matches the [n] marker in the answer text."""
+    """A numbered source the answer cites; `n` matches the [n] marker in the answer text.
+
+    `start` and `end` are the cited chunk's character offsets in its page, so a citation points at the
+    exact passage retrieval returned, not just at a document.
+    """
 
     n: int
     doc_id: str
     title: str
     page: int | None
     excerpt: str
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass

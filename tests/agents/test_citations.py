@@ -1,0 +1,123 @@
+"""Citations against a real knowledge base: every [n] in an answer is a passage retrieval returned in that turn,
+with its page and offsets, and a borrower is never shown a citation to another borrower's private document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from agents.graph import build_graph, excerpt
+from agents.turn import run_turn
+from agents.vetting import cited_numbers
+from apfa.settings import get_settings
+from ingest import store as store_module
+from ingest.pipeline import ingest_file
+from tools import retrieval
+
+GUIDES = {
+    "pmi.md": "# Private mortgage insurance\n\nPMI protects the lender when your down payment is under 20%. "
+    "You may ask your servicer to cancel PMI once the balance reaches 80% of the home's original value.",
+    "escrow.md": "# Escrow accounts\n\nYour servicer collects property taxes and homeowners insurance "
+    "with each monthly payment and pays those bills from the escrow account.",
+    "salary.md": "# Documenting your salary\n\nLenders verify your monthly salary with recent pay stubs and "
+    "W-2 forms covering the last two years.",
+}
+ALICE_PAY_STUB = "Pay stub: gross monthly salary 7,250 dollars from Riverside Dental Clinic, paid monthly."
+SOURCE_LINE = re.compile(r"^\[(\d+)\] ", re.MULTILINE)
+
+
+class CitingModel(GenericFakeChatModel):
+    """Cites every source it was given, plus numbers it was not given, the way a small model sometimes does."""
+
+    messages: Iterator = iter(())
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        numbers = [int(n) for n in SOURCE_LINE.findall(str(messages[-1].content))]
+        sentences = [f"Source {n} covers part of the question [{n}]." for n in numbers]
+        sentences.append(f"Two sources agree on this [1, {len(numbers) + 4}].")
+        sentences.append(f"An invented source says otherwise [{len(numbers) + 7}].")
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(" ".join(sentences)))])
+
+
+@pytest.fixture
+def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    monkeypatch.setenv("APFA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("APFA_RETRIEVAL_MIN_SCORE", "0")
+    get_settings.cache_clear()
+    store_module.store_at.cache_clear()
+    doc_ids = {}
+    for name, text in GUIDES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        doc_ids[name] = ingest_file(tmp_path / name, name, "shared", "system").doc_id
+    (tmp_path / "paystub.txt").write_text(ALICE_PAY_STUB, encoding="utf-8")
+    doc_ids["paystub.txt"] = ingest_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice").doc_id
+    yield doc_ids
+    get_settings.cache_clear()
+    store_module.store_at.cache_clear()
+
+
+@pytest.fixture
+def retrieved_per_turn(monkeypatch: pytest.MonkeyPatch) -> list[list[retrieval.RetrievedChunk]]:
+    """What retrieval really returned, call by call."""
+    calls: list[list[retrieval.RetrievedChunk]] = []
+    real_retrieve = retrieval.retrieve
+
+    def recording_retrieve(*args, **kwargs):
+        calls.append(real_retrieve(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(retrieval, "retrieve", recording_retrieve)
+    return calls
+
+
+QUESTIONS = [
+    "When can I cancel PMI?",
+    "What does my escrow account pay?",
+    "How do lenders check my salary?",
+    "What is my monthly salary at Riverside Dental Clinic?",
+]
+
+
+@pytest.mark.parametrize("user", ["alice", "bob"])
+@pytest.mark.parametrize("question", QUESTIONS)
+async def test_every_cited_number_maps_to_a_passage_retrieved_in_that_turn(
+    knowledge_base, retrieved_per_turn, question, user
+):
+    result = await run_turn(question, user=user, history=[], graph=build_graph(CitingModel()))
+
+    [retrieved] = retrieved_per_turn
+    numbers = cited_numbers(result.answer)
+    assert numbers, "the answer cites its sources"
+    by_number = {citation.n: citation for citation in result.citations}
+    assert set(numbers) == set(by_number), "every [n] in the text has exactly one citation, and no citation is unused"
+    for n in numbers:
+        assert 1 <= n <= len(retrieved)
+        chunk, citation = retrieved[n - 1], by_number[n]
+        assert (citation.doc_id, citation.title, citation.page) == (chunk.doc_id, chunk.title, chunk.page)
+        assert (citation.start, citation.end) == (chunk.start, chunk.end)
+        assert citation.excerpt == excerpt(chunk.text)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+async def test_a_borrower_is_never_shown_another_borrowers_private_document(
+    knowledge_base, retrieved_per_turn, question
+):
+    result = await run_turn(question, user="bob", history=[], graph=build_graph(CitingModel()))
+
+    alice_document = knowledge_base["paystub.txt"]
+    shown = result.citations + result.sources_consulted
+    assert shown and all(citation.doc_id != alice_document for citation in shown)
+    assert "Riverside" not in result.answer
+    assert all(chunk.doc_id != alice_document for chunk in retrieved_per_turn[0])
+
+
+async def test_a_borrower_can_cite_their_own_private_document(knowledge_base):
+    result = await run_turn(QUESTIONS[-1], user="alice", history=[], graph=build_graph(CitingModel()))
+
+    assert knowledge_base["paystub.txt"] in {citation.doc_id for citation in result.citations}
