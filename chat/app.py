@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.auth import get_current_user, reuseable_oauth
 from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer
+from chainlit.server import app as chainlit_server
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
 
 from apfa.settings import get_settings
 from chat import auth
@@ -83,6 +87,28 @@ def data_layer() -> ApfaDataLayer:
     if not isinstance(layer, ApfaDataLayer):
         raise RuntimeError("chat/app.py must run with APFA's data layer (start it with `apfa run`)")
     return layer
+
+
+@chainlit_server.middleware("http")
+async def only_authors_rate_answers(request: Request, call_next):
+    """Chainlit's PUT/DELETE /feedback only check sign-in; a rating is the thread author's alone to set or clear."""
+    if request.method not in ("PUT", "DELETE") or not request.url.path.endswith("/feedback"):
+        return await call_next(request)
+    try:
+        user = await get_current_user(await reuseable_oauth(request))
+        payload = await request.json()
+    except HTTPException as error:
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+    except ValueError:
+        return JSONResponse({"detail": "The rating request is not valid JSON."}, status_code=422)
+    payload = payload if isinstance(payload, dict) else {}
+    feedback = payload.get("feedback") if isinstance(payload.get("feedback"), dict) else {}
+    feedback_id = payload.get("feedbackId") if request.method == "DELETE" else feedback.get("id")
+    for_step = feedback.get("forId") if request.method == "PUT" else None
+    denial = await data_layer().feedback_denial(user.identifier if user else "", for_step, feedback_id)
+    if denial:
+        return JSONResponse({"detail": denial}, status_code=403)
+    return await call_next(request)
 
 
 @cl.on_shared_thread_view

@@ -188,6 +188,28 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
                 step["generation"] = _as_json(step.get("generation"))
         return threads
 
+    async def feedback_denial(self, user: str, for_step: str | None, feedback_id: str | None) -> str | None:
+        """Why `user` may not rate this message, or None when they may: only a thread's author rates its answers.
+
+        Chainlit's feedback routes check sign-in only, and an upsert with an existing feedback id would
+        overwrite that row, so both the message and the row being replaced must be in the user's own thread.
+        """
+        steps = [for_step] if for_step else []
+        if feedback_id:
+            rows = await self._fetch('SELECT "forId" FROM feedbacks WHERE "id" = :id', {"id": feedback_id})
+            steps += [row["forId"] for row in rows]
+        if not steps:
+            return "That rating does not exist."
+        for step_id in steps:
+            rows = await self._fetch(
+                'SELECT t."userIdentifier" AS author FROM steps s JOIN threads t ON t."id" = s."threadId" '
+                'WHERE s."id" = :id',
+                {"id": step_id},
+            )
+            if not rows or rows[0]["author"] != user:
+                return "You can only rate answers in your own conversations."
+        return None
+
     async def role_of(self, identifier: str) -> str | None:
         rows = await self._fetch(
             "SELECT role FROM credentials WHERE identifier = :name", {"name": identifier}

@@ -198,6 +198,11 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
         assert any(step["output"].startswith("My name is <PERSON_1>.") for step in thread["steps"])
         assert [element["name"] for element in thread["elements"]] == ["[1] Escrow accounts, p. 1"]
 
+        rating = {"feedback": {"forId": answer["id"], "value": 1}, "sessionId": tab.session_id}
+        rated = await client.put(f"{base}/feedback", json=rating, cookies={"access_token": alice_token})
+        assert rated.status_code == 200
+        alice_rating = rated.json()["feedbackId"]
+
         resumed = Browser(base, alice_token)
         await resumed.connect(thread_id)
         await resumed.wait_for(lambda e, d: e == "resume_thread")
@@ -213,11 +218,26 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
         own_thread = str(uuid.uuid4())
         advisor = Browser(base, carol_token)
         await advisor.connect(own_thread)
-        await advisor.wait_for(lambda e, d: e == "new_message")
+        welcome = await advisor.wait_for(lambda e, d: e == "new_message")
+        for method, body in [
+            ("PUT", {"feedback": {"forId": answer["id"], "value": 0}, "sessionId": advisor.session_id}),
+            ("PUT", {"feedback": {"id": alice_rating, "forId": welcome["id"], "value": 0}, "sessionId": "x"}),
+            ("DELETE", {"feedbackId": alice_rating}),
+        ]:
+            refused = await client.request(method, f"{base}/feedback", json=body, cookies=cookies)
+            assert refused.status_code == 403, (method, body, refused.text)
         await advisor.say(own_thread, f"/transcript {thread_id}")
         transcript = await advisor.wait_for(lambda e, d: "Transcript" in d.get("output", ""))
         assert "<PERSON_1>" in transcript["output"] and "John Smith" not in transcript["output"]
         await advisor.sio.disconnect()
+
+        stored = (await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token}))
+        [rated_step] = [step for step in stored.json()["steps"] if step["id"] == answer["id"]]
+        assert rated_step["feedback"]["value"] == 1, "the advisor changed nothing"
+        cleared = await client.request(
+            "DELETE", f"{base}/feedback", json={"feedbackId": alice_rating}, cookies={"access_token": alice_token}
+        )
+        assert cleared.status_code == 200
 
     with psycopg.connect(live_app["pg_url"]) as connection:
         audit = connection.execute(
