@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
-from chainlit.auth import get_current_user, reuseable_oauth
+from chainlit import server as chainlit_routes
 from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer
-from chainlit.server import app as chainlit_server
+from chainlit.server import UserParam
+from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
 from fastapi import HTTPException, Request
-from fastapi.responses import JSONResponse
 
 from apfa.settings import get_settings
 from chat import auth
@@ -89,26 +89,38 @@ def data_layer() -> ApfaDataLayer:
     return layer
 
 
-@chainlit_server.middleware("http")
-async def only_authors_rate_answers(request: Request, call_next):
-    """Chainlit's PUT/DELETE /feedback only check sign-in; a rating is the thread author's alone to set or clear."""
-    if request.method not in ("PUT", "DELETE") or not request.url.path.endswith("/feedback"):
-        return await call_next(request)
-    try:
-        user = await get_current_user(await reuseable_oauth(request))
-        payload = await request.json()
-    except HTTPException as error:
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code)
-    except ValueError:
-        return JSONResponse({"detail": "The rating request is not valid JSON."}, status_code=422)
-    payload = payload if isinstance(payload, dict) else {}
-    feedback = payload.get("feedback") if isinstance(payload.get("feedback"), dict) else {}
-    feedback_id = payload.get("feedbackId") if request.method == "DELETE" else feedback.get("id")
-    for_step = feedback.get("forId") if request.method == "PUT" else None
-    denial = await data_layer().feedback_denial(user.identifier if user else "", for_step, feedback_id)
+def identifier_of(user) -> str:
+    return user.identifier if user else ""
+
+
+async def rate_as_author(request: Request, update: UpdateFeedbackRequest, current_user: UserParam):
+    """Chainlit's PUT /feedback checks sign-in only; a rating is the thread author's alone to set."""
+    denial = await data_layer().feedback_denial(identifier_of(current_user), update.feedback.forId, update.feedback.id)
     if denial:
-        return JSONResponse({"detail": denial}, status_code=403)
-    return await call_next(request)
+        raise HTTPException(status_code=403, detail=denial)
+    return await chainlit_routes.update_feedback(request, update, current_user)
+
+
+async def clear_rating_as_author(request: Request, payload: DeleteFeedbackRequest, current_user: UserParam):
+    """Chainlit's DELETE /feedback checks sign-in only; a rating is the thread author's alone to clear."""
+    denial = await data_layer().feedback_denial(identifier_of(current_user), None, payload.feedbackId)
+    if denial:
+        raise HTTPException(status_code=403, detail=denial)
+    return await chainlit_routes.delete_feedback(request, payload, current_user)
+
+
+def guard_feedback_routes() -> None:
+    """Serve /feedback through the author checks above: routes match in order, so ours go first."""
+    path = f"{chainlit_config.run.root_path}/feedback"
+    routes = chainlit_routes.app.router.routes
+    if any(getattr(route, "endpoint", None) is rate_as_author for route in routes):
+        return
+    chainlit_routes.app.add_api_route(path, rate_as_author, methods=["PUT"])
+    chainlit_routes.app.add_api_route(path, clear_rating_as_author, methods=["DELETE"])
+    routes[:0] = [routes.pop(), routes.pop()]
+
+
+guard_feedback_routes()
 
 
 @cl.on_shared_thread_view
