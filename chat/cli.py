@@ -151,6 +151,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             from agents.benchmark import bench_turn
 
             report = bench_turn(rounds=args.rounds, console=Console())
+        case "persist":
+            from chat.benchmark import bench_persist
+
+            report = bench_persist(turns=args.turns, console=Console())
     print(json.dumps(report))
     return 0
 
@@ -218,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--sizes", type=int, nargs="+", default=[50_000, 500_000, 1_000_000])
     turn = bench_sub.add_parser("turn", help="time each stage of a chat turn with the configured model")
     turn.add_argument("--rounds", type=int, default=1)
+    persist = bench_sub.add_parser("persist", help="time the database writes that store one chat turn")
+    persist.add_argument("--turns", type=int, default=30)
     bench.set_defaults(func=cmd_bench)
     return parser
 
