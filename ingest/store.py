@@ -115,6 +115,17 @@ class DocumentNotFoundError(KeyError):
     """No document with that id in the current version."""
 
 
+class _RowLookup:
+    """Chunk id → row of a flat index (ids are appended in increasing order, so a binary search does)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.order = np.argsort(ids, kind="stable")
+        self.sorted_ids = ids[self.order]
+
+    def rows(self, chunk_ids: np.ndarray) -> np.ndarray:
+        return self.order[np.searchsorted(self.sorted_ids, chunk_ids)]
+
+
 @dataclass
 class _Snapshot:
     """One loaded version: immutable once built, so concurrent searches can share it."""
@@ -126,6 +137,7 @@ class _Snapshot:
     documents: dict[str, DocumentRecord]
     _selectors: dict[str | None, tuple[object, int]] = field(default_factory=dict)
     _selector_lock: threading.Lock = field(default_factory=threading.Lock)
+    _rows: _RowLookup | None = None
 
     @property
     def is_ivf(self) -> bool:
@@ -139,6 +151,17 @@ class _Snapshot:
                 if len(self._selectors) > 256:
                     self._selectors.pop(next(iter(self._selectors)))
             return self._selectors[user]
+
+    def vectors(self, chunk_ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of known chunk ids, read directly instead of scanning the index."""
+        if not len(chunk_ids):
+            return np.zeros((0, self.index.d), dtype=np.float32)
+        if not isinstance(self.index, faiss.IndexIDMap):
+            return self.index.reconstruct_batch(chunk_ids)
+        with self._selector_lock:
+            if self._rows is None:
+                self._rows = _RowLookup(faiss.vector_to_array(self.index.id_map).astype(np.int64))
+        return faiss.downcast_index(self.index.index).reconstruct_batch(self._rows.rows(chunk_ids))
 
     def _build_selector(self, user: str | None) -> tuple[object | None, int]:
         visible, hidden = [], []
@@ -221,11 +244,9 @@ class IndexStore:
         wanted = np.asarray(sorted({int(chunk_id) for chunk_id in chunk_ids}), dtype=np.int64)
         if snapshot is None or not len(wanted):
             return {}
-        query = np.ascontiguousarray(np.asarray(query_vector, dtype=np.float32).reshape(1, -1))
-        selector = faiss.IDSelectorBatch(wanted)
-        params = self._params(snapshot, selector, int(snapshot.manifest.get("nlist", 1)))
-        scores, ids = snapshot.index.search(query, len(wanted), params=params)
-        return {int(chunk_id): float(score) for score, chunk_id in zip(scores[0], ids[0], strict=True) if chunk_id >= 0}
+        known = np.asarray([chunk_id for chunk_id in wanted if int(chunk_id) in snapshot.chunks], dtype=np.int64)
+        scores = snapshot.vectors(known) @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        return {int(chunk_id): float(score) for chunk_id, score in zip(known, scores, strict=True)}
 
     def documents(self, user: str | None = None) -> list[DocumentRecord]:
         """Every document (user=None, for administration) or those `user` can see."""

@@ -230,6 +230,25 @@ def test_large_indexes_switch_to_ivf_and_keep_scopes(tmp_path: Path):
     assert "secret" not in doc_ids(store.search(secret[0], 50, "alice"))
 
 
+@pytest.mark.parametrize("ivf_threshold", [10_000, 100], ids=["flat", "ivf"])
+def test_exact_similarities_of_chosen_chunks_survive_a_reload(tmp_path: Path, ivf_threshold: int):
+    """Hybrid retrieval scores lexical-only candidates with these: they must be the exact cosines."""
+    writer = IndexStore(tmp_path / "index", ivf_threshold=ivf_threshold)
+    _, first = add(writer, "first", count=150, seed=1)
+    _, second = add(writer, "second", count=150, seed=2)
+    stored = np.vstack([first, second])
+    reader = IndexStore(tmp_path / "index", ivf_threshold=ivf_threshold)
+    query = unit_vectors(1, 3)[0]
+
+    wanted = [0, 7, 151, 299, 10_000]
+    similarities = reader.similarities(query, wanted)
+
+    assert sorted(similarities) == [0, 7, 151, 299], "unknown ids are left out"
+    for chunk_id, similarity in similarities.items():
+        assert similarity == pytest.approx(float(stored[chunk_id] @ query), abs=1e-5)
+    assert reader.versions()[-1].index_type == ("ivf" if ivf_threshold == 100 else "flat")
+
+
 def test_concurrent_writers_never_lose_a_document(tmp_path: Path):
     script = textwrap.dedent(
         f"""
