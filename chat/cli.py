@@ -146,7 +146,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         case "search":
             from ingest import benchmarks
 
-            report = benchmarks.bench_search(corpus=Path(args.corpus), sizes=args.sizes, console=Console())
+            report = benchmarks.bench_search(
+                corpus=Path(args.corpus), sizes=args.sizes, sample=args.sample, console=Console()
+            )
         case "turn":
             from agents.benchmark import bench_turn
 
@@ -220,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     search = bench_sub.add_parser("search", help="search latency and recall by index size")
     search.add_argument("--corpus", required=True, help="BEIR corpus.jsonl whose embeddings seed the index")
     search.add_argument("--sizes", type=int, nargs="+", default=[50_000, 500_000, 1_000_000])
+    search.add_argument(
+        "--sample", type=int, default=1500, help="real chunks to embed (or take from the eval cache) before growing"
+    )
     turn = bench_sub.add_parser("turn", help="time each stage of a chat turn with the configured model")
     turn.add_argument("--rounds", type=int, default=1)
     persist = bench_sub.add_parser("persist", help="time the database writes that store one chat turn")

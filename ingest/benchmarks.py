@@ -243,9 +243,14 @@ def _read_jsonl_texts(path: Path, limit: int) -> list[str]:
 
 
 def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
-    """Product vectors of the first `sample` corpus chunks (title + text through the upload chunker)."""
+    """Product vectors of the first `sample` corpus chunks (title + text through the upload chunker).
+
+    They share `apfa eval retrieval`'s content-addressed cache, so after a retrieval evaluation of the same
+    corpus every chunk is already embedded and the whole corpus can seed the index at no cost.
+    """
     from apfa.settings import get_settings
     from ingest.chunking import chunk_pages
+    from ingest.evaluation import embed_with_cache
     from ingest.parsing import Page
 
     settings = get_settings()
@@ -259,8 +264,8 @@ def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
             if text:
                 pages = [Page(number=1, text=text)]
                 texts.extend(chunk.text for chunk in chunk_pages(pages, settings.chunk_size, settings.chunk_overlap))
-    cache = settings.data_dir / "eval_cache" / "search-bench"
-    return _cached_embeddings(cache, "passages", texts[:sample], embedder.embed_documents, console)
+    vectors, _ = embed_with_cache(texts[:sample], embedder, settings.data_dir / "eval_cache", console)
+    return vectors
 
 
 def _cached_embeddings(cache: Path, name: str, texts: list[str], embed, console):
