@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
     retrieval_mode: Literal["dense", "hybrid", "rrf"] = Field("hybrid", alias="APFA_RETRIEVAL_MODE")
     hybrid_dense_weight: float = Field(0.9, ge=0.0, le=1.0, alias="APFA_HYBRID_DENSE_WEIGHT")
+    query_feedback_weight: float = Field(0.0, ge=0.0, le=4.0, alias="APFA_QUERY_FEEDBACK_WEIGHT")
+    query_feedback_depth: int = Field(3, ge=1, le=50, alias="APFA_QUERY_FEEDBACK_DEPTH")
+    mmr_lambda: float = Field(1.0, gt=0.0, le=1.0, alias="APFA_MMR_LAMBDA")
     embed_precision: Literal["fp32", "bf16"] = Field("fp32", alias="APFA_EMBED_PRECISION")
     ivf_threshold: int = Field(500_000, alias="APFA_IVF_THRESHOLD")
 

@@ -307,6 +307,10 @@ def evaluate_retrieval(
     }
     if mode == "hybrid":
         report["dense_weight"] = dense_weight if dense_weight is not None else _configured_weight()
+    if settings.query_feedback_weight > 0:
+        report["query_feedback"] = {"weight": settings.query_feedback_weight, "depth": settings.query_feedback_depth}
+    if settings.mmr_lambda < 1:
+        report["mmr_lambda"] = settings.mmr_lambda
     console.print(_report_table(report))
     return report
 

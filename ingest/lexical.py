@@ -12,8 +12,15 @@ Fusion modes (`retrieval_mode`):
   scale depends on how many candidates were taken, so a chunk's fused score is the same whatever `k` is.
 - `rrf`: reciprocal rank fusion, `Σ 1/(60 + rank)`.
 
-Hits are ordered by the fused score but keep their cosine as `score`, so the answer's relevance gate
-(`retrieval_min_score`) means the same thing in every mode.
+Two optional steps, off by default (docs/benchmarks.md has their FiQA figures):
+- query feedback (`query_feedback_weight` β > 0): Rocchio pseudo-relevance feedback; the query vector moves
+  toward the mean of its `query_feedback_depth` nearest chunks the user may see, `q' = q + β·mean(d)`,
+  before the search above;
+- MMR (`mmr_lambda` λ < 1): the ranked pool is re-ordered greedily by `λ·relevance − (1−λ)·max cosine to
+  the chunks already chosen`, so near-duplicate passages do not fill the answer's few source slots.
+
+Hits are ordered by the fused score but keep their cosine with the question as `score`, so the answer's
+relevance gate (`retrieval_min_score`) means the same thing in every mode.
 """
 
 from __future__ import annotations
@@ -131,6 +138,9 @@ def configured_dense_weight() -> float:
     return get_settings().hybrid_dense_weight
 
 
+MMR_POOL = 20
+
+
 def search_chunks(
     store: IndexStore,
     query: str,
@@ -141,20 +151,67 @@ def search_chunks(
     mode: RetrievalMode = "dense",
     dense_weight: float | None = None,
     candidates: int | None = None,
+    feedback_weight: float | None = None,
+    feedback_depth: int | None = None,
+    mmr_lambda: float | None = None,
 ) -> list[Hit]:
-    """The product's retrieval: top-k chunks `user` may see for `query`, fused per `mode`."""
+    """The product's retrieval: top-k chunks `user` may see for `query`, fused per `mode`.
+
+    The optional steps default to the settings (see the module docstring).
+    """
+    from apfa.settings import get_settings
+
     if mode not in RETRIEVAL_MODES:
         raise ValueError(f"retrieval mode must be one of {RETRIEVAL_MODES}, not {mode!r}")
-    if mode == "dense" or k <= 0:
-        return store.search(query_vector, k, user)
+    if k <= 0:
+        return []
+    settings = get_settings()
+    feedback_weight = settings.query_feedback_weight if feedback_weight is None else feedback_weight
+    feedback_depth = settings.query_feedback_depth if feedback_depth is None else feedback_depth
+    mmr_lambda = settings.mmr_lambda if mmr_lambda is None else mmr_lambda
+    query_vector = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+    search_vector = query_vector
+    if feedback_weight > 0:
+        search_vector = expand_query(store, query_vector, user, feedback_weight, feedback_depth)
+    wanted = max(k, MMR_POOL) if mmr_lambda < 1 else k
+    ranked = _ranked(store, query, search_vector, wanted, user, mode, dense_weight, candidates)
+    if mmr_lambda < 1:
+        ranked = _maximal_marginal_relevance(store, ranked, mmr_lambda, k)
+    _, chunks = store.chunks_at_current_version()
+    cosine = store.similarities(query_vector, [chunk_id for chunk_id, _ in ranked])
+    return [Hit(chunks[chunk_id], cosine[chunk_id]) for chunk_id, _ in ranked[:k] if chunk_id in cosine]
+
+
+def expand_query(store: IndexStore, query_vector: np.ndarray, user: str | None, weight: float, depth: int):
+    """Rocchio feedback from the `depth` nearest chunks `user` may see; the unit query if there are none."""
+    first = store.search(query_vector, depth, user)
+    if not first:
+        return query_vector
+    centroid = store.vectors([hit.chunk.chunk_id for hit in first]).mean(axis=0)
+    expanded = query_vector + weight * centroid
+    return expanded / max(float(np.linalg.norm(expanded)), 1e-12)
+
+
+def _ranked(
+    store: IndexStore,
+    query: str,
+    query_vector: np.ndarray,
+    k: int,
+    user: str | None,
+    mode: RetrievalMode,
+    dense_weight: float | None,
+    candidates: int | None,
+) -> list[tuple[int, float]]:
+    """(chunk id, ranking score) best first: the cosine for dense, the fused score otherwise."""
+    if mode == "dense":
+        return [(hit.chunk.chunk_id, hit.score) for hit in store.search(query_vector, k, user)]
     pool = max(candidates or CANDIDATES, k)
     dense_hits = store.search(query_vector, pool, user)
     index = lexical_index(store)
     bm25 = index.scores(query, user)
     lexical = index.top(bm25, pool)
     if not lexical:
-        return dense_hits[:k]
-    _, chunks = store.chunks_at_current_version()
+        return [(hit.chunk.chunk_id, hit.score) for hit in dense_hits[:k]]
     cosine = {hit.chunk.chunk_id: hit.score for hit in dense_hits}
     lexical_only = [chunk_id for chunk_id, _ in lexical if chunk_id not in cosine]
     cosine.update(store.similarities(query_vector, lexical_only))
@@ -169,7 +226,32 @@ def search_chunks(
             if chunk_id in index.positions
         }
     ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-    return [Hit(chunks[chunk_id], cosine[chunk_id]) for chunk_id in ranked[:k] if chunk_id in chunks]
+    return [(chunk_id, fused[chunk_id]) for chunk_id in ranked[:k]]
+
+
+def _maximal_marginal_relevance(
+    store: IndexStore, ranked: list[tuple[int, float]], mmr_lambda: float, k: int
+) -> list[tuple[int, float]]:
+    """Greedy MMR over the ranked pool; relevance is the ranking score scaled to [0, 1] within the pool."""
+    if len(ranked) <= 1:
+        return ranked
+    vectors = store.vectors([chunk_id for chunk_id, _ in ranked])
+    scores = np.asarray([score for _, score in ranked], dtype=np.float32)
+    spread = float(scores.max() - scores.min())
+    relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
+    similarity = vectors @ vectors.T
+    chosen: list[int] = []
+    redundancy = np.full(len(ranked), -np.inf, dtype=np.float32)
+    remaining = np.ones(len(ranked), dtype=bool)
+    while remaining.any() and len(chosen) < k:
+        penalty = np.where(np.isfinite(redundancy), redundancy, 0.0)
+        value = np.where(remaining, mmr_lambda * relevance - (1 - mmr_lambda) * penalty, -np.inf)
+        best = int(np.argmax(value))
+        chosen.append(best)
+        remaining[best] = False
+        redundancy = np.maximum(redundancy, similarity[best])
+    rest = [position for position in range(len(ranked)) if remaining[position]]
+    return [ranked[position] for position in chosen + rest]
 
 
 def _reciprocal_rank_fusion(*rankings: Sequence[int]) -> dict[int, float]:

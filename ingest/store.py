@@ -248,6 +248,17 @@ class IndexStore:
         scores = snapshot.vectors(known) @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
         return {int(chunk_id): float(score) for chunk_id, score in zip(known, scores, strict=True)}
 
+    def vectors(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of chunks of the current version, in the given order."""
+        snapshot = self._current_snapshot()
+        wanted = np.asarray(list(chunk_ids), dtype=np.int64)
+        if snapshot is None:
+            return np.zeros((0, 0), dtype=np.float32)
+        unknown = [int(chunk_id) for chunk_id in wanted if int(chunk_id) not in snapshot.chunks]
+        if unknown:
+            raise KeyError(f"chunks not in version {snapshot.version}: {unknown[:5]}")
+        return snapshot.vectors(wanted)
+
     def documents(self, user: str | None = None) -> list[DocumentRecord]:
         """Every document (user=None, for administration) or those `user` can see."""
         snapshot = self._current_snapshot()

@@ -12,7 +12,7 @@ import pytest
 
 from apfa.settings import get_settings
 from ingest.chunking import Chunk
-from ingest.lexical import lexical_index, search_chunks
+from ingest.lexical import expand_query, lexical_index, search_chunks
 from ingest.store import DocumentRecord, IndexStore
 from tools import retrieval
 
@@ -156,3 +156,38 @@ def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeyp
 def test_unknown_mode_is_refused(store: IndexStore):
     with pytest.raises(ValueError, match="retrieval mode"):
         search_chunks(store, "escrow", QUERY_VECTOR, 2, None, mode="sparse")
+
+
+def test_query_feedback_learns_only_from_chunks_the_user_may_see(store: IndexStore):
+    add(store, "alice-note", "Alice's private budget note.", unit(1.0, 0.0, 0.0, 1.0), "private", "alice")
+    _, chunks = store.chunks_at_current_version()
+    shared = [cid for cid, chunk in chunks.items() if chunk.scope == "shared"]
+
+    expanded = expand_query(store, QUERY_VECTOR, "bob", weight=1.0, depth=2)
+
+    nearest_two = [hit.chunk.chunk_id for hit in store.search(QUERY_VECTOR, 2, "bob")]
+    assert set(nearest_two) <= set(shared)
+    manual = QUERY_VECTOR + store.vectors(nearest_two).mean(axis=0)
+    assert np.allclose(expanded, manual / np.linalg.norm(manual), atol=1e-6)
+    assert expanded[3] == 0.0, "nothing of Alice's note leaks into Bob's query"
+
+
+@pytest.mark.parametrize("mode", ["dense", "hybrid", "rrf"])
+def test_feedback_and_mmr_keep_the_questions_cosine_as_score(store: IndexStore, mode: str):
+    hits = search_chunks(
+        store, "escrow property taxes", QUERY_VECTOR, 3, None, mode=mode, feedback_weight=1.0, mmr_lambda=0.5
+    )
+
+    cosine = store.similarities(QUERY_VECTOR, [hit.chunk.chunk_id for hit in hits])
+    assert len(hits) == 3 and all(hit.score == pytest.approx(cosine[hit.chunk.chunk_id]) for hit in hits)
+
+
+def test_mmr_gives_a_near_duplicate_slot_to_a_different_passage(store: IndexStore):
+    add(store, "escrow-copy", "Escrow accounts collect property taxes with every payment.", unit(1.0, 0.21))
+    add(store, "heloc", "A home equity line of credit is a revolving loan.", unit(0.8, -0.6))
+
+    plain = doc_ids(search_chunks(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=1.0))
+    diverse = doc_ids(search_chunks(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=0.5))
+
+    assert plain == ["escrow", "escrow-copy"]
+    assert diverse == ["escrow", "heloc"]
