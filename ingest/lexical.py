@@ -42,9 +42,24 @@ CANDIDATES = 100
 STOPWORDS = "en"
 
 
+_stemmers = threading.local()
+
+
+def _stem_words(words: list[str]) -> list[str]:
+    """English Snowball stems; a Stemmer object must not be shared between threads, so one per thread."""
+    if not hasattr(_stemmers, "english"):
+        import Stemmer
+
+        _stemmers.english = Stemmer.Stemmer("english")
+    return _stemmers.english.stemWords(words)
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased word tokens without English stopwords (bm25s' defaults)."""
-    return bm25s.tokenize(list(texts), stopwords=STOPWORDS, return_ids=False, show_progress=False)
+    """Lower-cased word tokens without English stopwords, Snowball-stemmed unless `bm25_stemming` is off."""
+    from apfa.settings import get_settings
+
+    stemmer = _stem_words if get_settings().bm25_stemming else None
+    return bm25s.tokenize(list(texts), stopwords=STOPWORDS, stemmer=stemmer, return_ids=False, show_progress=False)
 
 
 @dataclass

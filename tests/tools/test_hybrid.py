@@ -191,3 +191,20 @@ def test_mmr_gives_a_near_duplicate_slot_to_a_different_passage(store: IndexStor
 
     assert plain == ["escrow", "escrow-copy"]
     assert diverse == ["escrow", "heloc"]
+
+
+@pytest.mark.parametrize("stemming", [True, False])
+def test_bm25_matches_other_forms_of_a_word_when_stemming(tmp_path: Path, monkeypatch, stemming: bool):
+    monkeypatch.setenv("APFA_BM25_STEMMING", str(stemming).lower())
+    get_settings.cache_clear()
+    try:
+        store = IndexStore(tmp_path / "index", embedding_model="test", ivf_threshold=1_000_000)
+        add(store, "late", "Servicers report payments that arrive more than 30 days late.", unit(0.0, 1.0))
+        add(store, "escrow", "Escrow accounts collect property taxes.", unit(1.0))
+
+        found = [chunk_id for chunk_id, _ in lexical_index(store).search("reporting a missed payment", 5, None)]
+    finally:
+        get_settings.cache_clear()
+
+    _, chunks = store.chunks_at_current_version()
+    assert [chunks[chunk_id].doc_id for chunk_id in found] == (["late"] if stemming else [])
