@@ -54,3 +54,21 @@ def test_similar_meanings_score_higher_than_unrelated_text(embedder: Embedder):
 
 def test_no_text_gives_an_empty_matrix(embedder: Embedder):
     assert embedder.embed_documents([]).shape == (0, 384)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "PMI?",
+        "When can I stop paying private mortgage insurance on a conventional loan?",
+        "Explain every fee on my closing disclosure. " * 60,
+    ],
+    ids=["one word", "a question", "longer than the model's 256 tokens"],
+)
+def test_a_question_gets_the_same_vector_as_a_passage_with_the_same_text(embedder: Embedder, question: str):
+    """Questions take a faster frozen path; it must land on exactly the vectors the passages were indexed with."""
+    as_question = embedder.embed_query(question)
+    as_passage = embedder.embed_documents([question])[0]
+
+    assert as_question.dtype == np.float32 and as_question.shape == (embedder.dimension,)
+    assert np.abs(as_question - as_passage).max() < 1e-5
