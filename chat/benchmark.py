@@ -14,6 +14,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import chainlit as cl
+from chainlit.context import init_http_context
 from rich.console import Console
 from rich.table import Table
 
@@ -39,8 +41,6 @@ async def _store_turn(
     layer: ApfaDataLayer, user, thread_id: str, redaction_ms: list[float]
 ) -> tuple[float, float]:
     """Milliseconds to store one turn, and how many of them the redactor took."""
-    import chainlit as cl
-
     redacted_before = sum(redaction_ms)
     started = time.perf_counter()
     await layer.update_thread(thread_id, name=QUESTION, user_id=user.id)
@@ -61,8 +61,6 @@ async def _store_turn(
 
 
 async def _run(turns: int) -> list[tuple[float, float]]:
-    from chainlit.context import init_http_context
-
     redaction_ms: list[float] = []
 
     def timed_redactor(text: str) -> str:
@@ -75,7 +73,8 @@ async def _run(turns: int) -> list[tuple[float, float]]:
     upgrade()
     layer = ApfaDataLayer(redactor=timed_redactor)
     init_http_context()
-    user = await layer.create_user(cl_user(f"bench-persist-{uuid.uuid4().hex[:8]}"))
+    benchmark_user = cl.User(identifier=f"bench-persist-{uuid.uuid4().hex[:8]}", metadata={"role": "borrower"})
+    user = await layer.create_user(benchmark_user)
     threads = [str(uuid.uuid4()) for _ in range(turns + 1)]
     try:
         await _store_turn(layer, user, threads[0], redaction_ms)
@@ -85,12 +84,6 @@ async def _run(turns: int) -> list[tuple[float, float]]:
             await layer.delete_thread(thread_id)
         await layer._fetch('DELETE FROM users WHERE "id" = :id', {"id": user.id})
         await layer.engine.dispose()
-
-
-def cl_user(identifier: str):
-    import chainlit as cl
-
-    return cl.User(identifier=identifier, metadata={"role": "borrower"})
 
 
 def bench_persist(turns: int = 30, console: Console | None = None) -> dict:

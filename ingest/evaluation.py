@@ -306,19 +306,13 @@ def evaluate_retrieval(
         "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
     }
     if mode == "hybrid":
-        report["dense_weight"] = dense_weight if dense_weight is not None else _configured_weight()
+        report["dense_weight"] = dense_weight if dense_weight is not None else settings.hybrid_dense_weight
     if settings.query_feedback_weight > 0:
         report["query_feedback"] = {"weight": settings.query_feedback_weight, "depth": settings.query_feedback_depth}
     if settings.mmr_lambda < 1:
         report["mmr_lambda"] = settings.mmr_lambda
     console.print(_report_table(report))
     return report
-
-
-def _configured_weight() -> float:
-    from ingest.lexical import configured_dense_weight
-
-    return configured_dense_weight()
 
 
 def _run_queries(

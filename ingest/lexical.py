@@ -33,6 +33,7 @@ from typing import Literal
 import bm25s
 import numpy as np
 
+from apfa.settings import get_settings
 from ingest.store import Hit, IndexStore, StoredChunk
 
 RetrievalMode = Literal["dense", "hybrid", "rrf"]
@@ -56,8 +57,6 @@ def _stem_words(words: list[str]) -> list[str]:
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased word tokens without English stopwords, Snowball-stemmed unless `bm25_stemming` is off."""
-    from apfa.settings import get_settings
-
     stemmer = _stem_words if get_settings().bm25_stemming else None
     return bm25s.tokenize(list(texts), stopwords=STOPWORDS, stemmer=stemmer, return_ids=False, show_progress=False)
 
@@ -147,12 +146,6 @@ def lexical_index(store: IndexStore) -> LexicalIndex:
         return cached
 
 
-def configured_dense_weight() -> float:
-    from apfa.settings import get_settings
-
-    return get_settings().hybrid_dense_weight
-
-
 MMR_POOL = 20
 
 
@@ -172,15 +165,14 @@ def search_chunks(
 ) -> list[Hit]:
     """The product's retrieval: top-k chunks `user` may see for `query`, fused per `mode`.
 
-    The optional steps default to the settings (see the module docstring).
+    The fusion weight and the optional steps default to the settings (see the module docstring).
     """
-    from apfa.settings import get_settings
-
     if mode not in RETRIEVAL_MODES:
         raise ValueError(f"retrieval mode must be one of {RETRIEVAL_MODES}, not {mode!r}")
     if k <= 0:
         return []
     settings = get_settings()
+    dense_weight = settings.hybrid_dense_weight if dense_weight is None else dense_weight
     feedback_weight = settings.query_feedback_weight if feedback_weight is None else feedback_weight
     feedback_depth = settings.query_feedback_depth if feedback_depth is None else feedback_depth
     mmr_lambda = settings.mmr_lambda if mmr_lambda is None else mmr_lambda
@@ -192,9 +184,12 @@ def search_chunks(
     ranked = _ranked(store, query, search_vector, wanted, user, mode, dense_weight, candidates)
     if mmr_lambda < 1:
         ranked = _maximal_marginal_relevance(store, ranked, mmr_lambda, k)
+    ranked = ranked[:k]
+    cosine = {chunk_id: similarity for chunk_id, _, similarity in ranked}
+    if search_vector is not query_vector:
+        cosine = store.similarities(query_vector, list(cosine))
     _, chunks = store.chunks_at_current_version()
-    cosine = store.similarities(query_vector, [chunk_id for chunk_id, _ in ranked])
-    return [Hit(chunks[chunk_id], cosine[chunk_id]) for chunk_id, _ in ranked[:k] if chunk_id in cosine]
+    return [Hit(chunks[chunk_id], cosine[chunk_id]) for chunk_id, _, _ in ranked if chunk_id in chunks]
 
 
 def expand_query(store: IndexStore, query_vector: np.ndarray, user: str | None, weight: float, depth: int):
@@ -214,26 +209,26 @@ def _ranked(
     k: int,
     user: str | None,
     mode: RetrievalMode,
-    dense_weight: float | None,
+    weight: float,
     candidates: int | None,
-) -> list[tuple[int, float]]:
-    """(chunk id, ranking score) best first: the cosine for dense, the fused score otherwise."""
+) -> list[tuple[int, float, float]]:
+    """(chunk id, ranking score, cosine with `query_vector`) best first; the ranking score is the cosine for
+    dense and the fused score otherwise."""
     if mode == "dense":
-        return [(hit.chunk.chunk_id, hit.score) for hit in store.search(query_vector, k, user)]
+        return [(hit.chunk.chunk_id, hit.score, hit.score) for hit in store.search(query_vector, k, user)]
     pool = max(candidates or CANDIDATES, k)
     dense_hits = store.search(query_vector, pool, user)
     index = lexical_index(store)
     bm25 = index.scores(query, user)
     lexical = index.top(bm25, pool)
     if not lexical:
-        return [(hit.chunk.chunk_id, hit.score) for hit in dense_hits[:k]]
+        return [(hit.chunk.chunk_id, hit.score, hit.score) for hit in dense_hits[:k]]
     cosine = {hit.chunk.chunk_id: hit.score for hit in dense_hits}
     lexical_only = [chunk_id for chunk_id, _ in lexical if chunk_id not in cosine]
     cosine.update(store.similarities(query_vector, lexical_only))
     if mode == "rrf":
         fused = _reciprocal_rank_fusion([hit.chunk.chunk_id for hit in dense_hits], [cid for cid, _ in lexical])
     else:
-        weight = configured_dense_weight() if dense_weight is None else dense_weight
         best_bm25 = lexical[0][1]
         fused = {
             chunk_id: weight * similarity + (1 - weight) * float(bm25[index.positions[chunk_id]]) / best_bm25
@@ -241,17 +236,17 @@ def _ranked(
             if chunk_id in index.positions
         }
     ranked = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-    return [(chunk_id, fused[chunk_id]) for chunk_id in ranked[:k]]
+    return [(chunk_id, fused[chunk_id], cosine[chunk_id]) for chunk_id in ranked[:k]]
 
 
 def _maximal_marginal_relevance(
-    store: IndexStore, ranked: list[tuple[int, float]], mmr_lambda: float, k: int
-) -> list[tuple[int, float]]:
+    store: IndexStore, ranked: list[tuple[int, float, float]], mmr_lambda: float, k: int
+) -> list[tuple[int, float, float]]:
     """Greedy MMR over the ranked pool; relevance is the ranking score scaled to [0, 1] within the pool."""
     if len(ranked) <= 1:
         return ranked
-    vectors = store.vectors([chunk_id for chunk_id, _ in ranked])
-    scores = np.asarray([score for _, score in ranked], dtype=np.float32)
+    vectors = store.vectors([chunk_id for chunk_id, _, _ in ranked])
+    scores = np.asarray([score for _, score, _ in ranked], dtype=np.float32)
     spread = float(scores.max() - scores.min())
     relevance = (scores - scores.min()) / spread if spread > 0 else np.ones_like(scores)
     similarity = vectors @ vectors.T

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -137,7 +137,6 @@ class _Snapshot:
     documents: dict[str, DocumentRecord]
     _selectors: dict[str | None, tuple[object, int]] = field(default_factory=dict)
     _selector_lock: threading.Lock = field(default_factory=threading.Lock)
-    _rows: _RowLookup | None = None
 
     @property
     def is_ivf(self) -> bool:
@@ -158,10 +157,11 @@ class _Snapshot:
             return np.zeros((0, self.index.d), dtype=np.float32)
         if not isinstance(self.index, faiss.IndexIDMap):
             return self.index.reconstruct_batch(chunk_ids)
-        with self._selector_lock:
-            if self._rows is None:
-                self._rows = _RowLookup(faiss.vector_to_array(self.index.id_map).astype(np.int64))
-        return faiss.downcast_index(self.index.index).reconstruct_batch(self._rows.rows(chunk_ids))
+        return faiss.downcast_index(self.index.index).reconstruct_batch(self._row_lookup.rows(chunk_ids))
+
+    @cached_property
+    def _row_lookup(self) -> _RowLookup:
+        return _RowLookup(faiss.vector_to_array(self.index.id_map).astype(np.int64))
 
     def _build_selector(self, user: str | None) -> tuple[object | None, int]:
         visible, hidden = [], []

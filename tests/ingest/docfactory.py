@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM (an RQ worker finishes its job and exits), then SIGKILL if it has not stopped in 30 s."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def clear_caches() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import LOAN_TOPICS, long_text
+from docfactory import LOAN_TOPICS, long_text, stop_worker
 
 from ingest import jobs
 from ingest.jobs import enqueue_ingest, job_progress
@@ -46,13 +46,7 @@ def start_worker(queue_env: str, tmp_path: Path) -> Iterator[Callable[[], subpro
 
     yield start
     for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_worker(process)
 
 
 def _worker_registered(pid: int) -> bool:

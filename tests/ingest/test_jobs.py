@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import LOAN_TOPICS, clear_caches, long_text, make_pdf
+from docfactory import LOAN_TOPICS, clear_caches, long_text, make_pdf, stop_worker
 
 from ingest import jobs
 from ingest.jobs import QueueUnavailableError, cancel_job, enqueue_ingest, job_progress
@@ -43,12 +42,7 @@ def worker(queue_env: str, data_dir: Path, tmp_path: Path) -> Iterator[subproces
         assert time.monotonic() < deadline, "worker did not register in time"
         time.sleep(0.5)
     yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_worker(process)
     log.close()
 
 
