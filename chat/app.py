@@ -57,7 +57,7 @@ def warm_up_models() -> None:
 
     Loading them inside a turn would stall every open websocket for tens of seconds on a small machine.
     """
-    from ingest.embedding import get_embedder
+    from kb.embedding import get_embedder
     from tools.pii import warm_up
 
     started = time.monotonic()

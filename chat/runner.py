@@ -151,7 +151,7 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
             ensure_model_file(settings)
             supervisor.start("llm", [sys.executable, "-m", "agents.local_llm"], env, log_dir)
         if with_worker:
-            supervisor.start("worker", [sys.executable, "-m", "chat.cli", "worker"], env, log_dir)
+            supervisor.start("worker", [sys.executable, "-m", "cli.main", "worker"], env, log_dir)
         supervisor.start(
             "chat",
             [sys.executable, "-m", "chainlit", "run", str(PROJECT_ROOT / "chat" / "app.py"), "--headless",

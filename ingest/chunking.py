@@ -7,28 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from apfa.settings import get_settings
 from ingest.parsing import Page
-
-
-@dataclass(frozen=True)
-class Chunk:
-    text: str
-    page: int
-    start: int
-    end: int
-    section: str = ""
-
-    def for_embedding(self, title: str) -> str:
-        """The text the embedder sees: a chunk cut away from its heading loses what it is about, so the
-        document title and the nearest section heading are put in front (the stored text stays exact)."""
-        context = f"{title}: {self.section}" if self.section else title
-        return f"{context}\n{self.text}" if context else self.text
-
+from kb.store import Chunk
 
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 

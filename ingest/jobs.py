@@ -355,7 +355,7 @@ def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
     PyTorch's OpenMP pool does not survive fork() once used. `in_process=True` runs jobs without forking
     (for the CLI, whose process may already have used the model).
     """
-    from ingest.embedding import get_embedder
+    from kb.embedding import get_embedder
 
     connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
     queue = Queue(get_settings().queue_name, connection=connection)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ingest.pipeline import IngestSummary, ingest_paths, sha256_of
-from ingest.store import get_store
+from ingest.batch import IngestSummary, ingest_paths
+from ingest.pipeline import sha256_of
+from kb.store import get_store
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter_kb"
 STARTER_SCOPE = "shared"

@@ -1,6 +1,6 @@
 """Retrieval over the knowledge base, scoped to what the asking user may see.
 
-Dense, hybrid (BM25 + dense score fusion) or RRF per `retrieval_mode`; see `ingest.lexical` for the
+Dense, hybrid (BM25 + dense score fusion) or RRF per `retrieval_mode`; see `kb.search` for the
 fusion and for how scopes are enforced on the lexical side. Each result keeps its document, page and
 character offsets so the answer can cite its source exactly, and `score` is always the cosine similarity.
 The store is shared per process and picks up newly ingested documents without a restart.
@@ -14,9 +14,9 @@ from typing import Annotated
 from langchain_core.tools import InjectedToolArg, tool
 
 from apfa.settings import get_settings
-from ingest.embedding import get_embedder
-from ingest.lexical import RetrievalMode, search_chunks
-from ingest.store import IndexStore, get_store
+from kb.embedding import get_embedder
+from kb.search import RetrievalMode, search_chunks
+from kb.store import IndexStore, get_store
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from agents.graph import build_graph, excerpt
 from agents.turn import run_turn
 from agents.vetting import cited_numbers
 from apfa.settings import get_settings
-from ingest import store as store_module
 from ingest.pipeline import ingest_file
+from kb import store as store_module
 from tools import retrieval
 
 GUIDES = {

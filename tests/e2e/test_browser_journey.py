@@ -70,7 +70,7 @@ def product(tmp_path_factory):
         APFA_QUEUE=f"apfa-e2e-{secrets.token_hex(4)}",
         APFA_LLM_PROVIDER="local",
     )
-    apfa = [sys.executable, "-m", "chat.cli"]
+    apfa = [sys.executable, "-m", "cli.main"]
     process = subprocess.Popen(
         [*apfa, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
@@ -105,7 +105,7 @@ def product(tmp_path_factory):
 
 def wait_for_starter_kb(data_dir: Path, timeout_s: float = 600) -> None:
     from ingest.starter_kb import starter_documents
-    from ingest.store import IndexStore
+    from kb.store import IndexStore
 
     expected = len(starter_documents())
     deadline = time.monotonic() + timeout_s

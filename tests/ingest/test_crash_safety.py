@@ -16,7 +16,7 @@ from docfactory import LOAN_TOPICS, long_text, stop_worker
 
 from ingest import jobs
 from ingest.jobs import enqueue_ingest, job_progress
-from ingest.store import IndexStore
+from kb.store import IndexStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TERMINAL = {"finished", "failed", "stopped", "canceled", "unknown"}

@@ -14,7 +14,7 @@ from docfactory import LOAN_TOPICS, clear_caches, long_text, make_pdf, stop_work
 
 from ingest import jobs
 from ingest.jobs import QueueUnavailableError, cancel_job, enqueue_ingest, job_progress
-from ingest.store import get_store
+from kb.store import get_store
 from tools.retrieval import retrieve
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -150,7 +150,7 @@ def test_cli_ingest_without_a_worker_completes_in_process(queue_env: str, tmp_pa
 
     from rich.console import Console
 
-    from ingest.pipeline import ingest_paths
+    from ingest.batch import ingest_paths
 
     folder = tmp_path / "kb"
     folder.mkdir()

@@ -11,7 +11,7 @@ from docfactory import LOAN_TOPICS, long_text, make_pdf
 
 from ingest.parsing import CorruptDocumentError, FileTooLargeError
 from ingest.pipeline import expand_paths, ingest_file
-from ingest.store import get_store
+from kb.store import get_store
 
 
 class WordHashEmbedder:

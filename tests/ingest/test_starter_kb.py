@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from ingest.starter_kb import ensure_starter_kb, missing_starter_documents, starter_documents
-from ingest.store import get_store
+from kb.store import get_store
 
 
 def test_starter_documents_are_the_packaged_markdown_guides():

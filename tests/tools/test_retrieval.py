@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from apfa.settings import get_settings
-from ingest import store as store_module
 from ingest.pipeline import ingest_file
+from kb import store as store_module
 from tools.retrieval import RetrievedChunk, retrieve, search_knowledge_base
 
 GUIDES = {

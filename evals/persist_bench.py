@@ -37,9 +37,7 @@ EXCERPT = (
 CITATIONS = 3
 
 
-async def _store_turn(
-    layer: ApfaDataLayer, user, thread_id: str, redaction_ms: list[float]
-) -> tuple[float, float]:
+async def _store_turn(layer: ApfaDataLayer, user, thread_id: str, redaction_ms: list[float]) -> tuple[float, float]:
     """Milliseconds to store one turn, and how many of them the redactor took."""
     redacted_before = sum(redaction_ms)
     started = time.perf_counter()
@@ -52,8 +50,11 @@ async def _store_turn(
         await layer.create_step(message.to_dict())
     for n in range(1, CITATIONS + 1):
         citation = cl.Text(
-            name=f"[{n}] Mortgage insurance guide, p. {n}", content=EXCERPT, display="inline",
-            thread_id=thread_id, for_id=answered.id,
+            name=f"[{n}] Mortgage insurance guide, p. {n}",
+            content=EXCERPT,
+            display="inline",
+            thread_id=thread_id,
+            for_id=answered.id,
         )
         await layer.create_element(citation)
     elapsed = (time.perf_counter() - started) * 1000

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from ingest.benchmarks import bench_search
-from ingest.embedding import get_embedder
-from ingest.evaluation import chunk_corpus, embed_with_cache
+from evals.index_bench import bench_search
+from evals.retrieval import chunk_corpus, embed_with_cache
+from kb.embedding import get_embedder
 
 TOPICS = ["escrow", "private mortgage insurance", "closing costs", "an adjustable rate", "a home equity line"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from ingest.chunking import Chunk
-from ingest.store import DocumentNotFoundError, DocumentRecord, DuplicateDocumentError, IndexStore
+from kb.store import DocumentNotFoundError, DocumentRecord, DuplicateDocumentError, IndexStore
 
 DIMENSION = 32
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -256,7 +256,7 @@ def test_concurrent_writers_never_lose_a_document(tmp_path: Path):
         import numpy as np
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_store import add
-        from ingest.store import IndexStore
+        from kb.store import IndexStore
         store = IndexStore({str(tmp_path / "index")!r})
         for number in range(4):
             add(store, f"{{sys.argv[1]}}-{{number}}")

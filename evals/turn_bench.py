@@ -41,8 +41,17 @@ def bench_turn(rounds: int = 1, user: str = "bench", console: Console | None = N
     console = console or Console()
     asyncio.run(_timed_turn("What is PMI?", user))
     runs = [asyncio.run(_timed_turn(q, user)) for _ in range(rounds) for q in QUESTIONS]
-    keys = ["pii", "loan_math", "retrieval", "first_token", "first_visible_text", "generation", "bias_check",
-            "non_llm", "wall"]
+    keys = [
+        "pii",
+        "loan_math",
+        "retrieval",
+        "first_token",
+        "first_visible_text",
+        "generation",
+        "bias_check",
+        "non_llm",
+        "wall",
+    ]
     medians = {k: round(statistics.median(r.get(k, 0.0) for r in runs), 1) for k in keys}
     table = Table(title=f"Chat turn, median of {len(runs)} warm turns (ms)")
     for key in keys:

@@ -104,9 +104,7 @@ class Embedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         import torch
 
-        autocast = (
-            torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else contextlib.nullcontext()
-        )
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16) if self.precision == "bf16" else contextlib.nullcontext()
         with torch.inference_mode(), autocast:
             encoded = self._model.encode(
                 texts,

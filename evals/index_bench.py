@@ -16,7 +16,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from ingest.embedding import Embedder, Precision
+from kb.embedding import Embedder, Precision
 
 MATMUL_SIZE = 1024
 MATMUL_SECONDS = 1.5
@@ -192,7 +192,7 @@ def bench_search(
     import numpy as np
 
     from apfa.settings import get_settings
-    from ingest.embedding import get_embedder
+    from kb.embedding import get_embedder
 
     settings = get_settings()
     cache = settings.data_dir / "eval_cache" / "search-bench"
@@ -249,8 +249,8 @@ def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
     corpus every chunk is already embedded and the whole corpus can seed the index at no cost.
     """
     from apfa.settings import get_settings
+    from evals.retrieval import embed_with_cache
     from ingest.chunking import chunk_pages
-    from ingest.evaluation import embed_with_cache
     from ingest.parsing import Page
 
     settings = get_settings()
@@ -329,7 +329,7 @@ def _bench_one_size(vectors, query_vectors, console, *, with_hnsw: bool) -> dict
     import faiss
     import numpy as np
 
-    from ingest.store import _build_ivf
+    from kb.store import _build_ivf
 
     ids = np.arange(len(vectors), dtype=np.int64)
     started = time.perf_counter()

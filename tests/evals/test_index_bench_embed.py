@@ -11,8 +11,8 @@ import pytest
 from rich.console import Console
 
 from apfa.settings import get_settings
-from ingest.benchmarks import bench_embed, flops_per_token, matmul_gflops
-from ingest.embedding import Embedder, configured_precision, get_embedder
+from evals.index_bench import bench_embed, flops_per_token, matmul_gflops
+from kb.embedding import Embedder, configured_precision, get_embedder
 
 PASSAGES = [
     "Escrow accounts collect property taxes and insurance with each monthly mortgage payment.",

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chat.cli import main
+from cli.main import main
 from ingest.chunking import Chunk
-from ingest.store import DocumentRecord, get_store
+from kb.store import DocumentRecord, get_store
 
 DIMENSION = 8
 

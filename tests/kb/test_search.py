@@ -12,8 +12,9 @@ import pytest
 
 from apfa.settings import get_settings
 from ingest.chunking import Chunk
-from ingest.lexical import expand_query, lexical_index, search_chunks
-from ingest.store import DocumentRecord, IndexStore
+from kb.bm25 import lexical_index
+from kb.search import expand_query, search_chunks
+from kb.store import DocumentRecord, IndexStore
 from tools import retrieval
 
 DIMENSION = 8

@@ -37,7 +37,6 @@ import faiss
 import numpy as np
 
 from apfa.settings import get_settings
-from ingest.chunking import Chunk
 
 Scope = Literal["shared", "private"]
 SCOPES: tuple[str, ...] = ("shared", "private")
@@ -69,6 +68,23 @@ class DocumentRecord:
 
     def visible_to(self, user: str | None) -> bool:
         return self.scope == "shared" or (user is not None and self.owner == user)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a page, with character offsets into it, as the chunker cuts it and the store keeps it."""
+
+    text: str
+    page: int
+    start: int
+    end: int
+    section: str = ""
+
+    def for_embedding(self, title: str) -> str:
+        """The text the embedder sees: a chunk cut away from its heading loses what it is about, so the
+        document title and the nearest section heading are put in front (the stored text stays exact)."""
+        context = f"{title}: {self.section}" if self.section else title
+        return f"{context}\n{self.text}" if context else self.text
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def stop_worker(process: subprocess.Popen) -> None:
 def clear_caches() -> None:
     """Forget cached settings, stores and Redis clients so a changed environment takes effect."""
     from apfa.settings import get_settings
-    from ingest import jobs, store
+    from ingest import jobs
+    from kb import store
 
     get_settings.cache_clear()
     store.store_at.cache_clear()

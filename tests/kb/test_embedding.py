@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from ingest.embedding import Embedder, get_embedder, model_path
+from kb.embedding import Embedder, get_embedder, model_path
 
 
 @pytest.fixture(scope="module")

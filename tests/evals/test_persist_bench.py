@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from apfa.settings import get_settings
-from chat import benchmark
+from evals import persist_bench as benchmark
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the ingest tests: an isolated data directory and settings per test."""
+"""Shared fixtures: an isolated data directory and settings per test, and a Redis queue of its own."""
 
 from __future__ import annotations
 

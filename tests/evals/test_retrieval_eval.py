@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from ingest import evaluation
-from ingest.evaluation import (
+from evals import retrieval as evaluation
+from evals.retrieval import (
     best_chunk_per_document,
     embed_with_cache,
     evaluate_retrieval,

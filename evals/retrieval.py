@@ -33,10 +33,11 @@ from rich.table import Table
 
 from apfa.settings import get_settings
 from ingest.chunking import Chunk, chunk_pages
-from ingest.embedding import Embedder, get_embedder
-from ingest.lexical import RetrievalMode, lexical_index, search_chunks
 from ingest.parsing import Page
-from ingest.store import DocumentRecord, IndexStore
+from kb.bm25 import lexical_index
+from kb.embedding import Embedder, get_embedder
+from kb.search import RetrievalMode, search_chunks
+from kb.store import DocumentRecord, IndexStore
 
 CACHE_BLOCK = 512
 DIGEST_BYTES = 16

@@ -1,4 +1,8 @@
-"""The `apfa` command: run the product, the worker, ingestion, one-off questions and user management."""
+"""The `apfa` command: run the product, the worker, ingestion, one-off questions, user management, and the
+measurement commands of `evals` (`apfa eval …`, `apfa bench …`).
+
+This package is an edge: it wires the product packages and `evals` together; nothing imports it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
+
+from evals.cli import register_measurement_commands
 
 ROLES = ("borrower", "advisor", "admin", "super_admin")
 
@@ -29,16 +35,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.batch import ingest_paths
     from ingest.jobs import QueueUnavailableError
-    from ingest.pipeline import ingest_paths
 
     owner = args.user or "system"
     if args.scope == "private" and not args.user:
         Console(stderr=True).print("[red]--scope private needs --user NAME (the document's owner).[/red]")
         return 2
     try:
-        summary = ingest_paths([Path(p) for p in args.paths], scope=args.scope, owner=owner, wait=args.wait,
-                               console=Console())
+        summary = ingest_paths(
+            [Path(p) for p in args.paths], scope=args.scope, owner=owner, wait=args.wait, console=Console()
+        )
     except QueueUnavailableError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
         return 1
@@ -59,12 +66,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     result = asyncio.run(ask())
     if args.json:
-        print(json.dumps({
-            "answer": result.answer,
-            "citations": [asdict(c) for c in result.citations],
-            "flags": result.flags,
-            "timings_ms": result.timings_ms,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "answer": result.answer,
+                    "citations": [asdict(c) for c in result.citations],
+                    "flags": result.flags,
+                    "timings_ms": result.timings_ms,
+                },
+                indent=2,
+            )
+        )
     else:
         print()
         for citation in result.citations:
@@ -94,7 +106,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             print(f"Created {args.role} {args.name}.")
         case "list":
             for user in auth.list_users():
-                print(f"{user.identifier}\t{user.role}")
+                print(f"{user.name}\t{user.role}")
     return 0
 
 
@@ -107,15 +119,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from ingest.store import get_store
+    from kb.store import get_store
 
     store = get_store()
     match args.index_command:
         case "list":
             for info in store.versions():
                 marker = "*" if info.current else " "
-                print(f"{marker} v{info.version}\tparent={info.parent_version}\tvectors={info.vector_count}\t"
-                      f"documents={info.documents}\t{info.embedding_model}\t{info.created_at}")
+                print(
+                    f"{marker} v{info.version}\tparent={info.parent_version}\tvectors={info.vector_count}\t"
+                    f"documents={info.documents}\t{info.embedding_model}\t{info.created_at}"
+                )
         case "rollback":
             try:
                 store.rollback(args.version)
@@ -123,41 +137,6 @@ def cmd_index(args: argparse.Namespace) -> int:
                 print(error, file=sys.stderr)
                 return 2
             print(f"Version {args.version} is current.")
-    return 0
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from ingest.evaluation import evaluate_retrieval
-
-    report = evaluate_retrieval(
-        corpus=Path(args.corpus), queries=Path(args.queries), qrels=Path(args.qrels), split_name=args.split_name,
-        console=Console(),
-    )
-    print(json.dumps(report))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    match args.bench_command:
-        case "embed":
-            from ingest import benchmarks
-
-            report = benchmarks.bench_embed(corpus=Path(args.corpus), limit=args.limit, console=Console())
-        case "search":
-            from ingest import benchmarks
-
-            report = benchmarks.bench_search(
-                corpus=Path(args.corpus), sizes=args.sizes, sample=args.sample, console=Console()
-            )
-        case "turn":
-            from agents.benchmark import bench_turn
-
-            report = bench_turn(rounds=args.rounds, console=Console())
-        case "persist":
-            from chat.benchmark import bench_persist
-
-            report = bench_persist(turns=args.turns, console=Console())
-    print(json.dumps(report))
     return 0
 
 
@@ -205,31 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("version", type=int)
     index.set_defaults(func=cmd_index)
 
-    evaluate = sub.add_parser("eval", help="measure quality on a public dataset")
-    eval_sub = evaluate.add_subparsers(dest="eval_command", required=True)
-    retrieval = eval_sub.add_parser("retrieval", help="nDCG@10, recall and MRR on a BEIR-format dataset")
-    retrieval.add_argument("--corpus", required=True)
-    retrieval.add_argument("--queries", required=True)
-    retrieval.add_argument("--qrels", required=True)
-    retrieval.add_argument("--split-name", default="test")
-    evaluate.set_defaults(func=cmd_eval)
-
-    bench = sub.add_parser("bench", help="speed benchmarks that print figures")
-    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
-    embed = bench_sub.add_parser("embed", help="embedding docs/s and tokens/s against this machine's bound")
-    embed.add_argument("--corpus", required=True, help="BEIR corpus.jsonl")
-    embed.add_argument("--limit", type=int, default=2000)
-    search = bench_sub.add_parser("search", help="search latency and recall by index size")
-    search.add_argument("--corpus", required=True, help="BEIR corpus.jsonl whose embeddings seed the index")
-    search.add_argument("--sizes", type=int, nargs="+", default=[50_000, 500_000, 1_000_000])
-    search.add_argument(
-        "--sample", type=int, default=1500, help="real chunks to embed (or take from the eval cache) before growing"
-    )
-    turn = bench_sub.add_parser("turn", help="time each stage of a chat turn with the configured model")
-    turn.add_argument("--rounds", type=int, default=1)
-    persist = bench_sub.add_parser("persist", help="time the database writes that store one chat turn")
-    persist.add_argument("--turns", type=int, default=30)
-    bench.set_defaults(func=cmd_bench)
+    register_measurement_commands(sub)
     return parser
 
 
