@@ -7,15 +7,15 @@ bound it can approach but not beat.
 
 from __future__ import annotations
 
-import json
 import time
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from evals.beir import read_corpus, read_query_texts
+from evals.embedding_cache import embed_with_cache
 from kb.embedding import Embedder, Precision
 
 MATMUL_SIZE = 1024
@@ -55,18 +55,6 @@ def flops_per_token(config, sequence_length: float) -> float:
     return 2.0 * layers * (projections + feed_forward + attention)
 
 
-def read_passages(corpus: Path, limit: int) -> list[str]:
-    """The first `limit` non-empty passages of a BEIR corpus.jsonl."""
-    passages = []
-    with open(corpus, encoding="utf-8") as handle:
-        for line in islice((line for line in handle if line.strip()), limit):
-            row = json.loads(line)
-            text = " ".join(part for part in (row.get("title") or "", row.get("text") or "") if part).strip()
-            if text:
-                passages.append(text)
-    return passages
-
-
 def bench_embed(
     corpus: Path,
     limit: int = 2000,
@@ -83,13 +71,13 @@ def bench_embed(
 
     console = console or Console()
     embedder = embedder or Embedder(precision="fp32")
-    passages = read_passages(corpus, limit)
+    passages = list(read_corpus(corpus, limit).values())
     token_counts = [
         len(ids) for ids in embedder.tokenizer(passages, truncation=True, max_length=embedder.max_tokens)["input_ids"]
     ]
     tokens = int(sum(token_counts))
     mean_length = tokens / max(1, len(passages))
-    config = embedder._model[0].auto_model.config
+    config = embedder.transformer_config
     per_token = flops_per_token(config, mean_length)
     bounds = {precision: matmul_gflops(precision, seconds=matmul_seconds) for precision in ("fp32", "bf16")}
     report: dict = {
@@ -164,10 +152,8 @@ SEARCH_BENCH_K = 10
 SEARCH_RECALL_TARGET = 0.97
 SEARCH_SAMPLE_PASSAGES = 1500
 SEARCH_QUERY_COUNT = 300
-SEARCH_EMBED_BLOCK = 250
 SEARCH_NEIGHBOURS = 10
 SEARCH_HNSW_MAX_SIZE = 500_000
-DEFAULT_FIQA_QUERIES = Path("/work/shared/data/fiqa/queries.jsonl")
 
 
 def bench_search(
@@ -195,12 +181,12 @@ def bench_search(
     from kb.embedding import get_embedder
 
     settings = get_settings()
-    cache = settings.data_dir / "eval_cache" / "search-bench"
+    cache = settings.data_dir / "eval_cache"
     embedder = get_embedder()
     queries = queries or _default_queries(corpus)
     passages = _real_passage_vectors(Path(corpus), sample, embedder, console)
-    query_texts = _read_jsonl_texts(queries, query_count)
-    query_vectors = _cached_embeddings(cache, "queries", query_texts, embedder.embed_documents, console)
+    query_texts = read_query_texts(queries, query_count)
+    query_vectors, _ = embed_with_cache(query_texts, embedder, cache, console)
     console.print(f"real vectors: {len(passages)} passages, {len(query_vectors)} queries")
 
     largest = max(sizes)
@@ -226,20 +212,11 @@ def bench_search(
 
 
 def _default_queries(corpus: Path) -> Path:
+    """A BEIR corpus comes with its queries beside it; pass `queries` when they live elsewhere."""
     beside = Path(corpus).with_name("queries.jsonl")
-    return beside if beside.exists() else DEFAULT_FIQA_QUERIES
-
-
-def _read_jsonl_texts(path: Path, limit: int) -> list[str]:
-    texts = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if len(texts) >= limit:
-                break
-            text = json.loads(line).get("text", "").strip()
-            if text:
-                texts.append(text)
-    return texts
+    if not beside.exists():
+        raise FileNotFoundError(f"no queries.jsonl beside {corpus}; pass the queries file explicitly")
+    return beside
 
 
 def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
@@ -249,51 +226,16 @@ def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
     corpus every chunk is already embedded and the whole corpus can seed the index at no cost.
     """
     from apfa.settings import get_settings
-    from evals.retrieval import embed_with_cache
     from ingest.chunking import chunk_pages
     from ingest.parsing import Page
 
     settings = get_settings()
     texts: list[str] = []
-    with open(corpus, encoding="utf-8") as handle:
-        for line in handle:
-            if len(texts) >= sample:
-                break
-            row = json.loads(line)
-            text = " ".join(part for part in (row.get("title") or "", row.get("text") or "") if part).strip()
-            if text:
-                pages = [Page(number=1, text=text)]
-                texts.extend(chunk.text for chunk in chunk_pages(pages, settings.chunk_size, settings.chunk_overlap))
+    for text in read_corpus(corpus, sample).values():
+        pages = [Page(number=1, text=text)]
+        texts.extend(chunk.text for chunk in chunk_pages(pages, settings.chunk_size, settings.chunk_overlap))
     vectors, _ = embed_with_cache(texts[:sample], embedder, settings.data_dir / "eval_cache", console)
     return vectors
-
-
-def _cached_embeddings(cache: Path, name: str, texts: list[str], embed, console):
-    """Embed in blocks saved as they finish (named by their content), so an interrupted or longer run
-    reuses every block already embedded."""
-    import hashlib
-    import os
-
-    import numpy as np
-
-    folder = cache / name
-    folder.mkdir(parents=True, exist_ok=True)
-    blocks = []
-    for start in range(0, len(texts), SEARCH_EMBED_BLOCK):
-        block_texts = texts[start : start + SEARCH_EMBED_BLOCK]
-        digest = hashlib.sha256("\x1e".join(block_texts).encode("utf-8")).hexdigest()[:16]
-        block_file = folder / f"{start:08d}-{digest}.npy"
-        if not block_file.exists():
-            started = time.perf_counter()
-            block = embed(block_texts)
-            temporary = folder / f".{block_file.name}.tmp"
-            with open(temporary, "wb") as handle:
-                np.save(handle, block)
-            os.replace(temporary, block_file)
-            rate = len(block) / (time.perf_counter() - started)
-            console.print(f"embedded {name} {start + len(block)}/{len(texts)} ({rate:.1f}/s)")
-        blocks.append(np.load(block_file))
-    return np.vstack(blocks).astype(np.float32)
 
 
 def _grow_from_real(real, size: int, console):
@@ -329,7 +271,7 @@ def _bench_one_size(vectors, query_vectors, console, *, with_hnsw: bool) -> dict
     import faiss
     import numpy as np
 
-    from kb.store import _build_ivf
+    from kb.store import build_ivf
 
     ids = np.arange(len(vectors), dtype=np.int64)
     started = time.perf_counter()
@@ -348,7 +290,7 @@ def _bench_one_size(vectors, query_vectors, console, *, with_hnsw: bool) -> dict
     console.print(f"  flat: {result['flat']}")
 
     started = time.perf_counter()
-    ivf, meta = _build_ivf(vectors, ids)
+    ivf, meta = build_ivf(vectors, ids)
     ivf_build = time.perf_counter() - started
     sweep = {}
     for nprobe in sorted({8, 16, 32, 48, 64, 96, 128, 192, 256, meta["nprobe"]}):

@@ -18,6 +18,7 @@ import chainlit as cl
 from chainlit.context import init_http_context
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import text
 
 from chat.data_layer import ApfaDataLayer, pii_redactor
 from chat.migrate import upgrade
@@ -83,7 +84,8 @@ async def _run(turns: int) -> list[tuple[float, float]]:
     finally:
         for thread_id in threads:
             await layer.delete_thread(thread_id)
-        await layer._fetch('DELETE FROM users WHERE "id" = :id', {"id": user.id})
+        async with layer.engine.begin() as connection:
+            await connection.execute(text('DELETE FROM users WHERE "id" = :id'), {"id": user.id})
         await layer.engine.dispose()
 
 

@@ -8,30 +8,21 @@ cache is written in blocks so an interrupted run resumes where it stopped.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import math
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from apfa.settings import get_settings
+from evals.beir import BeirDataset, load_beir
+from evals.embedding_cache import EmbeddingRun, cache_key, embed_with_cache, progress_bar
 from ingest.chunking import Chunk, chunk_pages
 from ingest.parsing import Page
 from kb.bm25 import lexical_index
@@ -39,30 +30,8 @@ from kb.embedding import Embedder, get_embedder
 from kb.search import RetrievalMode, search_chunks
 from kb.store import DocumentRecord, IndexStore
 
-CACHE_BLOCK = 512
-DIGEST_BYTES = 16
 RANKING_DEPTH = 100
 CHUNK_DEPTH = 200
-
-
-@dataclass(frozen=True)
-class BeirDataset:
-    corpus: dict[str, str]
-    queries: dict[str, str]
-    qrels: dict[str, dict[str, int]]
-    corpus_sha256: str
-
-
-@dataclass(frozen=True)
-class EmbeddingRun:
-    """How many texts a call had to embed (cache misses) and how long that took."""
-
-    embedded: int
-    seconds: float
-
-    @property
-    def rate(self) -> float | None:
-        return self.embedded / self.seconds if self.embedded and self.seconds > 0 else None
 
 
 @dataclass(frozen=True)
@@ -75,36 +44,6 @@ class ChunkedCorpus:
         return [chunk.text for chunk in self.chunks]
 
 
-def load_beir(corpus: Path, queries: Path, qrels: Path) -> BeirDataset:
-    """Corpus (title joined to text), the queries that have judgements, and positive judgements only."""
-    digest = hashlib.sha256()
-    documents: dict[str, str] = {}
-    with open(corpus, "rb") as handle:
-        for raw in handle:
-            digest.update(raw)
-            if raw.strip():
-                row = json.loads(raw)
-                text = " ".join(part for part in (row.get("title") or "", row.get("text") or "") if part).strip()
-                if text:
-                    documents[str(row["_id"])] = text
-    judgements: dict[str, dict[str, int]] = {}
-    with open(qrels, encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle, delimiter="\t"):
-            if len(row) < 3 or not row[2].strip().lstrip("-").isdigit():
-                continue
-            if int(row[2]) > 0:
-                judgements.setdefault(row[0], {})[row[1]] = int(row[2])
-    texts: dict[str, str] = {}
-    with open(queries, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                if str(row["_id"]) in judgements:
-                    texts[str(row["_id"])] = row["text"]
-    judgements = {query_id: docs for query_id, docs in judgements.items() if query_id in texts}
-    return BeirDataset(documents, texts, judgements, digest.hexdigest())
-
-
 def chunk_corpus(corpus: Mapping[str, str], size: int, overlap: int) -> ChunkedCorpus:
     """Every passage through the upload chunker; most FiQA passages stay one chunk."""
     chunks: list[Chunk] = []
@@ -114,81 +53,6 @@ def chunk_corpus(corpus: Mapping[str, str], size: int, overlap: int) -> ChunkedC
             chunks.append(chunk)
             doc_ids.append(doc_id)
     return ChunkedCorpus(chunks, doc_ids)
-
-
-def cache_key(embedder: Embedder) -> str:
-    """Changes whenever a text's vector would: model, precision and truncation length."""
-    parts = {"model": embedder.name, "precision": embedder.precision, "max_tokens": embedder.max_tokens}
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def embed_with_cache(
-    texts: Sequence[str], embedder: Embedder, cache_dir: Path, console: Console | None = None
-) -> tuple[np.ndarray, EmbeddingRun]:
-    """Vectors for `texts`, and how many of them had to be embedded (the rest came from the cache).
-
-    The cache is content-addressed (one entry per chunk text), so a corpus, its subsets and a re-chunking
-    that keeps some chunks all share vectors, and each finished block survives an interrupted run.
-    """
-    directory = cache_dir / cache_key(embedder)
-    directory.mkdir(parents=True, exist_ok=True)
-    digests = [_text_digest(text) for text in texts]
-    cached = _load_cache(directory)
-    missing: dict[bytes, str] = {}
-    for digest, text in zip(digests, texts, strict=True):
-        if digest not in cached and digest not in missing:
-            missing[digest] = text
-    started, pending = time.perf_counter(), list(missing.items())
-    with _progress(console) as progress:
-        task = progress.add_task("embedding", total=len(pending))
-        for block_start in range(0, len(pending), CACHE_BLOCK):
-            block = pending[block_start : block_start + CACHE_BLOCK]
-            vectors = embedder.embed_documents(
-                [text for _, text in block],
-                on_progress=partial(_advance, progress, task, block_start),
-            )
-            block_digests = np.frombuffer(b"".join(digest for digest, _ in block), dtype=f"S{DIGEST_BYTES}")
-            _save_block(directory, block_digests, vectors)
-            cached.update(zip((digest for digest, _ in block), vectors, strict=True))
-    run = EmbeddingRun(len(pending), time.perf_counter() - started)
-    matrix = np.stack([cached[digest] for digest in digests]) if digests else np.zeros((0, embedder.dimension))
-    return matrix.astype(np.float32, copy=False), run
-
-
-def _advance(progress: Progress, task, offset: int, finished: int, _total: int) -> None:
-    progress.update(task, completed=offset + finished)
-
-
-def _text_digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
-
-
-def _load_cache(directory: Path) -> dict[bytes, np.ndarray]:
-    cached: dict[bytes, np.ndarray] = {}
-    for block in sorted(directory.glob("block-*.npz")):
-        with np.load(block) as stored:
-            digests = (digest.ljust(DIGEST_BYTES, b"\0") for digest in stored["digests"].tolist())
-            cached.update(zip(digests, stored["vectors"], strict=True))
-    return cached
-
-
-def _save_block(directory: Path, digests: np.ndarray, vectors: np.ndarray) -> None:
-    """Written aside and renamed, so a block file is either complete or absent."""
-    with tempfile.NamedTemporaryFile(dir=directory, prefix=".tmp-", suffix=".npz", delete=False) as handle:
-        np.savez(handle, digests=digests, vectors=vectors.astype(np.float32))
-    Path(handle.name).replace(directory / f"block-{time.time_ns()}.npz")
-
-
-def _progress(console: Console | None) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=console is None,
-    )
 
 
 def ndcg_at(ranking: Sequence[str], relevant: Mapping[str, int], k: int) -> float:
@@ -329,7 +193,7 @@ def _run_queries(
     k = get_settings().retrieval_k
     rankings: dict[str, list[str]] = {}
     latencies: list[float] = []
-    with _progress(console) as progress:
+    with progress_bar(console) as progress:
         task = progress.add_task("searching", total=len(dataset.qrels))
         for query_id in dataset.qrels:
             text = dataset.queries[query_id]

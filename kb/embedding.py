@@ -76,6 +76,11 @@ class Embedder:
     def tokenizer(self):
         return self._model.tokenizer
 
+    @property
+    def transformer_config(self):
+        """The encoder's Hugging Face config (layers, hidden size), for FLOP counts in benchmarks."""
+        return self._model[0].auto_model.config
+
     def embed_documents(self, texts: Sequence[str], on_progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed in length-sorted batches (less padding), report progress per batch, return input order."""
         total = len(texts)

@@ -405,9 +405,9 @@ class IndexStore:
             index.add_with_ids(vectors, ids)
             return index, meta
         if parent is None:
-            return _build_ivf(vectors, ids)
+            return build_ivf(vectors, ids)
         old_vectors, old_ids = _all_vectors(index, np.fromiter(parent.chunks, dtype=np.int64))
-        return _build_ivf(np.vstack([old_vectors, vectors]), np.concatenate([old_ids, ids]))
+        return build_ivf(np.vstack([old_vectors, vectors]), np.concatenate([old_ids, ids]))
 
     def _publish(
         self,
@@ -564,7 +564,7 @@ def ivf_parameters(vector_count: int) -> tuple[int, int]:
     return nlist, max(1, min(nlist, max(96, nlist // 16)))
 
 
-def _build_ivf(vectors: np.ndarray, ids: np.ndarray) -> tuple[faiss.Index, dict]:
+def build_ivf(vectors: np.ndarray, ids: np.ndarray) -> tuple[faiss.Index, dict]:
     nlist, nprobe = ivf_parameters(len(vectors))
     quantizer = faiss.IndexFlatIP(vectors.shape[1])
     index = faiss.IndexIVFFlat(quantizer, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)

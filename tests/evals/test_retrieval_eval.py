@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from evals import retrieval as evaluation
+from evals import embedding_cache
+from evals.beir import load_beir
+from evals.embedding_cache import embed_with_cache
 from evals.retrieval import (
     best_chunk_per_document,
-    embed_with_cache,
     evaluate_retrieval,
-    load_beir,
     ndcg_at,
     recall_at,
     reciprocal_rank_at,
@@ -107,7 +107,7 @@ def test_a_document_is_ranked_by_its_best_chunk():
 
 
 def test_cache_embeds_each_text_once_and_resumes_after_an_interruption(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(evaluation, "CACHE_BLOCK", 2)
+    monkeypatch.setattr(embedding_cache, "CACHE_BLOCK", 2)
     embedder = HashingEmbedder()
     texts = ["alpha", "beta", "gamma", "delta", "alpha"]
 
