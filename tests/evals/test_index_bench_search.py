@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from evals.index_bench import bench_search
 from evals.embedding_cache import embed_with_cache
+from evals.index_bench import bench_search
 from evals.retrieval import chunk_corpus
 from kb.embedding import get_embedder
 
