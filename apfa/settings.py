@@ -58,8 +58,22 @@ class Settings(BaseSettings):
     embed_precision: Literal["fp32", "bf16"] = Field("fp32", alias="APFA_EMBED_PRECISION")
     ivf_threshold: int = Field(500_000, alias="APFA_IVF_THRESHOLD")
 
+    answer_cache: bool = Field(True, alias="APFA_ANSWER_CACHE")
+    answer_cache_similarity: float = Field(0.97, gt=0.0, le=1.0, alias="APFA_ANSWER_CACHE_SIMILARITY")
+    answer_cache_ttl_s: int = Field(7 * 24 * 3600, gt=0, alias="APFA_ANSWER_CACHE_TTL_S")
+
     max_upload_mb: int = Field(25, alias="APFA_MAX_UPLOAD_MB")
     job_timeout_s: int = Field(1800, alias="APFA_JOB_TIMEOUT_S")
+
+    # Security limits (docs/architecture.md, "Security").
+    allowed_origins: str = Field("", alias="APFA_ALLOWED_ORIGINS")
+    session_hours: float = Field(8.0, gt=0, le=720, alias="APFA_SESSION_HOURS")
+    max_message_chars: int = Field(4000, ge=1, alias="APFA_MAX_MESSAGE_CHARS")
+    signin_limits_per_account: str = Field("5/minute;10/15 minutes;20/hour;50/day", alias="APFA_SIGNIN_LIMITS")
+    signin_limits_per_address: str = Field("20/minute;100/hour", alias="APFA_SIGNIN_ADDRESS_LIMITS")
+    archive_max_inflated_mb: int = Field(100, ge=1, alias="APFA_ARCHIVE_MAX_INFLATED_MB")
+    archive_max_ratio: int = Field(100, ge=1, alias="APFA_ARCHIVE_MAX_RATIO")
+    archive_max_members: int = Field(1000, ge=1, alias="APFA_ARCHIVE_MAX_MEMBERS")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_production(self) -> Settings:
@@ -97,6 +111,15 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """APFA_ALLOWED_ORIGINS (comma-separated), else the chat's own address under both loopback names."""
+        configured = [origin.strip().rstrip("/") for origin in self.allowed_origins.split(",") if origin.strip()]
+        if configured:
+            return configured
+        hosts = {"127.0.0.1", "localhost"} | ({self.host} if self.host not in {"0.0.0.0", "::"} else set())
+        return sorted(f"http://{host}:{self.port}" for host in hosts)
 
     @property
     def effective_database_url(self) -> str:

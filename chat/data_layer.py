@@ -12,6 +12,10 @@ What this adds to `SQLAlchemyDataLayer`:
   writes an `audit_log` row first; if the audit row cannot be written the read is refused.
 - Elements: only text elements (citations) are persisted, inline as `data:` URLs, so no blob store is needed;
   uploaded files are kept by the chat under `uploads_dir` instead.
+- Write ownership: Chainlit writes steps and elements with an insert-or-update on ids the browser may choose.
+  Every write made on behalf of a signed-in user is refused unless the row's thread is that user's own, a step id
+  that already belongs to another thread is never taken over (the upsert only updates within the same thread),
+  and advisors, who are read-only, write nothing at all. Refused cross-user writes are recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import asyncio
 import base64
 import copy
 import json
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,6 +50,28 @@ Redactor = Callable[[str], str]
 PERSISTED_THREAD_METADATA = frozenset({"chat_profile", "chat_settings", "client_type", "env"})
 MAX_INLINE_ELEMENT_BYTES = 512 * 1024
 READABLE_AUTHOR_ROLES = frozenset({"borrower"})
+READ_ONLY_ROLES = frozenset({"advisor"})
+ROLE_CACHE_SECONDS = 30.0
+
+
+def is_uuid(value: Any) -> bool:
+    """Row ids are UUIDs; anything else a client sends cannot name a row (and would fail on PostgreSQL)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def acting_identifier() -> str | None:
+    """The signed-in user on whose behalf Chainlit is writing, or None outside a user's request or socket."""
+    from chainlit.context import ChainlitContextException, get_context
+
+    try:
+        user = get_context().session.user
+    except ChainlitContextException:
+        return None
+    return user.identifier if user else None
 
 
 def pii_redactor(text_to_redact: str) -> str:
@@ -109,9 +137,7 @@ def _as_json(value: Any) -> Any:
 
 
 class ApfaDataLayer(SQLAlchemyDataLayer):
-    def __init__(
-        self, url: str | None = None, redactor: Redactor | None = None, user_thread_limit: int = 1000
-    ):
+    def __init__(self, url: str | None = None, redactor: Redactor | None = None, user_thread_limit: int = 1000):
         self.database_url = url or get_settings().effective_database_url
         super().__init__(
             conninfo=async_url(self.database_url),
@@ -119,6 +145,7 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
             user_thread_limit=user_thread_limit,
         )
         self._redactor = redactor or pii_redactor
+        self._roles: dict[str, tuple[float, str | None]] = {}
 
     async def redact(self, value: str | None) -> str | None:
         if not value or not isinstance(value, str):
@@ -133,15 +160,95 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
                 return []
             return self.clean_result([dict(row._mapping) for row in result.fetchall()])
 
+    async def _execute(self, query: str, parameters: dict[str, Any]) -> int:
+        """Run a write and return how many rows it changed."""
+        async with self.async_session() as session, session.begin():
+            return (await session.execute(text(query), parameters)).rowcount
+
+    # ----- write ownership -----
+
+    async def _cached_role(self, identifier: str) -> str | None:
+        cached = self._roles.get(identifier)
+        if cached and time.monotonic() - cached[0] < ROLE_CACHE_SECONDS:
+            return cached[1]
+        role = await self.role_of(identifier)
+        self._roles[identifier] = (time.monotonic(), role)
+        return role
+
+    async def _write_refused(self, thread_id: str | None, what: str) -> bool:
+        """Whether the acting user must not write `what` into `thread_id` (refusals of others' rows are audited).
+
+        Writes outside a user's request or socket (the CLI, migrations, tests of the layer itself) are allowed.
+        """
+        actor = acting_identifier()
+        if actor is None:
+            return False
+        role = await self._cached_role(actor)
+        author = await self.get_thread_author(thread_id) if thread_id else ""
+        if author and author != actor:
+            await self._refuse(actor, role, author, thread_id, what)
+            return True
+        if role in READ_ONLY_ROLES:
+            logger.debug("Not storing %s for read-only %s", what, actor)
+            return True
+        return False
+
+    async def _refuse(self, actor: str, role: str | None, author: str | None, thread_id: str | None, what: str):
+        logger.warning("Refused %s by %s: it belongs to another user's conversation", what, actor)
+        await self.record_audit(actor, role or "unknown", "write_refused", author or None, thread_id, what)
+
+    async def _thread_of(self, table: str, row_id: str | None) -> str | None:
+        if not is_uuid(row_id):
+            return None
+        rows = await self._fetch(f'SELECT "threadId" FROM {table} WHERE "id" = :id', {"id": row_id})
+        return rows[0]["threadId"] if rows else None
+
     # ----- writes: everything stored passes through the redactor -----
 
     @queue_until_user_message()
     async def create_step(self, step_dict: StepDict):
+        thread_id = step_dict.get("threadId")
+        if await self._write_refused(thread_id, f"step {step_dict.get('id')}"):
+            return
         stored = dict(step_dict)
         stored["input"] = await self.redact(stored.get("input"))
         stored["output"] = await self.redact(stored.get("output"))
         stored["generation"] = None
-        await super().create_step(stored)
+        await self.update_thread(thread_id)
+        if not await self._upsert_step_in_thread(stored):
+            actor = acting_identifier()
+            owner = await self.get_thread_author(await self._thread_of("steps", stored["id"]) or "")
+            await self._refuse(
+                actor or "", await self._cached_role(actor or ""), owner, thread_id, f"step {stored['id']}"
+            )
+
+    async def _upsert_step_in_thread(self, stored: dict[str, Any]) -> bool:
+        """Chainlit's step upsert, except that an existing id is only updated within its own thread.
+
+        Returns False when the id already belongs to a step of another thread (nothing is written then).
+        """
+        stored["showInput"] = str(stored.get("showInput", "")).lower() if "showInput" in stored else None
+        parameters = {
+            key: value
+            for key, value in stored.items()
+            if value is not None and not (isinstance(value, dict) and not value)
+        }
+        parameters["metadata"] = json.dumps(stored.get("metadata") or {})
+        parameters["generation"] = json.dumps(stored.get("generation") or {})
+        columns = ", ".join(f'"{key}"' for key in parameters)
+        values = ", ".join(f":{key}" for key in parameters)
+        updates = ", ".join(f'"{key}" = :{key}' for key in parameters if key != "id")
+        query = (
+            f"INSERT INTO steps ({columns}) VALUES ({values}) "
+            f'ON CONFLICT (id) DO UPDATE SET {updates} WHERE steps."threadId" = :threadId'
+        )
+        return await self._execute(query, parameters) > 0
+
+    @queue_until_user_message()
+    async def delete_step(self, step_id: str):
+        if await self._write_refused(await self._thread_of("steps", step_id), f"deletion of step {step_id}"):
+            return
+        await super().delete_step(step_id)
 
     async def update_thread(
         self,
@@ -151,15 +258,30 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         metadata: dict | None = None,
         tags: list[str] | None = None,
     ):
+        if await self._write_refused(thread_id, f"thread {thread_id}"):
+            return
         if metadata is not None:
             metadata = {key: value for key, value in metadata.items() if key in PERSISTED_THREAD_METADATA}
         await super().update_thread(
             thread_id, name=await self.redact(name), user_id=user_id, metadata=metadata, tags=tags
         )
 
+    async def delete_thread(self, thread_id: str):
+        if await self._write_refused(thread_id, f"deletion of thread {thread_id}"):
+            return
+        await super().delete_thread(thread_id)
+
     @queue_until_user_message()
     async def create_element(self, element: Element):
         if element.type != "text" or not element.for_id:
+            return
+        if await self._write_refused(element.thread_id, f"element {element.id}"):
+            return
+        existing_thread = await self._thread_of("elements", element.id)
+        if existing_thread and existing_thread != element.thread_id:
+            actor = acting_identifier() or ""
+            owner = await self.get_thread_author(existing_thread)
+            await self._refuse(actor, await self._cached_role(actor), owner, element.thread_id, f"element {element.id}")
             return
         content = element.content
         if content is None and element.path:
@@ -172,10 +294,28 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         stored.mime = element.mime or "text/plain"
         await super().create_element(stored)
 
+    @queue_until_user_message()
+    async def delete_element(self, element_id: str, thread_id: str | None = None):
+        """Chainlit deletes by id alone; here the element must be in the named thread and the user's own."""
+        element_thread = await self._thread_of("elements", element_id)
+        if element_thread is None or (thread_id and element_thread != thread_id):
+            return
+        if await self._write_refused(element_thread, f"deletion of element {element_id}"):
+            return
+        await super().delete_element(element_id, element_thread)
+
+    async def upsert_feedback(self, feedback):
+        thread_id = await self._thread_of("steps", feedback.forId) if feedback.forId else None
+        if await self._write_refused(thread_id, f"rating of step {feedback.forId}"):
+            raise ThreadAccessDenied("You can only rate answers in your own conversations.")
+        return await super().upsert_feedback(feedback)
+
     # ----- reads -----
 
     async def get_thread_author(self, thread_id: str) -> str:
         """The author's identifier, or "" for an unknown thread (Chainlit answers 404 on a falsy author)."""
+        if not is_uuid(thread_id):
+            return ""
         rows = await self._fetch('SELECT "userIdentifier" FROM threads WHERE "id" = :id', {"id": thread_id})
         return (rows[0]["userIdentifier"] or "") if rows else ""
 
@@ -194,6 +334,8 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         Chainlit's feedback routes check sign-in only, and an upsert with an existing feedback id would
         overwrite that row, so both the message and the row being replaced must be in the user's own thread.
         """
+        if not all(is_uuid(value) for value in (for_step, feedback_id) if value):
+            return "That rating does not exist."
         steps = [for_step] if for_step else []
         if feedback_id:
             rows = await self._fetch('SELECT "forId" FROM feedbacks WHERE "id" = :id', {"id": feedback_id})
@@ -211,9 +353,7 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         return None
 
     async def role_of(self, identifier: str) -> str | None:
-        rows = await self._fetch(
-            "SELECT role FROM credentials WHERE identifier = :name", {"name": identifier}
-        )
+        rows = await self._fetch("SELECT role FROM credentials WHERE identifier = :name", {"name": identifier})
         return rows[0]["role"] if rows else None
 
     async def record_audit(

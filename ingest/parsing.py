@@ -7,11 +7,12 @@ Page numbers are kept so that answers can cite "title, p. N". Every failure a us
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from apfa.settings import get_settings
+from apfa.settings import Settings, get_settings
 
 SUPPORTED_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
@@ -55,6 +56,29 @@ class FileTooLargeError(IngestError):
     """The file exceeds the configured upload limit."""
 
 
+class ArchiveLimitError(IngestError):
+    """An office file's zip container would inflate past the configured limits (a decompression bomb)."""
+
+
+ZIP_BASED_TYPES = frozenset({".docx"})
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Bounds on what an office file's zip container may expand to, checked before any member is inflated."""
+
+    max_inflated_bytes: int = 100 * 1024 * 1024
+    max_ratio: int = 100
+    max_members: int = 1000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArchiveLimits:
+        return cls(
+            settings.archive_max_inflated_mb * 1024 * 1024, settings.archive_max_ratio, settings.archive_max_members
+        )
+
+
 @dataclass(frozen=True)
 class Page:
     number: int
@@ -92,7 +116,44 @@ def check_size(path: Path, filename: str, max_bytes: int | None = None) -> int:
     return size
 
 
-def parse_file(path: Path | str, filename: str | None = None, max_bytes: int | None = None) -> ParsedDocument:
+def check_archive(path: Path, filename: str, limits: ArchiveLimits | None = None) -> None:
+    """Refuse a zip-based office file whose members would inflate too far, reading only its directory.
+
+    The sizes come from the zip's central directory; `zipfile` never inflates a member past its declared size
+    (it stops there and fails the CRC check), so checking the declared sizes bounds the memory parsing can use.
+    """
+    if Path(filename).suffix.lower() not in ZIP_BASED_TYPES:
+        return
+    limits = limits or ArchiveLimits.from_settings(get_settings())
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise CorruptDocumentError(
+            f"“{filename}” could not be read as a Word document; the file may be damaged."
+        ) from error
+    refusal = f"“{filename}” was refused: it is a compressed container that would expand to"
+    if len(members) > limits.max_members:
+        raise ArchiveLimitError(f"{refusal} {len(members)} parts (the limit is {limits.max_members}).")
+    inflated = sum(member.file_size for member in members)
+    if inflated > limits.max_inflated_bytes:
+        raise ArchiveLimitError(
+            f"{refusal} {_megabytes(inflated)} (the limit is {_megabytes(limits.max_inflated_bytes)})."
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= RATIO_CHECK_MIN_BYTES and ratio > limits.max_ratio:
+            raise ArchiveLimitError(
+                f"{refusal} {ratio:.0f} times its compressed size (the limit is {limits.max_ratio} times)."
+            )
+
+
+def parse_file(
+    path: Path | str,
+    filename: str | None = None,
+    max_bytes: int | None = None,
+    archive_limits: ArchiveLimits | None = None,
+) -> ParsedDocument:
     """Extract the title and the text of every page; `filename` is the user's name for the file."""
     path = Path(path)
     filename = filename or path.name
@@ -103,6 +164,7 @@ def parse_file(path: Path | str, filename: str | None = None, max_bytes: int | N
         )
     if check_size(path, filename, max_bytes) == 0:
         raise EmptyDocumentError(f"“{filename}” is empty.")
+    check_archive(path, filename, archive_limits)
 
     stem = Path(filename).stem
     match suffix:
@@ -184,7 +246,7 @@ def _parse_docx(path: Path, filename: str) -> tuple[str | None, list[str]]:
     try:
         document = docx.Document(str(path))
         blocks = list(document.iter_inner_content())
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as error:
+    except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile) as error:
         raise CorruptDocumentError(
             f"“{filename}” could not be read as a Word document; the file may be damaged."
         ) from error
