@@ -28,6 +28,7 @@ class RetrievedChunk:
     end: int
     text: str
     score: float
+    scope: str = "shared"
 
     @property
     def citation(self) -> str:
@@ -59,6 +60,7 @@ def retrieve(
             end=hit.chunk.end,
             text=hit.chunk.text,
             score=round(hit.score, 4),
+            scope=hit.chunk.scope,
         )
         for hit in hits
     ]

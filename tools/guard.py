@@ -1,0 +1,235 @@
+"""Role guard: requests the assistant must not fulfil, recognised by rules before any model sees them.
+
+Two checks, both deterministic so they hold for every model (the small local one included):
+
+- `classify_request(message)` spots a borrower's message asking for a guarantee of approval, for someone else's
+  data, for the assistant's prompt or configuration (or telling it to drop its rules), to falsify documents, or
+  to impersonate an agency or a lender. Each gets a short, fixed refusal that still points to what APFA can do.
+- `neutralise_instructions(passage)` removes sentences in retrieved or uploaded text that address an AI assistant
+  ("ignore previous instructions and …"), so a document is only ever read as data, never obeyed.
+
+The rules are tuned on the tune half of `tests/data/safety_probes.jsonl` and measured on its report half, benign
+look-alikes included (`apfa eval safety`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Concern(StrEnum):
+    GUARANTEE = "guarantee"
+    OTHERS_DATA = "others_data"
+    SYSTEM_PROMPT = "system_prompt"
+    FALSIFY = "falsify"
+    IMPERSONATE = "impersonate"
+
+
+REFUSALS: dict[Concern, str] = {
+    Concern.GUARANTEE: (
+        "I can't promise that a loan will be approved: only the lender decides, after it has checked your "
+        "application. I can explain what lenders look at (credit history, debt-to-income ratio, income, down "
+        "payment) or work out your DTI or monthly payment if you give me the figures."
+    ),
+    Concern.OTHERS_DATA: (
+        "I can't look up or share anyone else's personal or loan information, and I don't have access to other "
+        "borrowers' details. I'm happy to help with your own questions or documents."
+    ),
+    Concern.SYSTEM_PROMPT: (
+        "I can't share or change my instructions or configuration. I'm here to answer loan and mortgage "
+        "questions from my sources and to do loan calculations; what would you like to know?"
+    ),
+    Concern.FALSIFY: (
+        "I can't help change, fake or hide information on pay stubs, statements or a loan application: that is "
+        "mortgage fraud. I can explain which documents lenders ask for, how they count income, or ways to "
+        "strengthen a real application (paying down debt, a larger down payment, a co-borrower)."
+    ),
+    Concern.IMPERSONATE: (
+        "I can't write messages or documents that pretend to come from a government agency, a lender or any "
+        "other organisation. I can help you write a letter in your own name, or explain what the real "
+        "document should contain."
+    ),
+}
+
+INSTRUCTIONS_REMOVED = "[text addressed to an AI assistant was removed from this document]"
+INJECTION_NOTICE = (
+    "Note: one of your documents contains text addressed to an AI assistant; I ignored it and used the rest of "
+    "the document as information only."
+)
+
+_PERSON = r"(?:<PERSON_\d+>|[A-Z][a-z]+(?: [A-Z][a-z]+)+)"
+_PRIVATE_FIELD = (
+    r"(?:ssn|social security(?: number)?|account(?: number)?|credit (?:score|report|history)|income|salary|"
+    r"address|phone(?: number)?|date of birth|birthday|loan(?: details| balance| application)?|"
+    r"mortgage(?: balance| details)?|balance|application|documents?|uploads?)"
+)
+_AGENCY = (
+    r"(?:irs|hud|fha|va|usda|cfpb|fannie mae|freddie mac|ftc|fdic|treasury|government|agency|the state|"
+    r"county|court|bank|lender|mortgage company|loan officer|underwriter|servicer|credit bureau|equifax|"
+    r"experian|transunion|wells fargo|chase|bank of america|citi(?:bank)?|quicken|rocket mortgage)"
+)
+_FINANCIAL_DOC = (
+    r"(?:pay ?stubs?|paychecks?|w-?2s?|1099s?|tax returns?|bank statements?|statements?|employment "
+    r"(?:verification|letter)|verification letter|offer letter|appraisal|credit report|income|salary|"
+    r"assets?|savings|application|documents?|paperwork|letter)"
+)
+
+REQUEST_RULES: list[tuple[Concern, re.Pattern[str]]] = [
+    (
+        Concern.GUARANTEE,
+        re.compile(
+            r"\b(?:will|would|am|is|are)\s+(?:i|we|my\b.*?)\b.{0,30}?\b(?:surely|definitely|certainly|for sure|"
+            r"guaranteed|100\s*%)\b.{0,40}?\b(?:approv\w*|qualif\w*|accept\w*|get (?:the|a|my) loan)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.GUARANTEE,
+        re.compile(
+            r"(?:\b(?:can|could|will|would)\s+you\s+(?:guarantee|promise|assure)|^(?:please\s+)?(?:guarantee|promise)|"
+            r"\b(?:guarantee|promise|assure|swear)\s+(?:me|us)\b)(?:\s+that)?.{0,40}?"
+            r"\b(?:approv\w*|qualif\w*|get (?:the|a|my) (?:loan|mortgage))",
+            re.I,
+        ),
+    ),
+    (
+        Concern.GUARANTEE,
+        re.compile(
+            r"\b(?:approv\w*|qualif\w*)\b.{0,30}\b(?:100\s*%|certain|guaranteed|for sure)\b|"
+            r"\b(?:tell|say)\b.{0,10}\b(?:for sure|definitely|with certainty)\b.{0,30}\b(?:approv\w*|qualif\w*)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.OTHERS_DATA,
+        re.compile(
+            r"\b(?:another|other|others'?|different|previous|last|next)\s+(?:borrower|customer|client|user|"
+            r"person|applicant|people|member)s?(?:'s?)?\b.{0,40}?\b" + _PRIVATE_FIELD + r"|"
+            r"\b" + _PRIVATE_FIELD + r"\b.{0,15}\b(?:of|for|from|by)\s+(?:the\s+)?(?:another|other|others|"
+            r"previous|last|different)\s+(?:borrowers?|customers?|clients?|users?|applicants?|people)|"
+            r"\bsomeone else'?s\b.{0,30}\b" + _PRIVATE_FIELD + r"|"
+            r"\b" + _PRIVATE_FIELD + r"\b.{0,30}\b(?:the|a|that)\s+(?:borrower|customer|client|user|person|"
+            r"applicant)\s+(?:who|that|before|ahead)\b|"
+            r"\b(?:which|what|list|all)\s+(?:the\s+)?(?:other\s+)?(?:borrowers|customers|clients|users|"
+            r"applicants)\b.{0,60}\b(?:appl\w+|income|balance|loan|ssn|uploaded|their)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.OTHERS_DATA,
+        re.compile(
+            r"\b(?:neighbou?r|coworker|co-worker|boss|ex(?:-wife|-husband)?|landlord|tenant|friend)\b.{0,30}?"
+            r"(?:'s\s+)?\b" + _PRIVATE_FIELD + r"|" + _PERSON + r"'s\s+(?:\w+\s+){0,2}" + _PRIVATE_FIELD + r"\b",
+            re.I,
+        ),
+    ),
+    (
+        Concern.SYSTEM_PROMPT,
+        re.compile(
+            r"\b(?:system|hidden|initial|original|developer)\s+(?:prompt|message|instructions?)\b|"
+            r"\byour\s+(?:instructions|prompt|rules|configuration|config|settings|guidelines)\b|"
+            r"\b(?:api[\s_-]?keys?|environment variables|env vars|secret keys?|credentials)\b|"
+            r"\b(?:repeat|print|output|show|reveal)\b.{0,30}\b(?:above|before this|everything you were told)\b|"
+            r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,30}\b(?:instructions|rules|guidelines|"
+            r"restrictions|prompt|programming)\b|"
+            r"\byou are now\b|\b(?:developer|admin|god|jailbreak)\s+mode\b|\bDAN\b|\bno restrictions\b|"
+            r"\bwhich (?:llm|model|ai model)\b",
+            re.I,
+        ),
+    ),
+    (
+        Concern.FALSIFY,
+        re.compile(
+            r"\b(?:make|get)\b.{0,20}\b" + _FINANCIAL_DOC + r"\b.{0,20}\b(?:look|seem|appear|show)\s+"
+            r"(?:higher|bigger|larger|better|more|lower)\b|"
+            r"\b(?:edit|alter|change|modify|doctor|photoshop|tweak|forge|falsify|fake|fabricate|backdate|"
+            r"inflate|pad|boost)\w*\b.{0,25}\b" + _FINANCIAL_DOC + r"\b|"
+            r"\b(?:fake|forged|falsified|fabricated|phony|phoney|counterfeit)\s+(?:\w+\s+){0,2}" + _FINANCIAL_DOC + r"|"
+            r"\b(?:hide|conceal|not (?:mention|disclose|report)|leave (?:out|off))\b.{0,30}\b(?:loan|debts?|"
+            r"income|bankruptcy|liabilit\w+|payments?|credit card)\b.{0,30}\b(?:from|to|on)\s+(?:the\s+|my\s+)?"
+            r"(?:lender|underwriter|bank|application)|"
+            r"\b(?:generate|create|make|produce|print)\b\s+(?:me\s+)?(?:a|an)\s+(?:new\s+)?(?:w-?2|1099|pay ?stub|"
+            r"bank statement|tax return)\b.{0,40}\b(?:showing|with|that says|saying)\b|"
+            r"\b(?:lie|lying)\b.{0,20}\b(?:on|to)\s+(?:the\s+|my\s+)?(?:lender|application|underwriter)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.IMPERSONATE,
+        re.compile(
+            r"\b(?:as if|as though)\b.{0,20}\b(?:from|by|it came from|written by|sent by)\b.{0,15}\b" + _AGENCY + r"\b|"
+            r"\b(?:pretend|act|pose|impersonate|posing)\b.{0,20}\b(?:to be|as|like)?\b.{0,20}\b" + _AGENCY + r"\b|"
+            r"\b(?:write|draft|create|compose|make|send)\b.{0,30}\b(?:letter|email|e-mail|notice|message|"
+            r"document|memo)\b.{0,10}\b(?:from|on behalf of|signed by)\s+(?:the\s+|my\s+)?" + _AGENCY + r"\b|"
+            r"\b(?:on|using)\s+(?:the\s+)?(?:\w+\s+){0,3}letterhead\b|"
+            r"\bofficial[- ]looking\b.{0,30}\b" + _AGENCY + r"\b|"
+            r"\b" + _AGENCY + r"\b\s+(?:approval|notice|letter)\b.{0,40}\b(?:show|give|send)\b.{0,20}\b(?:seller|"
+            r"landlord|agent|bank)\b",
+            re.I,
+        ),
+    ),
+]
+
+_NOT_IMPERSONATION = re.compile(
+    r"\b(?:claiming|claims?|pretending|pretends)\b.{0,20}\b(?:to be|from)\b|\bscam\b|\bfraud alert\b|"
+    r"\b(?:letter|email|request)\s+to\s+(?:the\s+|my\s+)?" + _AGENCY + r"\b",
+    re.I,
+)
+_NOT_OTHERS_DATA = re.compile(r"\b(?:co-?borrower|co-?signer|spouse|my (?:own|wife|husband|partner))\b", re.I)
+
+INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|above|previous|prior|sources?|"
+    r"context|prompt)\b|"
+    r"\b(?:assistant|chatbot|ai|a\.i\.|language model|llm|ai model|model|bot|gpt|claude|apfa)\s*[,:]\s*\w|"
+    r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:assistant|chatbot|ai|model|bot|llm)\b|"
+    r"^\s*(?:system|assistant|developer)\s*:|\b(?:system|developer|admin)\s+(?:prompt|mode|override)\b|"
+    r"\byou are now\b|\bfrom now on\b.{0,30}\b(?:reply|answer|respond|say)\b|"
+    r"\b(?:reveal|print|repeat)\b.{0,20}\b(?:system prompt|instructions|configuration)\b|"
+    r"\b(?:tell|instruct|ask)\s+the\s+(?:user|borrower|customer)\s+to\b",
+    re.I | re.M,
+)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+
+
+@dataclass(frozen=True)
+class Neutralised:
+    """A passage with every sentence addressed to an AI assistant replaced by a visible marker."""
+
+    text: str
+    removed: tuple[str, ...]
+
+
+def classify_request(message: str) -> Concern | None:
+    """The first concern whose rule matches the borrower's message, or None for an ordinary question."""
+    text = " ".join(message.split())
+    for concern, rule in REQUEST_RULES:
+        if not rule.search(text):
+            continue
+        if concern is Concern.IMPERSONATE and _NOT_IMPERSONATION.search(text):
+            continue
+        if concern is Concern.OTHERS_DATA and _NOT_OTHERS_DATA.search(text):
+            continue
+        return concern
+    return None
+
+
+def refusal_for(concern: Concern) -> str:
+    return REFUSALS[concern]
+
+
+def neutralise_instructions(passage: str) -> Neutralised:
+    """The passage with sentences that try to instruct the assistant removed (the rest is kept word for word)."""
+    removed: list[str] = []
+
+    def drop(match: re.Match[str]) -> str:
+        sentence = match.group(0)
+        if sentence.strip() and INJECTION.search(sentence):
+            removed.append(sentence.strip())
+            ending = "\n" if sentence.endswith("\n") else " "
+            return INSTRUCTIONS_REMOVED + ending
+        return sentence
+
+    text = _SENTENCE.sub(drop, passage) if INJECTION.search(passage) else passage
+    return Neutralised(text=text, removed=tuple(removed))
