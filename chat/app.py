@@ -27,11 +27,11 @@ from chat.history import history_from_steps, is_command
 from chat.uploads import (
     UploadRejected,
     describe_progress,
-    is_finished,
     scope_for_role,
     store_upload,
     validate_upload,
 )
+from ingest.progress import JobProgress
 
 logger = logging.getLogger("apfa.chat")
 settings = get_settings()
@@ -294,9 +294,9 @@ async def follow_ingest(job_id: str, filename: str, progress: cl.Message) -> Non
         try:
             state = await asyncio.to_thread(job_progress, job_id)
         except QueueUnavailableError as error:
-            state = {"stage": "failed", "message": str(error)}
+            state = JobProgress.failure(job_id, str(error))
         text = describe_progress(state, filename)
-        finished = is_finished(state)
+        finished = state.finished
         if text != shown or finished:
             progress.content = shown = text
             if finished:

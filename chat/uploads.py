@@ -14,12 +14,18 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ingest.parsing import FileTooLargeError, check_size, is_supported, supported_types_text
+from ingest.parsing import (
+    ArchiveLimits,
+    FileTooLargeError,
+    IngestError,
+    check_archive,
+    check_size,
+    is_supported,
+    supported_types_text,
+)
+from ingest.progress import JobProgress, JobState, Stage
 
-TERMINAL_STAGES = frozenset({"done", "failed", "canceled", "cancelled"})
-TERMINAL_STATES = frozenset({"finished", "failed", "canceled", "cancelled", "stopped"})
 _UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^\w.\- ()]+")
 
 
@@ -40,8 +46,8 @@ def scope_for_role(role: str | None) -> str:
     return "private" if role in (None, "borrower") else "shared"
 
 
-def validate_upload(path: Path, filename: str, max_bytes: int) -> int:
-    """Refuse what the ingest pipeline cannot use; returns the size in bytes."""
+def validate_upload(path: Path, filename: str, max_bytes: int, archive_limits: ArchiveLimits | None = None) -> int:
+    """Refuse what the ingest pipeline cannot use (including decompression bombs); returns the size in bytes."""
     if not is_supported(filename):
         raise UploadRejected(
             f"“{filename}” is not a file type I can read. Please upload one of: {supported_types_text()}."
@@ -54,6 +60,10 @@ def validate_upload(path: Path, filename: str, max_bytes: int) -> int:
         raise UploadRejected(f"“{filename}” could not be read; please attach it again.") from error
     if size == 0:
         raise UploadRejected(f"“{filename}” is empty, so there is nothing to index. Please check the file.")
+    try:
+        check_archive(Path(path), filename, archive_limits)
+    except IngestError as error:
+        raise UploadRejected(error.message) from error
     return size
 
 
@@ -88,34 +98,29 @@ def store_upload(source: Path, filename: str, uploads_dir: Path) -> StoredUpload
     return StoredUpload(path=destination, filename=filename, sha256=sha256, size=destination.stat().st_size)
 
 
-def is_finished(progress: dict[str, Any]) -> bool:
-    return progress.get("stage") in TERMINAL_STAGES or progress.get("state") in TERMINAL_STATES
-
-
-def describe_progress(progress: dict[str, Any], filename: str) -> str:
+def describe_progress(progress: JobProgress, filename: str) -> str:
     """One line for the progress message, from `ingest.jobs.job_progress`."""
-    stage = progress.get("stage") or progress.get("state") or "queued"
-    title = progress.get("title") or filename
-    done, total = progress.get("done") or 0, progress.get("total") or 0
-    if progress.get("state") in {"canceled", "cancelled", "stopped"} or stage in {"canceled", "cancelled"}:
+    title = progress.title or filename
+    done, total = progress.done, progress.total
+    if progress.state == JobState.CANCELLED:
         return f"Cancelled: “{filename}” was not added to the knowledge base."
-    match stage:
-        case "queued":
+    match progress.stage:
+        case Stage.QUEUED:
             return f"Queued: “{filename}” will be processed shortly…"
-        case "parsing":
+        case Stage.PARSING:
             return f"Parsing “{filename}”…"
-        case "chunking":
+        case Stage.CHUNKING:
             return f"Splitting “{title}” into passages…"
-        case "embedding":
+        case Stage.EMBEDDING:
             return f"Embedding {done}/{total}" if total else "Embedding…"
-        case "indexing":
+        case Stage.INDEXING:
             return "Indexing…"
-        case "done" if progress.get("duplicate_of"):
+        case Stage.DONE if progress.duplicate_of:
             return f"Already in the knowledge base: {title} is searchable, nothing new to index."
-        case "done":
-            chunks = progress.get("chunks") or total
+        case Stage.DONE:
+            chunks = progress.chunks or total
             return f"Done: {title} is now searchable ({chunks} chunk{'' if chunks == 1 else 's'})."
-        case "failed":
-            return f"Could not index “{filename}”: {progress.get('message') or 'the job failed.'}"
+        case Stage.FAILED:
+            return f"Could not index “{filename}”: {progress.message or 'the job failed.'}"
         case _:
             return f"Working on “{filename}”…"

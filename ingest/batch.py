@@ -18,17 +18,17 @@ from rich.table import Table
 
 from ingest import jobs
 from ingest.parsing import IngestError, check_size, is_supported, supported_types_text
+from ingest.progress import TERMINAL_STATES, JobProgress, JobState, Stage
 
 _POLL_SECONDS = 0.25
 _STALE_WORKER_SECONDS = 30.0
-_TERMINAL_STATES = {"finished", "failed", "stopped", "canceled", "unknown"}
 
 
 @dataclass
 class FileOutcome:
     path: str
     job_id: str | None
-    state: str
+    state: JobState
     title: str | None = None
     doc_id: str | None = None
     pages: int = 0
@@ -52,7 +52,7 @@ class IngestSummary:
 
     @property
     def indexed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.state == "finished" and not o.duplicate_of]
+        return [o for o in self.outcomes if o.state == JobState.FINISHED and not o.duplicate_of]
 
     @property
     def duplicates(self) -> list[FileOutcome]:
@@ -60,11 +60,11 @@ class IngestSummary:
 
     @property
     def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.state in _TERMINAL_STATES - {"finished"}]
+        return [o for o in self.outcomes if o.state in TERMINAL_STATES - {JobState.FINISHED}]
 
     @property
     def pending(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.state not in _TERMINAL_STATES]
+        return [o for o in self.outcomes if o.state not in TERMINAL_STATES]
 
     @property
     def pages(self) -> int:
@@ -121,7 +121,7 @@ def ingest_paths(
             summary.skipped.append((str(file), error.message))
             continue
         job_id = jobs.enqueue_ingest(file, file.name, scope, owner)
-        summary.outcomes.append(FileOutcome(path=str(file), job_id=job_id, state="queued"))
+        summary.outcomes.append(FileOutcome(path=str(file), job_id=job_id, state=JobState.QUEUED))
     if wait and summary.outcomes:
         _wait_with_progress(summary, console)
     summary.seconds = round(time.monotonic() - started, 2)
@@ -155,7 +155,7 @@ def _wait_with_progress(summary: IngestSummary, console: Console) -> None:
             return
         waiting_since = time.monotonic()
         while not refresh():
-            if any(o.state != "queued" for o in summary.outcomes):
+            if any(o.state != JobState.QUEUED for o in summary.outcomes):
                 waiting_since = time.monotonic()
             elif time.monotonic() - waiting_since > _STALE_WORKER_SECONDS:
                 _process_in_process(refresh)
@@ -168,9 +168,9 @@ def _refresh_outcomes(summary: IngestSummary, progress: Progress, tasks: dict) -
     for outcome in summary.pending:
         state = jobs.job_progress(outcome.job_id)
         _apply_progress(outcome, state)
-        total = state.get("total") or None
-        done = state.get("done") or 0
-        progress.update(tasks[outcome.job_id], completed=done, total=total, stage=_stage_text(state))
+        progress.update(
+            tasks[outcome.job_id], completed=state.done, total=state.total or None, stage=_stage_text(state)
+        )
     return not summary.pending
 
 
@@ -194,22 +194,21 @@ def _process_in_process(refresh: Callable[[], bool]) -> None:
         poller.join()
 
 
-def _apply_progress(outcome: FileOutcome, state: dict) -> None:
-    outcome.state = state.get("state", outcome.state)
-    for name in ("title", "doc_id", "duplicate_of", "message"):
-        if state.get(name):
-            setattr(outcome, name, state[name])
-    outcome.pages = int(state.get("pages") or 0)
-    outcome.chunks = int(state.get("chunks") or 0)
-    outcome.seconds = float(state.get("seconds") or 0.0)
+def _apply_progress(outcome: FileOutcome, state: JobProgress) -> None:
+    outcome.state = state.state
+    outcome.title = state.title or outcome.title
+    outcome.doc_id = state.doc_id or outcome.doc_id
+    outcome.duplicate_of = state.duplicate_of or outcome.duplicate_of
+    outcome.message = state.message or outcome.message
+    outcome.pages, outcome.chunks, outcome.seconds = state.pages, state.chunks, state.seconds
 
 
-def _stage_text(state: dict) -> str:
-    if state.get("duplicate_of"):
+def _stage_text(state: JobProgress) -> str:
+    if state.duplicate_of:
         return "already indexed"
-    if state.get("stage") == "failed":
-        return f"[red]failed[/red]: {state.get('message', '')}"
-    return str(state.get("stage", "queued"))
+    if state.stage == Stage.FAILED:
+        return f"[red]failed[/red]: {state.message or ''}"
+    return str(state.stage)
 
 
 def print_summary(summary: IngestSummary, console: Console) -> None:

@@ -32,6 +32,7 @@ from rq.timeouts import JobTimeoutException
 from apfa.settings import get_settings
 from ingest.parsing import IngestError
 from ingest.pipeline import ingest_file
+from ingest.progress import TERMINAL_STAGES, JobProgress, JobState, Stage
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def enqueue_ingest(path: Path | str, filename: str, scope: str, owner: str) -> s
             result_ttl=RESULT_TTL_SECONDS,
             failure_ttl=FAILURE_TTL_SECONDS,
             description=f"ingest {filename}",
-            meta={"stage": "queued", "done": 0, "total": 0, "filename": filename, "scope": scope},
+            meta={"stage": Stage.QUEUED.value, "done": 0, "total": 0, "filename": filename, "scope": scope},
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
         )
     except RedisError as error:
@@ -123,17 +124,17 @@ class _MetaReporter:
 
     def __init__(self, job: Job | None) -> None:
         self.job = job
-        self._last_stage: str | None = None
+        self._last_stage: Stage | None = None
         self._last_save = 0.0
 
-    def __call__(self, stage: str, done: int = 0, total: int = 0) -> None:
-        if self.job is None or stage == "done":
+    def __call__(self, stage: Stage, done: int = 0, total: int = 0) -> None:
+        if self.job is None or stage == Stage.DONE:
             return
         now = time.monotonic()
         final_batch = total > 0 and done >= total
         if stage == self._last_stage and not final_batch and now - self._last_save < _META_SAVE_INTERVAL:
             return
-        self.update(stage=stage, done=done, total=total)
+        self.update(stage=stage.value, done=done, total=total)
         self._last_stage, self._last_save = stage, now
 
     def update(self, **fields) -> None:
@@ -147,7 +148,7 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
     """The RQ job: ingest one file, recording progress and a user-readable outcome in job.meta."""
     job = get_current_job()
     reporter = _MetaReporter(job)
-    reporter.update(stage="parsing", done=0, total=0, message=None)
+    reporter.update(stage=Stage.PARSING.value, done=0, total=0, message=None)
     try:
         result = ingest_file(path, filename, scope, owner, on_progress=reporter)
     except IngestError as error:
@@ -161,9 +162,9 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
         raise
     except Exception as error:
         if job is not None and job.should_retry:
-            reporter.update(stage="queued", message=RETRYING_MESSAGE)
+            reporter.update(stage=Stage.QUEUED.value, message=RETRYING_MESSAGE)
         else:
-            reporter.update(stage="failed", message=generic_failure_message(filename, failure_reason(error)))
+            reporter.update(stage=Stage.FAILED.value, message=generic_failure_message(filename, failure_reason(error)))
         raise
     outcome = {
         "doc_id": result.doc_id,
@@ -178,7 +179,7 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
         if result.duplicate_of
         else f"“{result.title}” is ready: {result.pages} pages, {result.chunks} passages."
     )
-    reporter.update(stage="done", done=1, total=1, message=message, **outcome)
+    reporter.update(stage=Stage.DONE.value, done=1, total=1, message=message, **outcome)
     return outcome
 
 
@@ -186,57 +187,62 @@ def _fail_permanently(job: Job | None, reporter: _MetaReporter, message: str) ->
     """Record the message and stop RQ from retrying: the worker checks retries_left after the job raises."""
     if job is not None:
         job.retries_left = 0
-    reporter.update(stage="failed", message=message)
+    reporter.update(stage=Stage.FAILED.value, message=message)
 
 
-def job_progress(job_id: str) -> dict:
-    """RQ status and job.meta merged into one dict for the UI; failures carry a user-readable message."""
+_STATES = {
+    JobStatus.QUEUED: JobState.QUEUED,
+    JobStatus.DEFERRED: JobState.QUEUED,
+    JobStatus.SCHEDULED: JobState.SCHEDULED,
+    JobStatus.STARTED: JobState.STARTED,
+    JobStatus.FINISHED: JobState.FINISHED,
+    JobStatus.FAILED: JobState.FAILED,
+    JobStatus.STOPPED: JobState.CANCELLED,
+    JobStatus.CANCELED: JobState.CANCELLED,
+}
+
+
+def job_progress(job_id: str) -> JobProgress:
+    """RQ status and job.meta merged into one record for the UI; failures carry a user-readable message."""
     try:
         job = Job.fetch(job_id, connection=get_redis())
         status = job.get_status(refresh=False)
     except NoSuchJobError:
-        return {
-            "job_id": job_id,
-            "state": "unknown",
-            "stage": "failed",
-            "done": 0,
-            "total": 0,
-            "message": UNKNOWN_JOB_MESSAGE,
-        }
+        return JobProgress.failure(job_id, UNKNOWN_JOB_MESSAGE, JobState.UNKNOWN)
     except RedisError as error:
         raise QueueUnavailableError() from error
     meta = dict(job.meta or {})
-    state = status.value if isinstance(status, JobStatus) else str(status)
-    progress = {
-        "job_id": job_id,
-        "state": state,
-        "stage": meta.get("stage", "queued"),
-        "done": meta.get("done", 0),
-        "total": meta.get("total", 0),
-        "message": meta.get("message"),
-        "doc_id": meta.get("doc_id"),
-        "title": meta.get("title"),
-        "duplicate_of": meta.get("duplicate_of"),
-        "filename": meta.get("filename"),
-        "pages": meta.get("pages", 0),
-        "chunks": meta.get("chunks", 0),
-        "seconds": meta.get("seconds", 0.0),
-    }
-    match status:
-        case JobStatus.FINISHED:
-            progress["stage"] = "done"
-        case JobStatus.FAILED:
-            if progress["stage"] != "failed" or not progress["message"]:
-                progress["message"] = generic_failure_message(progress["filename"])
-            progress["stage"] = "failed"
-        case JobStatus.STOPPED | JobStatus.CANCELED:
-            progress["stage"], progress["message"] = "failed", CANCELLED_MESSAGE
-        case JobStatus.SCHEDULED:
-            progress["stage"] = "queued"
-            progress["message"] = progress["message"] or RETRYING_MESSAGE
-        case JobStatus.QUEUED if progress["stage"] in ("done", "failed"):
-            progress["stage"] = "queued"
-    return progress
+    state = _STATES.get(status, JobState.QUEUED)
+    stage = Stage(meta.get("stage", Stage.QUEUED))
+    message = meta.get("message")
+    match state:
+        case JobState.FINISHED:
+            stage = Stage.DONE
+        case JobState.FAILED:
+            if stage != Stage.FAILED or not message:
+                message = generic_failure_message(meta.get("filename"))
+            stage = Stage.FAILED
+        case JobState.CANCELLED:
+            stage, message = Stage.FAILED, CANCELLED_MESSAGE
+        case JobState.SCHEDULED:
+            stage, message = Stage.QUEUED, message or RETRYING_MESSAGE
+        case JobState.QUEUED if stage in TERMINAL_STAGES:
+            stage = Stage.QUEUED
+    return JobProgress(
+        job_id=job_id,
+        state=state,
+        stage=stage,
+        done=int(meta.get("done", 0)),
+        total=int(meta.get("total", 0)),
+        message=message,
+        filename=meta.get("filename"),
+        title=meta.get("title"),
+        doc_id=meta.get("doc_id"),
+        duplicate_of=meta.get("duplicate_of"),
+        pages=int(meta.get("pages", 0)),
+        chunks=int(meta.get("chunks", 0)),
+        seconds=float(meta.get("seconds", 0.0)),
+    )
 
 
 def cancel_job(job_id: str) -> bool:
@@ -253,7 +259,7 @@ def cancel_job(job_id: str) -> bool:
                 status = job.get_status(refresh=True)
         if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
             job.cancel()
-            job.meta.update(stage="failed", message=CANCELLED_MESSAGE)
+            job.meta.update(stage=Stage.FAILED.value, message=CANCELLED_MESSAGE)
             job.save_meta()
             return True
         return False
@@ -281,9 +287,9 @@ def _record_killed_horse(job: Job, retpid: int, ret_val: int, rusage) -> None:
 
 def _record_interruption(job: Job, reason: str) -> None:
     if job.should_retry:
-        job.meta.update(stage="queued", message=RETRYING_MESSAGE)
+        job.meta.update(stage=Stage.QUEUED.value, message=RETRYING_MESSAGE)
     else:
-        job.meta.update(stage="failed", message=generic_failure_message(job.meta.get("filename"), reason))
+        job.meta.update(stage=Stage.FAILED.value, message=generic_failure_message(job.meta.get("filename"), reason))
     job.save_meta()
 
 

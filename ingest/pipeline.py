@@ -18,10 +18,11 @@ from ingest.parsing import (
     check_size,
     parse_file,
 )
+from ingest.progress import Stage
 from kb.embedding import Embedder, get_embedder
 from kb.store import SCOPES, DocumentRecord, DuplicateDocumentError, IndexStore, get_store
 
-StageCallback = Callable[[str, int, int], None]
+StageCallback = Callable[[Stage, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ def ingest_file(
         raise ValueError("every document needs an owner")
     store = store or get_store()
 
-    def report(stage: str, done: int = 0, total: int = 0) -> None:
+    def report(stage: Stage, done: int = 0, total: int = 0) -> None:
         if on_progress:
             on_progress(stage, done, total)
 
-    report("parsing")
+    report(Stage.PARSING)
     check_size(path, filename)
     digest = sha256_of(path)
     existing = store.find_by_hash(digest, scope, owner)
@@ -74,19 +75,19 @@ def ingest_file(
         return _duplicate_result(existing, started)
     parsed = parse_file(path, filename)
 
-    report("chunking")
+    report(Stage.CHUNKING)
     chunks = chunk_pages(parsed.pages)
     if not chunks:
         raise EmptyDocumentError(f"“{filename}” contains no text that APFA can read.")
 
     embedder = embedder or get_embedder()
-    report("embedding", 0, len(chunks))
+    report(Stage.EMBEDDING, 0, len(chunks))
     vectors = embedder.embed_documents(
         [chunk.for_embedding(parsed.title) for chunk in chunks],
-        on_progress=lambda done, total: report("embedding", done, total),
+        on_progress=lambda done, total: report(Stage.EMBEDDING, done, total),
     )
 
-    report("indexing", 0, 1)
+    report(Stage.INDEXING, 0, 1)
     record = DocumentRecord(
         doc_id=uuid.uuid4().hex,
         title=parsed.title,
@@ -101,7 +102,7 @@ def ingest_file(
         store.add_document(record, chunks, vectors)
     except DuplicateDocumentError as duplicate:
         return _duplicate_result(duplicate.existing, started)
-    report("done", 1, 1)
+    report(Stage.DONE, 1, 1)
     return IngestResult(
         doc_id=record.doc_id,
         title=record.title,

@@ -16,6 +16,7 @@ import pytest
 
 from agents.state import Citation, TurnResult
 from apfa.settings import Settings
+from ingest.progress import JobProgress, JobState, Stage
 
 
 class RecordingEmitter:
@@ -102,7 +103,9 @@ def fake_jobs_module(monkeypatch, stages: list[dict], queue_down: bool = False) 
         return "job-1"
 
     def job_progress(job_id):
-        return remaining.pop(0) if len(remaining) > 1 else remaining[0]
+        fields = dict(remaining.pop(0) if len(remaining) > 1 else remaining[0])
+        state, stage = JobState(fields.pop("state")), Stage(fields.pop("stage"))
+        return JobProgress(job_id=job_id, state=state, stage=stage, **fields)
 
     module.enqueue_ingest = enqueue_ingest
     module.job_progress = job_progress

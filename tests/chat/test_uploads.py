@@ -7,12 +7,16 @@ import pytest
 from chat.uploads import (
     UploadRejected,
     describe_progress,
-    is_finished,
     safe_filename,
     scope_for_role,
     store_upload,
     validate_upload,
 )
+from ingest.progress import JobProgress, JobState, Stage
+
+
+def job_progress(state: str, stage: str, **fields) -> JobProgress:
+    return JobProgress(job_id="job-1", state=JobState(state), stage=Stage(stage), **fields)
 
 
 def write(tmp_path, name: str, content: bytes):
@@ -89,7 +93,7 @@ def test_borrowers_upload_privately_and_staff_to_the_shared_knowledge_base():
             "Could not index “offer.pdf”: The PDF is password-protected.",
         ),
         (
-            {"state": "canceled", "stage": "embedding"},
+            {"state": "cancelled", "stage": "embedding"},
             "Cancelled: “offer.pdf” was not added to the knowledge base.",
         ),
         (
@@ -99,11 +103,12 @@ def test_borrowers_upload_privately_and_staff_to_the_shared_knowledge_base():
     ],
 )
 def test_progress_lines(progress, line):
-    assert describe_progress(progress, "offer.pdf") == line
+    assert describe_progress(job_progress(**progress), "offer.pdf") == line
 
 
 def test_only_final_stages_end_the_progress_updates():
-    assert not is_finished({"state": "started", "stage": "embedding"})
-    assert is_finished({"state": "finished", "stage": "done"})
-    assert is_finished({"state": "failed", "stage": "failed"})
-    assert is_finished({"state": "canceled", "stage": "parsing"})
+    assert not job_progress(state="started", stage="embedding").finished
+    assert job_progress(state="finished", stage="done").finished
+    assert job_progress(state="failed", stage="failed").finished
+    assert job_progress(state="cancelled", stage="parsing").finished
+    assert job_progress(state="started", stage="failed").finished, "a permanent failure ends it before RQ does"

@@ -16,10 +16,11 @@ from docfactory import LOAN_TOPICS, long_text, stop_worker
 
 from ingest import jobs
 from ingest.jobs import enqueue_ingest, job_progress
+from ingest.progress import TERMINAL_STATES
 from kb.store import IndexStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TERMINAL = {"finished", "failed", "stopped", "canceled", "unknown"}
+TERMINAL = TERMINAL_STATES
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def _wait_for(job_id: str, condition: Callable[[dict], bool], timeout: float = 3
 
 
 def _embedding_under_way(progress: dict) -> bool:
-    return progress["state"] == "started" and progress["stage"] == "embedding" and progress["done"] > 0
+    return progress.state == "started" and progress.stage == "embedding" and progress.done > 0
 
 
 def _index_fingerprint(index_dir: Path) -> dict[str, str]:
@@ -102,8 +103,8 @@ def test_killed_worker_leaves_the_index_intact_and_its_job_runs_again(start_work
     first_worker = start_worker()
     seed = tmp_path / "escrow.md"
     seed.write_text("# Escrow basics\n\n" + LOAN_TOPICS["escrow"], encoding="utf-8")
-    seeded = _wait_for(enqueue_ingest(seed, "escrow.md", "shared", "system"), lambda p: p["state"] in TERMINAL)
-    assert seeded["state"] == "finished", seeded
+    seeded = _wait_for(enqueue_ingest(seed, "escrow.md", "shared", "system"), lambda p: p.state in TERMINAL)
+    assert seeded.state == "finished", seeded
     before = _index_fingerprint(index_dir)
     assert (index_dir / "CURRENT").read_text().strip() == "000001"
 
@@ -114,8 +115,8 @@ def test_killed_worker_leaves_the_index_intact_and_its_job_runs_again(start_work
     # The horse alone dies (as under the OOM killer): its worker records it and retries the job.
     _wait_for(job_id, _embedding_under_way)
     os.kill(_work_horse(first_worker.pid), signal.SIGKILL)
-    retrying = _wait_for(job_id, lambda p: p["state"] in ("scheduled", "queued"), timeout=60)
-    assert retrying["stage"] == "queued" and "retried" in retrying["message"]
+    retrying = _wait_for(job_id, lambda p: p.state in ("scheduled", "queued"), timeout=60)
+    assert retrying.stage == "queued" and "retried" in retrying.message
     assert _index_fingerprint(index_dir) == before
 
     # Then the whole worker dies (its scheduler and horse with it) mid-embedding of the retry.
@@ -127,20 +128,20 @@ def test_killed_worker_leaves_the_index_intact_and_its_job_runs_again(start_work
     first_worker.wait(timeout=10)
     time.sleep(0.5)
 
-    assert job_progress(job_id)["state"] == "started", "nobody is left to notice the job died"
+    assert job_progress(job_id).state == "started", "nobody is left to notice the job died"
     assert _index_fingerprint(index_dir) == before
     reader = IndexStore(index_dir)
     assert reader.current_version() == 1 and [doc.title for doc in reader.documents()] == ["Escrow basics"]
 
     start_worker()
-    finished = _wait_for(job_id, lambda p: p["state"] in TERMINAL, timeout=400)
+    finished = _wait_for(job_id, lambda p: p.state in TERMINAL, timeout=400)
 
-    assert finished["state"] == "finished" and finished["stage"] == "done", finished
-    assert finished["chunks"] > 50
+    assert finished.state == "finished" and finished.stage == "done", finished
+    assert finished.chunks > 50
     reader = IndexStore(index_dir)
     assert reader.current_version() == 2
     assert sorted(doc.title for doc in reader.documents()) == ["Escrow basics", "servicing-manual"]
-    assert reader.versions()[-1].vector_count == 1 + finished["chunks"]
+    assert reader.versions()[-1].vector_count == 1 + finished.chunks
     assert [path for path in (index_dir / "versions").iterdir() if path.name.startswith(".tmp-")] == []
 
 
@@ -156,21 +157,21 @@ def test_a_failing_job_is_retried_with_backoff_then_fails_with_its_reason(
 
     started = time.monotonic()
     job_id = enqueue_ingest(note, "apr.txt", "private", "alice")
-    waiting = _wait_for(job_id, lambda p: p["state"] == "scheduled", timeout=120)
-    assert waiting["stage"] == "queued" and "retried" in waiting["message"]
-    failed = _wait_for(job_id, lambda p: p["state"] in TERMINAL, timeout=120)
+    waiting = _wait_for(job_id, lambda p: p.state == "scheduled", timeout=120)
+    assert waiting.stage == "queued" and "retried" in waiting.message
+    failed = _wait_for(job_id, lambda p: p.state in TERMINAL, timeout=120)
     elapsed = time.monotonic() - started
 
-    assert failed["state"] == "failed" and failed["stage"] == "failed"
+    assert failed.state == "failed" and failed.stage == "failed"
     # RQ schedules retries at whole-second timestamps, so each interval may come up to a second early.
     assert elapsed >= (1 + 3) - 2, "both back-off intervals must pass before giving up"
-    assert "apr.txt" in failed["message"] and "after 3 attempts" in failed["message"]
-    assert "Not a directory" in failed["message"] and "Traceback" not in failed["message"]
+    assert "apr.txt" in failed.message and "after 3 attempts" in failed.message
+    assert "Not a directory" in failed.message and "Traceback" not in failed.message
 
     (data_dir / "index").unlink()
     job_id = enqueue_ingest(note, "apr.txt", "private", "alice")
-    finished = _wait_for(job_id, lambda p: p["state"] in TERMINAL, timeout=120)
-    assert finished["state"] == "finished" and finished["title"] == "apr"
+    finished = _wait_for(job_id, lambda p: p.state in TERMINAL, timeout=120)
+    assert finished.state == "finished" and finished.title == "apr"
 
 
 def _start_on_a_dead_worker(job_id: str, retries_left: int) -> None:
@@ -207,8 +208,8 @@ def test_abandoned_jobs_are_requeued_while_retries_last_then_fail_with_a_reason(
     assert StartedJobRegistry(queue=queue).get_job_ids(cleanup=False) == []
     assert queue.get_job_ids() == [retried]
     again = job_progress(retried)
-    assert again["state"] == "queued" and again["stage"] == "queued" and "retried" in again["message"]
+    assert again.state == "queued" and again.stage == "queued" and "retried" in again.message
     failed = job_progress(exhausted)
-    assert failed["state"] == "failed" and failed["stage"] == "failed"
-    assert "apr-copy.txt" in failed["message"] and "stopped unexpectedly" in failed["message"]
+    assert failed.state == "failed" and failed.stage == "failed"
+    assert "apr-copy.txt" in failed.message and "stopped unexpectedly" in failed.message
     assert jobs.requeue_abandoned_jobs(queue) == []

@@ -14,11 +14,12 @@ from docfactory import LOAN_TOPICS, clear_caches, long_text, make_pdf, stop_work
 
 from ingest import jobs
 from ingest.jobs import QueueUnavailableError, cancel_job, enqueue_ingest, job_progress
+from ingest.progress import TERMINAL_STATES
 from kb.store import get_store
 from tools.retrieval import retrieve
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TERMINAL = {"finished", "failed", "stopped", "canceled", "unknown"}
+TERMINAL = TERMINAL_STATES
 
 
 def _enqueue(path: Path, filename: str, scope: str = "private", owner: str = "alice") -> str:
@@ -52,9 +53,9 @@ def _follow(job_id: str, timeout: float = 300) -> tuple[dict, list[str]]:
     deadline = time.monotonic() + timeout
     while True:
         progress = job_progress(job_id)
-        if not stages or stages[-1] != progress["stage"]:
-            stages.append(progress["stage"])
-        if progress["state"] in TERMINAL:
+        if not stages or stages[-1] != progress.stage:
+            stages.append(progress.stage)
+        if progress.state in TERMINAL:
             return progress, stages
         assert time.monotonic() < deadline, f"job still {progress} after {timeout} s"
         time.sleep(0.05)
@@ -68,14 +69,14 @@ def test_a_pdf_goes_from_upload_to_searchable_through_the_worker(worker, tmp_pat
 
     progress, stages = _follow(_enqueue(pdf, "PMI Handbook.pdf"))
 
-    assert progress["state"] == "finished" and progress["stage"] == "done", progress
-    assert progress["title"] == "PMI Handbook" and progress["pages"] == 6 and progress["chunks"] > 6
+    assert progress.state == "finished" and progress.stage == "done", progress
+    assert progress.title == "PMI Handbook" and progress.pages == 6 and progress.chunks > 6
     assert "embedding" in stages and stages[-1] == "done"
     known_order = ["queued", "parsing", "chunking", "embedding", "indexing", "done"]
     assert [known_order.index(stage) for stage in stages] == sorted(known_order.index(s) for s in stages)
     assert reader_version == 0 and get_store().current_version() == 1
     hits = retrieve("When can I cancel private mortgage insurance?", "alice", k=2)
-    assert hits[0].doc_id == progress["doc_id"] and hits[0].page == 6
+    assert hits[0].doc_id == progress.doc_id and hits[0].page == 6
     assert retrieve("When can I cancel private mortgage insurance?", "bob", k=2) == []
 
 
@@ -90,13 +91,13 @@ def test_a_bad_file_fails_once_with_its_message_and_the_worker_carries_on(worker
 
     progress, _ = _follow(_enqueue(broken, "statement.pdf"), timeout=60)
 
-    assert progress["state"] == "failed" and progress["stage"] == "failed"
-    assert "statement.pdf" in progress["message"] and "damaged" in progress["message"]
-    assert "Traceback" not in progress["message"]
+    assert progress.state == "failed" and progress.stage == "failed"
+    assert "statement.pdf" in progress.message and "damaged" in progress.message
+    assert "Traceback" not in progress.message
     assert worker.poll() is None, "the worker must survive a bad document"
     assert get_store().current_version() == version
     after, _ = _follow(_enqueue(tmp_path / "escrow.md", "escrow-again.md", owner="bob"))
-    assert after["state"] == "finished" and get_store().current_version() == version + 1
+    assert after.state == "finished" and get_store().current_version() == version + 1
 
 
 @pytest.mark.integration
@@ -107,7 +108,7 @@ def test_a_second_upload_of_the_same_file_is_reported_as_duplicate(worker, tmp_p
 
     second, _ = _follow(_enqueue(note, "apr copy.txt"))
 
-    assert second["state"] == "finished" and second["duplicate_of"] == first["doc_id"]
+    assert second.state == "finished" and second.duplicate_of == first.doc_id
     assert get_store().current_version() == 1
 
 
@@ -117,14 +118,14 @@ def test_stopping_a_running_job_leaves_nothing_half_indexed(worker, tmp_path: Pa
     long_file.write_text(long_text(60_000, seed=11), encoding="utf-8")
     job_id = _enqueue(long_file, "long.txt")
     deadline = time.monotonic() + 120
-    while job_progress(job_id)["stage"] != "embedding":
+    while job_progress(job_id).stage != "embedding":
         assert time.monotonic() < deadline
         time.sleep(0.05)
 
     assert cancel_job(job_id) is True
 
     progress, _ = _follow(job_id, timeout=60)
-    assert progress["state"] == "stopped" and progress["message"] == "Processing was cancelled."
+    assert progress.state == "cancelled" and progress.message == "Processing was cancelled."
     assert get_store().current_version() == 0 and get_store().documents() == []
     assert worker.poll() is None
 
@@ -134,14 +135,14 @@ def test_waiting_jobs_can_be_cancelled(queue_env: str, tmp_path: Path):
     note = tmp_path / "apr.txt"
     note.write_text(LOAN_TOPICS["apr"], encoding="utf-8")
     job_id = _enqueue(note, "apr.txt")
-    assert job_progress(job_id)["stage"] == "queued"
+    assert job_progress(job_id).stage == "queued"
 
     assert cancel_job(job_id) is True
 
     progress = job_progress(job_id)
-    assert progress["state"] == "canceled" and progress["stage"] == "failed"
+    assert progress.state == "cancelled" and progress.stage == "failed"
     assert cancel_job(job_id) is False
-    assert job_progress("no-such-job")["state"] == "unknown"
+    assert job_progress("no-such-job").state == "unknown"
 
 
 @pytest.mark.integration

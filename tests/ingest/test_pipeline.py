@@ -10,7 +10,8 @@ import pytest
 from docfactory import LOAN_TOPICS, long_text, make_pdf
 
 from ingest.parsing import CorruptDocumentError, FileTooLargeError
-from ingest.pipeline import expand_paths, ingest_file
+from ingest.batch import expand_paths
+from ingest.pipeline import ingest_file
 from kb.store import get_store
 
 
