@@ -12,6 +12,8 @@ Scoring (entity level, by overlap):
 * a predicted span is *correct* when it overlaps an in-scope gold span (precision); one that overlaps only an
   out-of-scope span is ignored; one that overlaps nothing is a false positive, listed with its text;
 * a *leaked value* is an in-scope gold value that still appears, case-insensitively, in the redacted text;
+  *partly exposed* counts gold spans with any non-space character outside every predicted span (a value cut in
+  two by the guard may not "leak" whole yet still show most of itself);
 * latency is the wall time of one ``tools.pii.redact`` call per message, after warm-up.
 """
 
@@ -93,6 +95,7 @@ class TypeCounts:
     predicted: int = 0
     predicted_correct: int = 0
     leaked: int = 0
+    exposed: int = 0
 
 
 @dataclass
@@ -157,6 +160,9 @@ def score(messages: list[Message]) -> PiiReport:
             hits = [p for p in predicted if _overlaps(span.start, span.end, p[1], p[2])]
             counts.found += bool(hits)
             counts.found_same_type += any(p[0] == canonical for p in hits)
+            covered = {i for p in hits for i in range(max(p[1], span.start), min(p[2], span.end))}
+            if any(not message.text[i].isspace() and i not in covered for i in range(span.start, span.end)):
+                counts.exposed += 1
             if span.value.strip() and span.value.strip().casefold() in redacted_lower:
                 counts.leaked += 1
                 report.leaked_values.append({"type": canonical, "value": span.value, "redacted": redaction.text})
@@ -201,6 +207,7 @@ def summarise(report: PiiReport) -> dict:
             "recall_same_type": _ratio(counts.found_same_type, counts.gold),
             "f1": _f1(precision, recall),
             "leaked": counts.leaked,
+            "partly_exposed": counts.exposed,
         }
     precision = _ratio(totals.predicted_correct, totals.predicted)
     recall = _ratio(totals.found, totals.gold)
@@ -214,6 +221,7 @@ def summarise(report: PiiReport) -> dict:
         "f1": _f1(precision, recall),
         "leaked_values": len(report.leaked_values),
         "leaked_zero_leak_types": sum(1 for leak in report.leaked_values if leak["type"] in ZERO_LEAK_TYPES),
+        "partly_exposed": totals.exposed,
         "false_positives": len(report.false_positives),
         "per_type": per_type,
         "latency_ms": {
@@ -231,15 +239,15 @@ def evaluate_pii(dataset: Path, split: str | None = None, console: Console | Non
     report = score(messages)
     summary = summarise(report)
     console.print(f"[bold]PII guard on {dataset.name}[/bold] split={split or 'all'}: {len(messages)} messages")
-    console.print(f"{'type':<20}{'gold':>6}{'pred':>6}{'prec':>8}{'recall':>8}{'f1':>8}{'leaked':>8}")
+    console.print(f"{'type':<20}{'gold':>6}{'pred':>6}{'prec':>8}{'recall':>8}{'f1':>8}{'leaked':>8}{'partly':>8}")
     for label, row in summary["per_type"].items():
         console.print(
             f"{label:<20}{row['gold']:>6}{row['predicted']:>6}{row['precision']:>8.3f}{row['recall']:>8.3f}"
-            f"{row['f1']:>8.3f}{row['leaked']:>8}"
+            f"{row['f1']:>8.3f}{row['leaked']:>8}{row['partly_exposed']:>8}"
         )
     console.print(
         f"{'overall':<20}{summary['gold_spans']:>6}{summary['predicted_spans']:>6}{summary['precision']:>8.3f}"
-        f"{summary['recall']:>8.3f}{summary['f1']:>8.3f}{summary['leaked_values']:>8}"
+        f"{summary['recall']:>8.3f}{summary['f1']:>8.3f}{summary['leaked_values']:>8}{summary['partly_exposed']:>8}"
     )
     if report.unmatched_labels:
         console.print(f"labels with no mapping (ignored): {dict(report.unmatched_labels)}")
