@@ -21,8 +21,9 @@ from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
 from fastapi import HTTPException, Request
 
 from apfa.settings import get_settings
-from chat import auth
+from chat import auth, hardening
 from chat.data_layer import ApfaDataLayer, ThreadAccessDenied, ThreadSummary
+from chat.display import readable_placeholders
 from chat.history import history_from_steps, is_command
 from chat.uploads import (
     UploadRejected,
@@ -47,7 +48,7 @@ os.environ.setdefault("CHAINLIT_AUTH_SECRET", settings.session_secret())
 if chainlit_config.features.spontaneous_file_upload is not None:
     chainlit_config.features.spontaneous_file_upload.max_size_mb = settings.max_upload_mb
 
-cl.password_auth_callback(auth.authenticate)
+hardening.install(settings)
 
 _background_tasks: set[asyncio.Task] = set()
 
@@ -186,6 +187,15 @@ async def resume_chat(thread: dict) -> None:
 
 @cl.on_message
 async def handle_message(message: cl.Message) -> None:
+    """Any failure is logged in full and shown to the user as a plain apology, never as an exception name."""
+    try:
+        await respond(message)
+    except Exception:
+        logger.exception("Handling a message failed")
+        await cl.Message(content="Sorry, something went wrong on our side. Please try again.").send()
+
+
+async def respond(message: cl.Message) -> None:
     for element in message.elements or []:
         if getattr(element, "path", None):
             await start_ingest(element.name, Path(element.path))
@@ -207,20 +217,18 @@ async def answer(question: str) -> None:
     try:
         async for piece in stream_turn(question, current_identifier(), list(history)):
             if isinstance(piece, str):
-                await reply.stream_token(piece)
+                await reply.stream_token(readable_placeholders(piece))
             else:
                 result = piece
-    except Exception as error:
+    except Exception:
         logger.exception("Answering failed")
-        reply.content += (
-            f"\n\nSorry, I could not finish this answer ({error.__class__.__name__}). Please try again."
-        )
+        reply.content += "\n\nSorry, I could not finish this answer. Please try again."
         await reply.send()
         return
     if result is None:
         await reply.send()
         return
-    reply.content = result.answer
+    reply.content = readable_placeholders(result.answer)
     reply.elements = citation_elements(result.citations)
     await reply.send()
     redacted_question = result.redacted_question or await redacted(question)
@@ -251,9 +259,12 @@ def citation_elements(citations: list[Any]) -> list[cl.Text]:
 
 async def start_ingest(filename: str, path: Path) -> None:
     """Validate, keep and queue one attached file, then follow the job in a progress message."""
+    from ingest.parsing import ArchiveLimits
+
     upload_kind = {"apfa_kind": "upload"}
     try:
-        await asyncio.to_thread(validate_upload, path, filename, settings.max_upload_bytes)
+        limits = ArchiveLimits.from_settings(settings)
+        await asyncio.to_thread(validate_upload, path, filename, settings.max_upload_bytes, limits)
         stored = await asyncio.to_thread(store_upload, path, filename, settings.uploads_dir)
     except UploadRejected as rejection:
         await cl.Message(content=str(rejection), metadata=upload_kind).send()

@@ -197,6 +197,16 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         logger.warning("Refused %s by %s: it belongs to another user's conversation", what, actor)
         await self.record_audit(actor, role or "unknown", "write_refused", author or None, thread_id, what)
 
+    async def _names_another_threads_row(self, table: str, row_id: str | None, thread_id: str | None, what: str):
+        """Whether `row_id` already belongs to a row of another thread; such a write is refused and audited."""
+        existing_thread = await self._thread_of(table, row_id)
+        if not existing_thread or existing_thread == thread_id:
+            return False
+        actor = acting_identifier() or ""
+        owner = await self.get_thread_author(existing_thread)
+        await self._refuse(actor, await self._cached_role(actor), owner, thread_id, what)
+        return True
+
     async def _thread_of(self, table: str, row_id: str | None) -> str | None:
         if not is_uuid(row_id):
             return None
@@ -208,7 +218,10 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
     @queue_until_user_message()
     async def create_step(self, step_dict: StepDict):
         thread_id = step_dict.get("threadId")
-        if await self._write_refused(thread_id, f"step {step_dict.get('id')}"):
+        what = f"step {step_dict.get('id')}"
+        if await self._names_another_threads_row("steps", step_dict.get("id"), thread_id, what):
+            return
+        if await self._write_refused(thread_id, what):
             return
         stored = dict(step_dict)
         stored["input"] = await self.redact(stored.get("input"))
@@ -216,11 +229,7 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         stored["generation"] = None
         await self.update_thread(thread_id)
         if not await self._upsert_step_in_thread(stored):
-            actor = acting_identifier()
-            owner = await self.get_thread_author(await self._thread_of("steps", stored["id"]) or "")
-            await self._refuse(
-                actor or "", await self._cached_role(actor or ""), owner, thread_id, f"step {stored['id']}"
-            )
+            await self._names_another_threads_row("steps", stored["id"], thread_id, what)
 
     async def _upsert_step_in_thread(self, stored: dict[str, Any]) -> bool:
         """Chainlit's step upsert, except that an existing id is only updated within its own thread.
@@ -275,13 +284,10 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
     async def create_element(self, element: Element):
         if element.type != "text" or not element.for_id:
             return
-        if await self._write_refused(element.thread_id, f"element {element.id}"):
+        what = f"element {element.id}"
+        if await self._names_another_threads_row("elements", element.id, element.thread_id, what):
             return
-        existing_thread = await self._thread_of("elements", element.id)
-        if existing_thread and existing_thread != element.thread_id:
-            actor = acting_identifier() or ""
-            owner = await self.get_thread_author(existing_thread)
-            await self._refuse(actor, await self._cached_role(actor), owner, element.thread_id, f"element {element.id}")
+        if await self._write_refused(element.thread_id, what):
             return
         content = element.content
         if content is None and element.path:

@@ -1,0 +1,207 @@
+"""The running product for the black-box security tests: `chainlit run chat/app.py` on its own PostgreSQL database,
+Redis database and data directory, with two borrowers and an advisor. Clients speak HTTP and socket.io exactly as
+the browser does. The model is the deterministic `fake` provider; everything else is real.
+
+One server serves the whole directory (starting it costs ~30 s of the shared CPUs); tests use their own accounts or
+client addresses (`X-Forwarded-For`, which uvicorn honours from 127.0.0.1) where counters would otherwise collide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import redis
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS_DB = 12
+MAX_UPLOAD_MB = 2
+MAX_MESSAGE_CHARS = 4000
+SESSION_HOURS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _create_accounts(url: str, names: dict[str, str]) -> None:
+    """Accounts with cheap argon2 parameters (the server verifies with the parameters stored in the hash)."""
+    from passlib.context import CryptContext
+
+    from chat import auth
+
+    production_context = auth.password_context
+    auth.password_context = CryptContext(
+        schemes=["argon2"], argon2__memory_cost=1024, argon2__rounds=1, argon2__parallelism=1
+    )
+    try:
+        for name, role in names.items():
+            auth.create_user(name, password_of(name), role, url=url)
+    finally:
+        auth.password_context = production_context
+
+
+def password_of(name: str) -> str:
+    return f"{name}-correct-horse"
+
+
+@pytest.fixture(scope="session")
+def product(tmp_path_factory) -> Iterator[dict]:
+    from chat.migrate import upgrade
+
+    database = f"apfa_sec_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    pg_url = f"postgresql://postgres@127.0.0.1:5432/{database}"
+    upgrade(pg_url)
+    suffix = uuid.uuid4().hex[:6]
+    accounts = {"bob": f"bob-{suffix}", "eve": f"eve-{suffix}", "ada": f"ada-{suffix}"}
+    _create_accounts(pg_url, {accounts["bob"]: "borrower", accounts["eve"]: "borrower", accounts["ada"]: "advisor"})
+    tmp = tmp_path_factory.mktemp("product")
+    port = free_port()
+    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=pg_url,
+        REDIS_URL=redis_url,
+        APFA_QUEUE=f"apfa-sec-{suffix}",
+        APFA_DATA_DIR=str(tmp / "data"),
+        APFA_LLM_PROVIDER="fake",
+        APFA_MAX_UPLOAD_MB=str(MAX_UPLOAD_MB),
+        APFA_MAX_MESSAGE_CHARS=str(MAX_MESSAGE_CHARS),
+        APFA_SESSION_HOURS=str(SESSION_HOURS),
+        APFA_ARCHIVE_MAX_INFLATED_MB="50",
+        CHAINLIT_AUTH_SECRET="test-" + uuid.uuid4().hex * 2,
+        CHAINLIT_APP_ROOT=str(ROOT),
+    )
+    log = tmp / "server.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "chainlit", "run", "chat/app.py", "--headless", "--host", "127.0.0.1", "--port",
+         str(port)],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while "Models warmed up" not in log.read_text():
+            assert server.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "the chat server did not start in time"
+            time.sleep(0.5)
+        yield {
+            "base": f"http://127.0.0.1:{port}", "accounts": accounts, "pg_url": pg_url, "log": log,
+            "data_dir": tmp / "data", "redis_url": redis_url,
+        }  # fmt: skip
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter("apfa*"))
+        if keys:
+            client.delete(*keys)
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+
+
+def address() -> str:
+    """A client address of its own, so per-address sign-in counters of different tests never meet."""
+    return f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+
+
+async def sign_in(client: httpx.AsyncClient, base: str, name: str, password: str | None = None) -> str:
+    response = await client.post(
+        f"{base}/login",
+        data={"username": name, "password": password or password_of(name)},
+        headers={"X-Forwarded-For": address()},
+    )
+    assert response.status_code == 200, response.text
+    return response.cookies["access_token"]
+
+
+class Tab:
+    """A signed-in browser tab: the cookie for HTTP and socket.io, and every event the server pushed."""
+
+    def __init__(self, base: str, token: str, thread_id: str | None = None):
+        self.base, self.token, self.events = base, token, []
+        self.session_id = str(uuid.uuid4())
+        self.thread_id = thread_id or str(uuid.uuid4())
+
+    async def connect(self, origin: str | None = None) -> Tab:
+        import socketio
+
+        self.sio = socketio.AsyncClient(reconnection=False)
+        for event in ("new_message", "update_message", "element", "resume_thread"):
+            self.sio.on(event, self._recorder(event))
+        headers = {"Cookie": f"access_token={self.token}"}
+        if origin:
+            headers["Origin"] = origin
+        await self.sio.connect(
+            self.base,
+            socketio_path="/ws/socket.io",
+            transports=["websocket"],
+            headers=headers,
+            auth={"sessionId": self.session_id, "clientType": "webapp", "userEnv": "{}", "threadId": self.thread_id},
+        )
+        await self.sio.emit("connection_successful")
+        return self
+
+    def _recorder(self, event):
+        async def record(data):
+            self.events.append((event, data))
+
+        return record
+
+    async def say(self, text: str, message_id: str | None = None, files: list[str] | None = None) -> str:
+        message_id = message_id or str(uuid.uuid4())
+        step = {
+            "id": message_id, "threadId": self.thread_id, "type": "user_message", "output": text, "name": "user",
+            "createdAt": datetime.now(UTC).isoformat(),
+        }  # fmt: skip
+        await self.sio.emit("client_message", {"message": step, "fileReferences": [{"id": f} for f in files or []]})
+        return message_id
+
+    async def wait_for(self, predicate, timeout: float = 60, start: int = 0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event, data in self.events[start:]:
+                if isinstance(data, dict) and predicate(event, data):
+                    return data
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"nothing matched; events: {[(e, d.get('output', '')[:80]) for e, d in self.events]}")
+
+    async def answer_to(self, text: str, timeout: float = 120) -> dict:
+        start = len(self.events)
+        await self.say(text)
+        return await self.wait_for(is_final_answer, timeout, start=start)
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+
+
+def is_final_answer(event: str, data: dict) -> bool:
+    return event == "new_message" and data.get("type") == "assistant_message" and not data.get("streaming")
+
+
+def thread_steps(pg_url: str, thread_id: str) -> list[tuple]:
+    with psycopg.connect(pg_url) as connection:
+        return connection.execute(
+            'SELECT id::text, type, output FROM steps WHERE "threadId" = %s ORDER BY "createdAt"', (thread_id,)
+        ).fetchall()
