@@ -17,6 +17,10 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="measure quality on a data set")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True)
     add_eval_retrieval(eval_commands)
+    add_eval_calc(eval_commands)
+    add_eval_qa(eval_commands)
+    add_eval_support(eval_commands)
+    add_eval_pii(eval_commands)
 
     bench = commands.add_parser("bench", help="speed benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
@@ -54,6 +58,32 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def add_eval_pii(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("pii", help="PII guard precision/recall per type, leaked values, false positives")
+    parser.add_argument("--dataset", required=True, help="JSONL {text, spans, split} or presidio-research JSON")
+    parser.add_argument("--split", choices=["tune", "report"], default=None, help="score one half only")
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.pii import evaluate_pii
+
+        return _print_report(evaluate_pii(Path(args.dataset), split=args.split, console=Console()))
+
+    parser.set_defaults(func=run)
+
+
+def add_eval_calc(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("calc", help="loan-math figures for borrowers' questions, through the chat's graph")
+    parser.add_argument("--dataset", required=True, help="JSONL: question, expected, tolerance, history, figure, split")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.calc import evaluate_calc
+
+        return _print_report(evaluate_calc(Path(args.dataset), split=args.split, console=Console()))
+
+    parser.set_defaults(func=run)
+
+
 def add_bench_embed(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("embed", help="embedding docs/s and tokens/s against this machine's bound")
     parser.add_argument("--corpus", required=True, help="BEIR corpus.jsonl")
@@ -85,14 +115,52 @@ def add_bench_search(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def add_eval_qa(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("qa", help="answer accuracy, citations, support and speed on a QA data set")
+    parser.add_argument("--dataset", required=True, help="JSONL: question, must_contain, sources, split")
+    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument("--limit", type=int, help="only the first N items of the split")
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.qa import evaluate_qa
+
+        docs = Path(args.docs) if args.docs else None
+        return _print_report(evaluate_qa(Path(args.dataset), docs=docs, split=args.split, limit=args.limit))
+
+    parser.set_defaults(func=run)
+
+
+def add_eval_support(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("support", help="precision/recall of the answer support check on labelled sentences")
+    parser.add_argument("--dataset", required=True, help="JSONL: sentence, passage, supported, split")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument("--min-overlap", type=float, default=0.6)
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.support import evaluate_support
+
+        return _print_report(evaluate_support(Path(args.dataset), split=args.split, min_overlap=args.min_overlap))
+
+    parser.set_defaults(func=run)
+
+
 def add_bench_turn(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("turn", help="time each stage of a chat turn with the configured model")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--dataset", help="take the questions from an `apfa eval qa` data set")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument("--limit", type=int, help="only the first N questions of the data set")
 
     def run(args: argparse.Namespace) -> int:
         from evals.turn_bench import bench_turn
 
-        return _print_report(bench_turn(rounds=args.rounds, console=Console()))
+        questions = None
+        if args.dataset:
+            from evals.qa import load_items
+
+            questions = [item.question for item in load_items(Path(args.dataset), args.split)][: args.limit]
+        return _print_report(bench_turn(rounds=args.rounds, console=Console(), questions=questions))
 
     parser.set_defaults(func=run)
 

@@ -20,7 +20,6 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import tldextract
 from presidio_analyzer import (
@@ -328,11 +327,68 @@ def _is_common_word(word: str) -> bool:
 
 
 _COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(
-    "about asking calling checking confused curious first following going hoping interested looking new not "
-    "please really retired self single still sure trying urgent wondering writing yes hello hi hey thanks thank "
-    "married divorced widowed separated pregnant disabled black white hispanic latino asian muslim christian "
-    "jewish catholic veteran nurse teacher engineer doctor lawyer manager owner employed unemployed buying "
-    "selling renting refinancing".split()
+    [
+        "about",
+        "asking",
+        "calling",
+        "checking",
+        "confused",
+        "curious",
+        "first",
+        "following",
+        "going",
+        "hoping",
+        "interested",
+        "looking",
+        "new",
+        "not",
+        "please",
+        "really",
+        "retired",
+        "self",
+        "single",
+        "still",
+        "sure",
+        "trying",
+        "urgent",
+        "wondering",
+        "writing",
+        "yes",
+        "hello",
+        "hi",
+        "hey",
+        "thanks",
+        "thank",
+        "married",
+        "divorced",
+        "widowed",
+        "separated",
+        "pregnant",
+        "disabled",
+        "black",
+        "white",
+        "hispanic",
+        "latino",
+        "asian",
+        "muslim",
+        "christian",
+        "jewish",
+        "catholic",
+        "veteran",
+        "nurse",
+        "teacher",
+        "engineer",
+        "doctor",
+        "lawyer",
+        "manager",
+        "owner",
+        "employed",
+        "unemployed",
+        "buying",
+        "selling",
+        "renting",
+        "refinancing",
+    ]
 )
 _UPPER_VOCABULARY = frozenset(term.upper() for term in _LENDING_VOCABULARY + _US_STATES)
 
