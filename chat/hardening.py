@@ -26,6 +26,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import Annotated, Any
 
@@ -45,6 +46,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from apfa.private_files import keep_files_private
 from apfa.settings import Settings
 from chat import auth
 from chat.signin import SESSION_CLAIM, SessionStore, SignInThrottle
@@ -81,6 +83,7 @@ def install(settings: Settings) -> None:
     app.add_middleware(UploadLimitMiddleware, path=_path("/project/file"), max_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy())
     _guard_socket_messages(settings.max_message_chars)
+    keep_files_private(settings.data_dir)
     FILES_DIRECTORY.mkdir(mode=FILES_DIRECTORY_MODE, exist_ok=True)
     FILES_DIRECTORY.chmod(FILES_DIRECTORY_MODE)
 
@@ -421,6 +424,7 @@ def _checked_message_handler(chainlit_handler: Callable[..., Awaitable[Any]], ma
         if refusal is None:
             # The browser only ever sends the user's own words: it does not choose the step type or metadata.
             payload["message"].update(type="user_message", metadata={})
+            payload["message"].setdefault("createdAt", datetime.now(UTC).isoformat())
             return await chainlit_handler(sid, payload)
         session = WebsocketSession.get(sid)
         if session is None:
@@ -443,8 +447,11 @@ def message_refusal(payload: Any, max_chars: int) -> str | None:
         valid_id = uuid.UUID(str(message.get("id"))).version == 4
     except ValueError:
         valid_id = False
-    if not valid_id:
+    references = payload.get("fileReferences") or []
+    if not valid_id or not isinstance(references, list):
         return "That message could not be read; please send it again."
+    if not all(isinstance(reference, dict) and isinstance(reference.get("id"), str) for reference in references):
+        return "The attached files could not be read; please attach them again."
     length = len(message.get("output") or "")
     if length > max_chars:
         return (

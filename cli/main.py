@@ -189,7 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from apfa.private_files import keep_files_private
+    from apfa.settings import get_settings
+
     args = build_parser().parse_args(argv)
+    keep_files_private(get_settings().data_dir)
     return args.func(args)
 
 

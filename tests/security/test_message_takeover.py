@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import psycopg
 import pytest
-from conftest import Tab, sign_in, thread_steps
+from liveproduct import Tab, sign_in, thread_steps
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
