@@ -20,7 +20,7 @@ run: install
 
 test: install
 	bash scripts/test-deps.sh
-	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest -ra
 
 test-fast: install
@@ -28,6 +28,8 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

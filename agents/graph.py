@@ -21,7 +21,7 @@ from agents import prompts
 from agents.state import Citation, TurnState
 from agents.vetting import SentenceVetter, cited_numbers
 from apfa.settings import get_settings
-from tools import bias, loan_math, pii, retrieval
+from tools import bias, loan_questions, pii, retrieval
 
 HISTORY_TURNS = 4
 FOLLOW_UP_WORDS = 8
@@ -55,10 +55,21 @@ async def guard_pii(state: TurnState) -> dict:
 
 @timed("loan_math")
 async def calculate(state: TurnState) -> dict:
+    """Exact loan math (`tools.loan_questions`): a follow-up reuses the last calculation's inputs, kept in the
+    state (restored from the thread on resume) or, failing that, rebuilt from the earlier user messages."""
     question = state["redacted_question"]
-    result = loan_math.compute_from_question(question)
+    previous = loan_questions.Scenario.from_json(state.get("scenario")) or loan_questions.scenario_from_history(
+        [text for role, text in state.get("history", []) if role == "user"]
+    )
+    result = loan_questions.answer_question(question, previous)
     protected = sorted({f.characteristic for f in bias.check_question(question).flags})
-    return {"calculation": result.summary if result else None, "protected_question": protected}
+    kept = result.scenario if result else previous
+    return {
+        "calculation": result.markdown() if result else None,
+        "calculation_result": result,
+        "scenario": kept.to_json() if kept else None,
+        "protected_question": protected,
+    }
 
 
 def retrieval_query(state: TurnState) -> str:

@@ -37,6 +37,10 @@ class TurnResult:
     redacted_question: str
     calculation: str | None = None
     sources_consulted: list[Citation] = field(default_factory=list)
+    # the typed loan calculation (tools.loan_questions.Calculation or Clarification) and the inputs to keep for
+    # follow-ups (Scenario.to_json), which the chat stores with the answer and restores on resume
+    calculation_result: Any = None
+    scenario: dict[str, Any] | None = None
 
 
 class TurnState(TypedDict, total=False):
@@ -47,6 +51,8 @@ class TurnState(TypedDict, total=False):
     pii_types: list[str]
     protected_question: list[str]
     calculation: str | None
+    calculation_result: Any
+    scenario: dict[str, Any] | None
     chunks: list[Any]
     draft: str
     answer: str

@@ -18,11 +18,18 @@ def default_graph():
 
 
 async def stream_turn(
-    question: str, user: str, history: list[tuple[str, str]] | None = None, graph=None
+    question: str,
+    user: str,
+    history: list[tuple[str, str]] | None = None,
+    graph=None,
+    scenario: dict | None = None,
 ) -> AsyncIterator[str | TurnResult]:
-    """Yield vetted answer text as it is released, then the TurnResult."""
+    """Yield vetted answer text as it is released, then the TurnResult. `scenario` is the last calculation's
+    inputs (TurnResult.scenario of the previous turn), so follow-ups such as "what about 15 years?" reuse them."""
     graph = graph or default_graph()
     state = {"question": question, "user": user, "history": history or [], "timings_ms": {}, "bias_flags": []}
+    if scenario:
+        state["scenario"] = scenario
     final: dict = {}
     async for mode, payload in graph.astream(state, stream_mode=["custom", "values"]):
         if mode == "custom":
@@ -43,6 +50,8 @@ async def stream_turn(
         redacted_question=final.get("redacted_question", ""),
         calculation=final.get("calculation"),
         sources_consulted=consulted,
+        calculation_result=final.get("calculation_result"),
+        scenario=final.get("scenario"),
     )
 
 

@@ -56,12 +56,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from agents.turn import TurnResult, stream_turn
 
     async def ask() -> TurnResult:
-        result = None
+        result: TurnResult | None = None
         async for item in stream_turn(args.question, user=args.user, history=[]):
             if isinstance(item, TurnResult):
                 result = item
             elif not args.json:
                 print(item, end="", flush=True)
+        if result is None:
+            raise RuntimeError("the turn ended without a result")
         return result
 
     result = asyncio.run(ask())

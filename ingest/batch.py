@@ -27,7 +27,7 @@ _STALE_WORKER_SECONDS = 30.0
 @dataclass
 class FileOutcome:
     path: str
-    job_id: str | None
+    job_id: str
     state: JobState
     title: str | None = None
     doc_id: str | None = None

@@ -18,6 +18,7 @@ import socket
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -298,12 +299,13 @@ def _worker_is_dead(connection: Redis, worker_name: str | None) -> bool:
     process is gone (or its pid now belongs to us, as after a container restart)."""
     if not worker_name:
         return False
-    hostname, pid = connection.hmget(f"{Worker.redis_worker_namespace_prefix}{worker_name}", "hostname", "pid")
-    if hostname is None or pid is None:
+    record = f"{Worker.redis_worker_namespace_prefix}{worker_name}"
+    hostname, raw_pid = cast(list[bytes | None], connection.hmget(record, ["hostname", "pid"]))
+    if hostname is None or raw_pid is None:
         return True
     if hostname.decode() != socket.gethostname():
         return False
-    pid = int(pid)
+    pid = int(raw_pid)
     if pid == os.getpid():
         return True
     try:
@@ -343,7 +345,7 @@ def requeue_abandoned_jobs(queue: Queue) -> list[str]:
         with connection.pipeline() as pipeline:
             registry.remove_execution(Execution(execution_id, job_id, connection=connection), pipeline=pipeline)
             if job.should_retry:
-                job.retries_left -= 1
+                job.retries_left = (job.retries_left or 0) - 1
                 queue._enqueue_job(job, pipeline=pipeline, at_front=True)
             else:
                 job.set_status(JobStatus.FAILED, pipeline=pipeline)
@@ -371,7 +373,7 @@ def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
         raise QueueUnavailableError() from error
     requeue_abandoned_jobs(queue)
     if in_process:
-        worker: Worker = SimpleWorker([queue], connection=connection)
+        worker: Worker | SimpleWorker = SimpleWorker([queue], connection=connection)
     else:
         get_embedder()
         worker = Worker(

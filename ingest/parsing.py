@@ -264,8 +264,9 @@ def _parse_docx(path: Path, filename: str) -> tuple[str | None, list[str]]:
             heading = block.text.strip()
         if use_rendered_breaks and block.rendered_page_breaks:
             page_break = block.rendered_page_breaks[0]
-            pages[-1].append(page_break.preceding_paragraph_fragment.text)
-            pages.append([page_break.following_paragraph_fragment.text])
+            before, after = page_break.preceding_paragraph_fragment, page_break.following_paragraph_fragment
+            pages[-1].append(before.text if before is not None else "")
+            pages.append([after.text if after is not None else ""])
             continue
         if not use_rendered_breaks and block.paragraph_format.page_break_before and any(pages[-1]):
             pages.append([])
@@ -279,7 +280,7 @@ def _parse_docx(path: Path, filename: str) -> tuple[str | None, list[str]]:
 def _table_lines(table) -> list[str]:
     lines = []
     for row in table.rows:
-        cells = []
+        cells: list[str] = []
         for cell in row.cells:
             text = cell.text.strip()
             if text and (not cells or cells[-1] != text):

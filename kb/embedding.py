@@ -67,8 +67,8 @@ class Embedder:
         self.batch_size = batch_size
         self.precision: Precision = precision or configured_precision()
         self._model = SentenceTransformer(str(path or model_path()), device="cpu", local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
+        self.max_tokens = int(self._model.max_seq_length or 0)
         self._query_encoder: _FrozenQueryEncoder | bool | None = None
         self._query_lock = threading.Lock()
 
@@ -102,7 +102,7 @@ class Embedder:
         with self._query_lock:
             if self._query_encoder is None:
                 self._query_encoder = _FrozenQueryEncoder.build(self._model) or False
-        if self._query_encoder is False:
+        if not isinstance(self._query_encoder, _FrozenQueryEncoder):
             return self._encode([text])[0]
         return self._query_encoder(text)
 
