@@ -6,13 +6,17 @@ Layout under `root`:
     .writer.lock             fcntl lock that serialises writers across processes
     versions/000007/         one immutable directory per version:
         index.faiss            vectors (IndexIDMap over IndexFlatIP, or IndexIVFFlat when large)
-        chunks.jsonl           one StoredChunk per vector id
+        chunks.jsonl           one StoredChunk per vector id, without its text
         documents.json         the document registry
         manifest.json          version, parent_version, vector_count, embedding_model, dimension, ...
+    texts/<doc_id>.jsonl     each document's chunk texts, written once and shared by every version holding it
 
 A version is written aside, fsynced, renamed into place and only then named in CURRENT, so a crash at any
 point leaves the previous version in force and nothing half-indexed is ever visible. Readers keep the loaded
 snapshot in memory and reload only when CURRENT changes, so searches in flight finish on their snapshot.
+
+Documents' text is kept once, not once per version, and is deleted as soon as no kept version holds the document:
+old versions keep no more of borrowers' text than a rollback to them needs.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import faiss
 import numpy as np
@@ -50,6 +54,7 @@ _INDEX_FILE = "index.faiss"
 _CHUNKS_FILE = "chunks.jsonl"
 _DOCUMENTS_FILE = "documents.json"
 _MANIFEST_FILE = "manifest.json"
+_TEXTS_DIR = "texts"
 _TEMP_PREFIX = ".tmp-"
 
 
@@ -148,7 +153,7 @@ class _Snapshot:
 
     version: int
     manifest: dict
-    index: faiss.Index
+    index: Any  # faiss's SWIG classes (IndexIDMap, IndexIVFFlat) are not typed by their Python stubs
     chunks: dict[int, StoredChunk]
     documents: dict[str, DocumentRecord]
     _selectors: dict[str | None, tuple[object, int]] = field(default_factory=dict)
@@ -180,7 +185,8 @@ class _Snapshot:
         return _RowLookup(faiss.vector_to_array(self.index.id_map).astype(np.int64))
 
     def _build_selector(self, user: str | None) -> tuple[object | None, int]:
-        visible, hidden = [], []
+        visible: list[int] = []
+        hidden: list[int] = []
         for chunk_id, chunk in self.chunks.items():
             (visible if chunk.scope == "shared" or chunk.owner == user else hidden).append(chunk_id)
         if not hidden:
@@ -188,8 +194,8 @@ class _Snapshot:
         if len(visible) <= len(hidden):
             return faiss.IDSelectorBatch(np.asarray(visible, dtype=np.int64)), len(visible)
         hidden_batch = faiss.IDSelectorBatch(np.asarray(hidden, dtype=np.int64))
-        selector = faiss.IDSelectorNot(hidden_batch)
-        selector.referenced = hidden_batch
+        selector: Any = faiss.IDSelectorNot(hidden_batch)
+        selector.referenced = hidden_batch  # keeps the batch alive as long as the selector
         return selector, len(visible)
 
 
@@ -280,9 +286,7 @@ class IndexStore:
         snapshot = self._current_snapshot()
         if snapshot is None:
             return []
-        records = snapshot.documents.values()
-        if user is not None:
-            records = [record for record in records if record.visible_to(user)]
+        records = [record for record in snapshot.documents.values() if user is None or record.visible_to(user)]
         return sorted(records, key=lambda record: (record.added_at, record.doc_id))
 
     def get_document(self, doc_id: str) -> DocumentRecord | None:
@@ -356,6 +360,7 @@ class IndexStore:
                 )
             documents = dict(parent.documents) if parent else {}
             documents[record.doc_id] = record
+            self._write_texts(record.doc_id, {chunk_id: stored[chunk_id].text for chunk_id in ids.tolist()})
             index, index_meta = self._index_with(parent, vectors, ids)
             return self._publish(parent, index, index_meta, stored, documents, next_id + len(chunks))
 
@@ -426,7 +431,8 @@ class IndexStore:
         faiss.write_index(index, str(staging / _INDEX_FILE))
         with open(staging / _CHUNKS_FILE, "w", encoding="utf-8") as handle:
             for chunk in chunks.values():
-                handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+                row = {key: value for key, value in asdict(chunk).items() if key != "text"}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         _write_json(staging / _DOCUMENTS_FILE, [asdict(record) for record in documents.values()])
         manifest = {
             "version": version,
@@ -489,9 +495,15 @@ class IndexStore:
             raise FileNotFoundError(f"index version {version} is missing its manifest under {directory}")
         index = faiss.read_index(str(directory / _INDEX_FILE))
         chunks: dict[int, StoredChunk] = {}
+        texts: dict[str, dict[int, str]] = {}
         with open(directory / _CHUNKS_FILE, encoding="utf-8") as handle:
             for line in handle:
-                chunk = StoredChunk(**json.loads(line))
+                row = json.loads(line)
+                if "text" not in row:
+                    if row["doc_id"] not in texts:
+                        texts[row["doc_id"]] = self._read_texts(row["doc_id"])
+                    row["text"] = texts[row["doc_id"]].get(row["chunk_id"], "")
+                chunk = StoredChunk(**row)
                 chunks[chunk.chunk_id] = chunk
         registry = _read_json(directory / _DOCUMENTS_FILE) or []
         documents = {record["doc_id"]: DocumentRecord(**record) for record in registry}
@@ -527,9 +539,43 @@ class IndexStore:
         for version in numbers:
             if version not in keep:
                 shutil.rmtree(self._version_dir(version), ignore_errors=True)
+        held = set()
+        for version in keep:
+            held |= {record["doc_id"] for record in _read_json(self._version_dir(version) / _DOCUMENTS_FILE) or []}
+        texts_dir = self.root / _TEXTS_DIR
+        for path in texts_dir.glob("*.jsonl") if texts_dir.is_dir() else []:
+            if path.stem not in held:
+                path.unlink(missing_ok=True)
+
+    def _write_texts(self, doc_id: str, texts: dict[int, str]) -> None:
+        """A document's chunk texts, written aside and renamed into place before any version names them."""
+        texts_dir = self.root / _TEXTS_DIR
+        texts_dir.mkdir(parents=True, exist_ok=True)
+        temporary = texts_dir / f"{_TEMP_PREFIX}{doc_id}-{uuid.uuid4().hex[:8]}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            for chunk_id, text in texts.items():
+                handle.write(json.dumps({"chunk_id": chunk_id, "text": text}, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self._texts_path(doc_id))
+        _fsync_path(texts_dir)
+
+    def _texts_path(self, doc_id: str) -> Path:
+        if not doc_id.replace("-", "").isalnum():
+            raise ValueError(f"document id {doc_id!r} is not a plain identifier")
+        return self.root / _TEXTS_DIR / f"{doc_id}.jsonl"
+
+    def _read_texts(self, doc_id: str) -> dict[int, str]:
+        path = self._texts_path(doc_id)
+        if not path.exists():
+            return {}
+        with open(path, encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle]
+        return {row["chunk_id"]: row["text"] for row in rows}
 
     @staticmethod
     def _params(snapshot: _Snapshot, selector: object | None, nprobe: int) -> faiss.SearchParameters | None:
+        params: Any
         if snapshot.is_ivf:
             params = faiss.SearchParametersIVF()
             params.nprobe = nprobe
@@ -574,7 +620,7 @@ def build_ivf(vectors: np.ndarray, ids: np.ndarray) -> tuple[faiss.Index, dict]:
         training = vectors[rows]
     index.train(np.ascontiguousarray(training))
     index.add_with_ids(np.ascontiguousarray(vectors), ids)
-    index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]
     index.nprobe = nprobe
     return index, {"index_type": "ivf", "nlist": nlist, "nprobe": nprobe, "ivf_trained_on": len(vectors)}
 

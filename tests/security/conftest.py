@@ -110,3 +110,11 @@ def product(tmp_path_factory) -> Iterator[dict]:
             client.delete(*keys)
         with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+
+
+@pytest.fixture
+def unique_account(product) -> str:
+    """A borrower account of its own (for tests that lock it)."""
+    name = f"carl-{uuid.uuid4().hex[:6]}"
+    _create_accounts(product["pg_url"], {name: "borrower"})
+    return name

@@ -22,12 +22,12 @@ def server_rss_mb(pid: int) -> float:
     return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
 
-async def test_a_docx_bomb_attached_in_the_chat_is_refused_with_a_clear_message(product, tmp_path):
+async def test_a_docx_bomb_attached_in_the_chat_is_refused_with_a_clear_message(product, unique_account, tmp_path):
     bomb = make_docx_bomb(tmp_path / "statement.docx", inflated_mb=300)
     assert bomb.stat().st_size < 1024 * 1024
-    base, accounts = product["base"], product["accounts"]
+    base = product["base"]
     async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, accounts["bob"])
+        token = await sign_in(client, base, unique_account)
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
         upload = await client.post(
@@ -63,11 +63,11 @@ def test_parsing_a_300_mb_docx_bomb_is_refused_within_400_mb_of_memory(tmp_path)
     assert float(lines[-1].split()[1]) < 400
 
 
-async def test_an_oversize_upload_is_refused_with_413_while_streaming(product):
-    base, accounts = product["base"], product["accounts"]
+async def test_an_oversize_upload_is_refused_with_413_while_streaming(product, unique_account):
+    base = product["base"]
     limit = f"{MAX_UPLOAD_MB} MB"
     async with httpx.AsyncClient(timeout=120) as client:
-        token = await sign_in(client, base, accounts["bob"])
+        token = await sign_in(client, base, unique_account)
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
         url = f"{base}/project/file?session_id={tab.session_id}"
@@ -91,10 +91,10 @@ async def test_an_oversize_upload_is_refused_with_413_while_streaming(product):
         await tab.close()
 
 
-async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(product):
-    base, accounts = product["base"], product["accounts"]
+async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(product, unique_account):
+    base = product["base"]
     async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, accounts["bob"])
+        token = await sign_in(client, base, unique_account)
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
         session = tab.session_id
