@@ -1,0 +1,195 @@
+"""Reading borrowers' questions: every number gets one role, follow-ups reuse the last inputs, gaps are asked about."""
+
+from decimal import Decimal
+
+import pytest
+
+from tools.loan_questions import (
+    Calculation,
+    Calculator,
+    Clarification,
+    Scenario,
+    answer_question,
+    compute_from_question,
+    read_scenario,
+    scan_numbers,
+    scenario_from_history,
+)
+
+ISSUE_QUESTION = (
+    "I'm buying a $250,000 home with a $225,000 loan over 30 years. I earn $5,200 a month, the payment would be "
+    "about $1,600 and I have no other debts, so my DTI is about 31%. What are my options?"
+)
+
+
+def figure(result, label: str) -> Decimal:
+    return next(f.value for f in result.figures if f.label == label)
+
+
+def test_the_price_is_never_taken_as_a_monthly_debt():
+    scenario = read_scenario(ISSUE_QUESTION)
+    assert scenario.price == 250_000 and scenario.loan == 225_000 and scenario.term_months == 360
+    assert scenario.income == 5_200 and scenario.housing_payment == 1_600 and scenario.stated_dti == 31
+    assert scenario.debts == () and scenario.no_other_debts
+    result = answer_question(ISSUE_QUESTION)
+    assert isinstance(result, Calculation) and result.kind is Calculator.DTI
+    assert round(figure(result, "Back-end DTI"), 2) == Decimal("30.77")
+    assert "4807" not in result.markdown() and "$250,000.00 in monthly debt" not in result.markdown()
+    assert any("agrees with the 31%" in check for check in result.checks)
+
+
+def test_a_stated_dti_that_differs_is_explained():
+    result = answer_question("I make $6,000 a month, car $500, my new payment is $1,900. My DTI is 25% right?")
+    assert round(figure(result, "Back-end DTI"), 2) == Decimal("40")
+    assert "You mentioned 25%" in result.checks[0]
+
+
+def test_every_debt_is_counted_once():
+    result = answer_question(
+        "I earn 85k a year, car payment $450, student loans $300, credit cards $120, "
+        "new mortgage payment would be $2,100. whats my dti"
+    )
+    assert [label for label, _ in result.scenario.debts] == ["car", "student loan", "credit card"]
+    assert round(figure(result, "Back-end DTI"), 2) == Decimal("41.93")
+    assert round(figure(result, "Front-end DTI"), 2) == Decimal("29.65")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("$300k", [Decimal(300_000)]),
+        ("300,000", [Decimal(300_000)]),
+        ("1.2 million", [Decimal(1_200_000)]),
+        ("6.5 percent", [Decimal("6.5")]),
+        ("$1,500-$1,700", [Decimal(1_500)]),
+    ],
+)
+def test_number_forms(text, values):
+    assert [m.value for m in scan_numbers(text)] == values
+
+
+def test_fractions_words_and_typos():
+    scenario = read_scenario("whats the paymnet on a 1.2 million morgage at 6 1/2 % for thirty years")
+    assert scenario.loan == 1_200_000 and scenario.rate == Decimal("6.5") and scenario.term_months == 360
+
+
+def test_a_range_uses_the_upper_end_and_says_so():
+    result = answer_question("payment on a $300k loan at 6-6.5% for 30 years?")
+    assert result.scenario.rate == Decimal("6.5")
+    assert any("range" in note for note in result.assumptions)
+
+
+def test_yearly_and_hourly_income():
+    yearly = read_scenario("I make $72,000 a year and pay $900 a month in debts, what's my DTI?")
+    assert yearly.income == 6_000
+    hourly = answer_question("I make $30 an hour and my car payment is $400, what's my DTI")
+    assert round(hourly.scenario.income, 2) == Decimal("5200.00")
+    assert any("40 hours" in note for note in hourly.assumptions)
+
+
+def test_missing_rate_is_asked_for_not_invented():
+    result = answer_question("what's the monthly payment on a $300,000 loan for 30 years?")
+    assert isinstance(result, Clarification)
+    assert "interest rate" in result.text()
+
+
+def test_implausible_dti_asks_instead_of_showing():
+    result = answer_question("I earn $500 a month and my car payment is $900, what's my DTI?")
+    assert isinstance(result, Clarification)
+    assert "above 100%" in result.text()
+
+
+def test_follow_ups_reuse_the_last_inputs():
+    first = answer_question("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?")
+    shorter = answer_question("what about 15 years?", first.scenario)
+    assert shorter.kind is Calculator.PAYMENT and shorter.scenario.term_months == 180
+    assert figure(shorter, "Monthly principal and interest") == Decimal("2613.32")
+    house = answer_question("payment on a $400,000 house with 20% down at 7% for 30 years")
+    with_ten = answer_question("and with 10% down?", house.scenario)
+    assert with_ten.scenario.resolved_loan == 360_000
+
+
+def test_follow_up_rebuilt_from_history_and_json():
+    scenario = scenario_from_history(["What is the monthly payment on a $300,000 loan at 6.5% for 30 years?"])
+    assert scenario.loan == 300_000
+    assert Scenario.from_json(scenario.to_json()) == scenario
+    result = answer_question("how much interest would I save paying $200 extra a month for that loan", scenario)
+    assert result.kind is Calculator.EXTRA
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is an FHA loan?",
+        "What is a good DTI?",
+        "my credit score is 720, can I get a mortgage in 2025?",
+        "Can lenders consider my age?",
+        "What documents do I need for pre-approval?",
+        "",
+    ],
+)
+def test_non_calculation_questions_return_none(question):
+    assert compute_from_question(question) is None
+
+
+def test_schedule_is_attached_for_charts():
+    result = answer_question("show me the amortization schedule for $200,000 at 6% over 30 years")
+    assert result.kind is Calculator.SCHEDULE and len(result.schedule) == 360
+    assert "| Loan amount | $200,000 |" in result.markdown()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "fragment"),
+    [
+        (
+            "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?",
+            "payment",
+            "$1,896.20 a month",
+        ),
+        ("payment for 250k at 7 percent over 15 years", "payment", "$2,247.07 a month"),
+        ("What would my payment be on a 400k mortgage at 7.25% for 30 yrs", "payment", "$2,728.71 a month"),
+        ("monthly payment for $200,000 at 0% for 120 months", "payment", "$1,666.67 a month"),
+        ("payment on a 30-year mortgage of $450,000 at 6.875%", "payment", "$2,956.18 a month"),
+        ("my debts are $1,200 a month and I earn $6,000 a month, what's my DTI?", "dti", "20%"),
+        (
+            "I earn $6,000 a month and my debts are $1,500 a month, what is my debt-to-income ratio?",
+            "dti",
+            "25%",
+        ),
+        (
+            "I make $72,000 a year and pay $900 a month on my car loan and credit cards. What is my DTI?",
+            "dti",
+            "15%",
+        ),
+        ("LTV for a $280,000 loan on a $350,000 house", "ltv", "80%"),
+        ("buying a $400,000 home with $80,000 down, what is my LTV?", "ltv", "80%"),
+        (
+            "how much interest would I save paying $200 extra per month on $300,000 at 6% for 30 years?",
+            "extra_payment",
+            "$91,173.87",
+        ),
+        (
+            "How much can I borrow if I can afford $2,000 a month at 6.5% for 30 years?",
+            "max_loan",
+            "$316,421.64",
+        ),
+        (
+            "What is the APR on a $300,000 loan at 6.5% for 30 years with $5,000 in closing costs?",
+            "apr",
+            "6.662%",
+        ),
+    ],
+)
+def test_compute_from_question(question, kind, fragment):
+    result = compute_from_question(question)
+    assert result is not None
+    assert result.kind == kind
+    assert fragment in result.summary
+
+
+def test_compute_from_question_reports_inputs():
+    result = compute_from_question("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?")
+    assert ("Loan amount", "$300,000") in result.inputs and ("Interest rate", "6.5%") in result.inputs
+    assert figure(result, "Monthly principal and interest") == Decimal("1896.20")
+    dti_result = compute_from_question("I make $72,000 a year and pay $900 a month in debts, what's my DTI?")
+    assert dti_result.scenario.income == Decimal(6000)

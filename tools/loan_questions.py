@@ -1,0 +1,2108 @@
+"""Understanding a borrower's calculation question: every number gets a role, then one calculator runs.
+
+Borrowers write "$300k", "1.2 million", "6 1/2 %", "morgage", ranges and follow-ups ("what about 15 years?").
+This module reads such text into a typed `Scenario` (a role for every figure: price, loan, down payment, rate,
+term, income, each monthly debt once, taxes, insurance, HOA, PMI, points, fees, a stated payment or DTI ...),
+picks the calculator the question asks for and runs it with `tools.loan_math`. The rules it keeps:
+
+- a calculation is shown only when the roles it needs are unambiguous and the result passes sanity bounds;
+  otherwise a `Clarification` asks for the missing or ambiguous figure (nothing is invented);
+- every assumption (a yearly income taken as yearly, a 40-hour week ...) is stated;
+- a figure the borrower states (their DTI, their payment) is checked against the exact one and any difference
+  explained.
+
+Method, chosen by measurement (`apfa eval calc`, docs/benchmarks.md): a deterministic parser. The 1.5B local model
+extracting a JSON scenario was not needed to reach every case of the data set and would add seconds per turn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from tools import loan_math as lm
+from tools.loan_math import format_money as money
+from tools.loan_math import format_percent as pct
+
+MONTHLY_INCOME_ASSUMED_BELOW = Decimal(15_000)
+ASSUMED_BACK_END_CAP = Decimal(43)
+ASSUMED_TERM_MONTHS = 360
+HOURS_PER_WEEK = Decimal(40)
+STATED_DTI_TOLERANCE = Decimal("1")
+STATED_PAYMENT_TOLERANCE = Decimal("0.02")
+
+
+class Calculator(StrEnum):
+    PAYMENT = "payment"
+    TOTAL_INTEREST = "total_interest"
+    SCHEDULE = "schedule"
+    BALANCE = "balance"
+    INTEREST_ONLY = "interest_only"
+    ARM = "arm"
+    DTI = "dti"
+    MAX_LOAN = "max_loan"
+    LTV = "ltv"
+    PMI = "pmi"
+    EXTRA = "extra_payment"
+    POINTS = "points"
+    REFINANCE = "refinance"
+    APR = "apr"
+    CASH_TO_CLOSE = "cash_to_close"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Every figure read from the conversation, by role. Monthly amounts unless the name says otherwise."""
+
+    intent: Calculator | None = None
+    price: Decimal | None = None
+    value: Decimal | None = None
+    loan: Decimal | None = None
+    down_amount: Decimal | None = None
+    down_pct: Decimal | None = None
+    second_lien: Decimal | None = None
+    rate: Decimal | None = None
+    new_rate: Decimal | None = None
+    term_months: int | None = None
+    elapsed_months: int | None = None
+    as_of: dt.date | None = None
+    first_payment: dt.date | None = None
+    io_months: int | None = None
+    arm_fixed_months: int | None = None
+    arm_adjust_months: int | None = None
+    cap_initial: Decimal | None = None
+    cap_periodic: Decimal | None = None
+    cap_lifetime: Decimal | None = None
+    margin: Decimal | None = None
+    index_rate: Decimal | None = None
+    worst_case: bool = False
+    income: Decimal | None = None
+    income_read_as: str | None = None
+    debts: tuple[tuple[str, Decimal], ...] = ()
+    no_other_debts: bool = False
+    rent: Decimal | None = None
+    housing_payment: Decimal | None = None
+    taxes: Decimal | None = None
+    tax_rate: Decimal | None = None
+    insurance: Decimal | None = None
+    hoa: Decimal | None = None
+    pmi: Decimal | None = None
+    pmi_rate: Decimal | None = None
+    points: Decimal | None = None
+    points_amount: Decimal | None = None
+    fees: Decimal | None = None
+    lender_credits: Decimal | None = None
+    seller_credits: Decimal | None = None
+    deposit: Decimal | None = None
+    prepaids: Decimal | None = None
+    extra_monthly: Decimal | None = None
+    extra_yearly: Decimal | None = None
+    lump_sum: Decimal | None = None
+    lump_month: int | None = None
+    biweekly: bool = False
+    stated_dti: Decimal | None = None
+    dti_cap: Decimal | None = None
+    front_cap: Decimal | None = None
+    budget: Decimal | None = None
+    current_payment: Decimal | None = None
+    assumptions: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (strings for Decimals and dates) so the scenario survives in the thread's metadata."""
+        data: dict[str, Any] = {}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if value in (None, (), False):
+                continue
+            if item.name == "debts":
+                value = [[label, str(amount)] for label, amount in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Decimal | dt.date | Calculator):
+                value = str(value)
+            data[item.name] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Scenario | None:
+        if not data:
+            return None
+        kinds = {item.name: item.type for item in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for name, raw in data.items():
+            kind = str(kinds.get(name, ""))
+            try:
+                if name == "debts":
+                    values[name] = tuple((str(label), Decimal(str(amount))) for label, amount in raw)
+                elif name == "intent":
+                    values[name] = Calculator(raw)
+                elif "Decimal" in kind:
+                    values[name] = Decimal(str(raw))
+                elif "date" in kind:
+                    values[name] = dt.date.fromisoformat(str(raw))
+                elif "int" in kind:
+                    values[name] = int(raw)
+                elif "bool" in kind:
+                    values[name] = bool(raw)
+                elif name in ("assumptions", "unresolved"):
+                    values[name] = tuple(str(item) for item in raw)
+            except (ValueError, TypeError, InvalidOperation):
+                continue
+        return cls(**values)
+
+    @property
+    def resolved_loan(self) -> Decimal | None:
+        if self.loan is not None:
+            return self.loan
+        if self.price is not None and self.down_amount is not None:
+            return self.price - self.down_amount
+        if self.price is not None and self.down_pct is not None:
+            return self.price * (1 - self.down_pct / 100)
+        return None
+
+    @property
+    def property_value(self) -> Decimal | None:
+        return self.value if self.value is not None else self.price
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure as shown: a label, the exact value and how to present it."""
+
+    label: str
+    value: Decimal
+    unit: str  # money | percent | months | rate
+
+    def shown(self) -> str:
+        match self.unit:
+            case "money":
+                return money(self.value)
+            case "percent":
+                return pct(self.value)
+            case "rate":
+                return pct(self.value, 3)
+            case _:
+                return f"{self.value:,.0f}"
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """A calculation ready to show: inputs as read, the formula's name, figures to the cent, notes."""
+
+    kind: Calculator
+    formula: str
+    inputs: list[tuple[str, str]]
+    figures: list[Figure]
+    summary: str
+    assumptions: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    scenario: Scenario = field(default_factory=Scenario)
+    schedule: list[lm.AmortizationRow] | None = None
+
+    def text(self) -> str:
+        """One paragraph: the summary, the check of any figure the borrower stated, and the assumptions."""
+        return " ".join([self.summary, *self.checks, *self.assumptions])
+
+    def markdown(self) -> str:
+        """The work as shown before the model's prose: summary, inputs as read, formula, figures to the cent."""
+        rows = "\n".join(f"| {label} | {value} |" for label, value in self.inputs)
+        figures = " · ".join(f"{figure.label} **{figure.shown()}**" for figure in self.figures)
+        notes = "".join(f"\n- {note}" for note in [*self.checks, *self.assumptions])
+        return (
+            f"{self.summary}\n\n| Input, as read | Value |\n| --- | --- |\n{rows}\n\n"
+            f"*Formula:* {self.formula}. *Result:* {figures}{notes}"
+        )
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """The question needs a figure we do not have (or could not place); ask instead of guessing."""
+
+    kind: Calculator
+    missing: list[str]
+    scenario: Scenario
+    reason: str = ""
+
+    def markdown(self) -> str:
+        return self.text()
+
+    def text(self) -> str:
+        asked = ", ".join(self.missing[:-1]) + (" and " if len(self.missing) > 1 else "") + self.missing[-1]
+        lead = f"{self.reason} " if self.reason else ""
+        return f"{lead}To work out the {LABELS[self.kind]} exactly I need {asked}. Could you tell me?"
+
+
+LABELS = {
+    Calculator.PAYMENT: "monthly payment",
+    Calculator.TOTAL_INTEREST: "total interest",
+    Calculator.SCHEDULE: "amortization schedule",
+    Calculator.BALANCE: "remaining balance",
+    Calculator.INTEREST_ONLY: "interest-only payment",
+    Calculator.ARM: "payment after the rate resets",
+    Calculator.DTI: "debt-to-income ratio",
+    Calculator.MAX_LOAN: "largest loan you qualify for",
+    Calculator.LTV: "loan-to-value ratio",
+    Calculator.PMI: "date PMI ends",
+    Calculator.EXTRA: "effect of extra payments",
+    Calculator.POINTS: "break-even on points",
+    Calculator.REFINANCE: "refinance break-even",
+    Calculator.APR: "APR",
+    Calculator.CASH_TO_CLOSE: "cash to close",
+}
+
+# ----- normalising the text -----
+
+PHRASES = [
+    (r"debt[\s-]*to[\s-]*income(?: ratio)?|\bdti\b|back[\s-]?end ratio|debt ratio", " dti "),
+    (r"front[\s-]?end(?: ratio| dti)?|housing ratio", " frontend "),
+    (r"combined loan[\s-]*to[\s-]*value|\bcltv\b", " cltv "),
+    (r"loan[\s-]*to[\s-]*value|\bltv\b", " ltv "),
+    (r"annual percentage rate|\ba\.p\.r\.?", " apr "),
+    (r"interest[\s-]*only|\bi/o\b", " interestonly "),
+    (r"break[\s-]*even|recoup|pay (?:for )?itself|pay (?:it )?back|make (?:it|that) back", " breakeven "),
+    (r"bi[\s-]?weekly|every (?:two|2|other) weeks?|every other week|fortnightly", " biweekly "),
+    (r"lump[\s-]*sum|one[\s-]*time|one[\s-]*off|windfall|bonus", " lumpsum "),
+    (r"cash (?:needed |required )?(?:to|at) clos\w*|bring (?:to|at) closing|need at closing", " cashtoclose "),
+    (r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees", " fees "),
+    (r"lender credits?", " lendercredit "),
+    (r"seller (?:credits?|concessions?|pays?|paying|contribut\w*)", " sellercredit "),
+    (r"earnest money|good faith deposit", " deposit "),
+    (r"private mortgage insurance|mortgage insurance|\bmip\b", " pmi "),
+    (r"home ?owner'?s'? insurance|homeowners insurance|hazard insurance|home insurance|hoi\b", " insurance "),
+    (r"property tax(?:es)?|real estate tax(?:es)?|\btaxes\b|\btax\b", " taxes "),
+    (r"\bhoa(?: dues| fees?)?\b|association (?:dues|fees?)|condo fees?", " hoa "),
+    (r"buy(?:ing)? (?:the rate |it )?down|rate buy ?down|buy-?down", " buydown "),
+    (r"down ?payment|downpayment", " downpayment "),
+    (r"interest rate|\brate\b", " rate "),
+    (r"car (?:loan|payment|note)s?|auto (?:loan|payment)s?|truck (?:loan|payment)s?|\bcar\b", " carloan "),
+    (r"student (?:loan|debt)s?(?: payments?)?", " studentloan "),
+    (r"credit ?cards?(?: payments?| minimums?| bills?)?|\bcards?\b", " creditcard "),
+    (r"personal loans?", " personalloan "),
+    (r"child support|alimony", " support "),
+    (r"second mortgage|2nd mortgage|\bheloc\b|home equity (?:line|loan)|piggy ?back", " secondlien "),
+    (r"amortization schedule|amortisation schedule|\bamortization\b|\bamortisation\b|\bschedule\b", " schedule "),
+    (r"per month|a month|/ ?mo(?:nth)?\b|\bmonthly\b|\bmo\b|each month|every month|a mo\b", " permonth "),
+    (r"per year|a year|/ ?yr\b|/ ?year\b|\byearly\b|\bannually\b|\bannual\b|each year|every year|a yr\b", " peryear "),
+    (r"per hour|an hour|/ ?hr\b|/ ?hour\b|\bhourly\b", " perhour "),
+    (r"per week|a week|/ ?wk\b|\bweekly\b", " perweek "),
+]
+PHRASE_PATTERNS = [(re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in PHRASES]
+
+TYPO_VOCABULARY = sorted(
+    {
+        "mortgage",
+        "interest",
+        "payment",
+        "payments",
+        "monthly",
+        "income",
+        "salary",
+        "annual",
+        "annually",
+        "insurance",
+        "property",
+        "balance",
+        "principal",
+        "schedule",
+        "refinance",
+        "refinancing",
+        "closing",
+        "points",
+        "extra",
+        "biweekly",
+        "adjustable",
+        "lifetime",
+        "periodic",
+        "initial",
+        "margin",
+        "percent",
+        "months",
+        "years",
+        "debts",
+        "credit",
+        "student",
+        "escrow",
+        "appraised",
+        "purchase",
+        "house",
+        "price",
+        "afford",
+        "borrow",
+        "total",
+        "remaining",
+        "after",
+        "loan",
+        "taxes",
+        "thousand",
+        "million",
+        "every",
+        "earn",
+        "make",
+        "gross",
+        "amortization",
+        "additional",
+        "break",
+        "even",
+        "cancel",
+        "remove",
+        "value",
+        "rate",
+        "year",
+        "month",
+        "down",
+        "dues",
+        "fixed",
+        "reset",
+        "caps",
+        "index",
+        "lender",
+        "seller",
+    }
+)
+WORD_NUMBERS = {
+    "five": 5,
+    "seven": 7,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "twenty five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "three": 3,
+    "two": 2,
+    "one": 1,
+    "four": 4,
+    "six": 6,
+    "eight": 8,
+    "nine": 9,
+}
+WORD_NUMBER_RE = re.compile(
+    r"\b("
+    + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+    + r")(?=[\s-]*(?:years?|yrs?|percent|points?|months?))",
+    re.IGNORECASE,
+)
+FRACTION_RE = re.compile(r"(\d+)(?:\s+|-)(1|3|5|7)/(2|4|8)(?!\d)|(\d+)\s*½|(\d+) and a half")
+ARM_RE = re.compile(r"\b(\d{1,2})\s*/\s*(1|6|3|5)\s*(?:-?\s*(?:arm|adjustable|year arm))", re.IGNORECASE)
+CAPS_RE = re.compile(r"\b(\d(?:\.\d+)?)\s*/\s*(\d(?:\.\d+)?)\s*/\s*(\d{1,2}(?:\.\d+)?)\b")
+MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+DATE_RE = re.compile(
+    rf"\b(?P<mon>(?:{MONTH_NAMES})[a-z]*)\.?\s+(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)\b"
+    r"|\b(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/(?P<y2>(?:19|20)\d\d)\b|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b",
+    re.IGNORECASE,
+)
+NUMBER_RE = re.compile(
+    r"(?P<dollar>\$\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:\s*(?P<mult>k\b|thousand\b|grand\b|million\b|mil\b|mm\b|m\b))?"
+    r"(?:\s*(?P<unit>%|percent\b|per cent\b|pct\b|basis points?\b|bps\b|points?\b|pts?\b|"
+    r"-?\s*years?\b|-?\s*yrs?\b|-?\s*months?\b|-?\s*mos?\b|-?\s*mths?\b|payments?\b))?",
+    re.IGNORECASE,
+)
+RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
+MULTIPLIERS = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "grand": 1_000,
+    "million": 1_000_000,
+    "mil": 1_000_000,
+    "mm": 1_000_000,
+    "m": 1_000_000,
+}
+CLAUSE_BREAK_RE = re.compile(r"[;,!?]|\.(?!\d)|\s(?:and|but|plus|with|while|so|also|then)\s", re.IGNORECASE)
+WORD_RE = re.compile(r"[a-z][a-z'_]*")
+FILLER = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "approx",
+        "like",
+        "just",
+        "only",
+        "is",
+        "are",
+        "was",
+        "of",
+        "at",
+        "be",
+        "would",
+        "will",
+        "my",
+        "our",
+        "i",
+        "we",
+        "its",
+        "it's",
+        "that",
+        "this",
+        "some",
+        "another",
+        "currently",
+        "total",
+        "in",
+        "um",
+        "maybe",
+        "probably",
+        "for",
+        "on",
+        "to",
+    }
+)
+
+
+def _fix_typos(text: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in TYPO_VOCABULARY:
+            return word
+        close = difflib.get_close_matches(lower, TYPO_VOCABULARY, n=1, cutoff=0.84)
+        return close[0] if close else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
+def _fraction(match: re.Match[str]) -> str:
+    if match.group(1):
+        return str(Decimal(match.group(1)) + Decimal(match.group(2)) / Decimal(match.group(3)))
+    return f"{match.group(4) or match.group(5)}.5"
+
+
+def normalize(text: str) -> str:
+    """Lower-case, typos fixed, number words and fractions as digits, multi-word terms as one token."""
+    text = _fix_typos(text.replace("’", "'").replace("‘", "'"))
+    text = WORD_NUMBER_RE.sub(lambda m: str(WORD_NUMBERS[m.group(1).lower()]), text)
+    text = FRACTION_RE.sub(_fraction, text)
+    for pattern, replacement in PHRASE_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.lower().split())
+
+
+# ----- numbers and their roles -----
+
+
+@dataclass
+class Mention:
+    kind: str  # money | percent | years | months | points | plain
+    value: Decimal
+    start: int
+    end: int
+    high: Decimal | None = None
+    dollar: bool = False
+    role: str | None = None
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def scan_numbers(text: str) -> list[Mention]:
+    mentions: list[Mention] = []
+    for match in NUMBER_RE.finditer(text):
+        try:
+            value = Decimal(match["num"].replace(",", ""))
+        except InvalidOperation:
+            continue
+        unit = re.sub(r"[\s-]", "", (match["unit"] or "").lower())
+        if match["mult"]:
+            value *= MULTIPLIERS[match["mult"].lower()]
+        if unit in {"%", "percent", "pct"} or unit.startswith("percent") or unit == "percent":
+            kind = "percent"
+        elif unit.startswith(("basispoint", "bps")):
+            kind, value = "percent", value / 100
+        elif unit.startswith(("point", "pt")):
+            kind = "points"
+        elif unit.startswith(("year", "yr")):
+            kind = "years"
+        elif unit.startswith(("month", "mo", "mth")):
+            kind = "months"
+        elif unit.startswith("payment"):
+            kind = "payments"
+        elif match["dollar"] or match["mult"] or "," in match["num"] or value >= 100:
+            kind = "money"
+        else:
+            kind = "plain"
+        mentions.append(Mention(kind, value, match.start(), match.end(), dollar=bool(match["dollar"])))
+    return _merge_ranges(text, mentions)
+
+
+def _merge_ranges(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "$1,500-$1,700", "6 to 6.5%", "between 5,000 and 5,500": one mention with a low and a high end."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        between = text[previous.end : mention.start] if previous else ""
+        joined = (
+            previous is not None
+            and not text[: previous.start].rstrip().endswith("from")
+            and (
+                RANGE_JOIN_RE.match(between)
+                or (between.strip() == "and" and text[: previous.start].rstrip().endswith("between"))
+            )
+        )
+        if previous is not None and joined and previous.high is None:
+            if previous.kind == "plain" and mention.kind != "plain":
+                previous.kind = mention.kind
+                previous.value *= mention.value / mention.value if not mention.dollar else 1
+            if previous.kind == mention.kind or mention.kind == "plain":
+                if mention.kind == "money" and previous.value < 1000 <= mention.value and not previous.dollar:
+                    previous.value *= 1000 if mention.value >= 1000 * previous.value / 10 else 1
+                previous.high = mention.value
+                previous.end = mention.end
+                continue
+        merged.append(mention)
+    return merged
+
+
+def _clause(text: str, start: int, end: int) -> tuple[str, str]:
+    left = 0
+    right = len(text)
+    for match in CLAUSE_BREAK_RE.finditer(text):
+        if match.end() <= start:
+            left = match.end()
+        elif match.start() >= end:
+            right = match.start()
+            break
+    return text[left:start], text[end:right]
+
+
+def _words(fragment: str) -> list[str]:
+    return [word for word in WORD_RE.findall(fragment) if word not in FILLER]
+
+
+MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
+    ("pmi", frozenset({"pmi"})),
+    ("taxes", frozenset({"taxes"})),
+    ("insurance", frozenset({"insurance"})),
+    ("hoa", frozenset({"hoa"})),
+    ("fees", frozenset({"fees", "fee", "costs", "charges"})),
+    ("lender_credit", frozenset({"lendercredit"})),
+    ("seller_credit", frozenset({"sellercredit"})),
+    ("deposit", frozenset({"deposit"})),
+    ("prepaids", frozenset({"prepaids", "prepaid", "escrow", "reserves"})),
+    ("second_lien", frozenset({"secondlien"})),
+    ("down", frozenset({"down", "downpayment", "put", "putting"})),
+    ("extra", frozenset({"extra", "additional", "more", "prepay", "prepaying", "towards", "toward"})),
+    ("lump_sum", frozenset({"lumpsum"})),
+    ("points_amount", frozenset({"points", "point"})),
+    ("debt:car", frozenset({"carloan"})),
+    ("debt:student loan", frozenset({"studentloan"})),
+    ("debt:credit card", frozenset({"creditcard"})),
+    ("debt:personal loan", frozenset({"personalloan"})),
+    ("debt:support", frozenset({"support"})),
+    ("debt:other", frozenset({"debt", "debts", "obligations", "bills", "minimums", "installment", "liabilities"})),
+    ("rent", frozenset({"rent", "renting"})),
+    (
+        "income",
+        frozenset(
+            {
+                "earn",
+                "earns",
+                "earning",
+                "income",
+                "make",
+                "makes",
+                "making",
+                "salary",
+                "gross",
+                "wage",
+                "wages",
+                "paid",
+                "bring",
+                "brings",
+                "earnings",
+                "household",
+            }
+        ),
+    ),
+    ("budget", frozenset({"afford", "budget", "comfortable", "max", "spend"})),
+    ("housing_payment", frozenset({"payment", "piti", "housing", "pay", "new"})),
+    ("value", frozenset({"worth", "valued", "appraised", "appraisal", "value", "appraises"})),
+    (
+        "price",
+        frozenset(
+            {
+                "house",
+                "home",
+                "property",
+                "price",
+                "purchase",
+                "buying",
+                "buy",
+                "bought",
+                "condo",
+                "townhouse",
+                "townhome",
+                "listed",
+                "offer",
+                "costs",
+                "cost",
+                "priced",
+                "sale",
+            }
+        ),
+    ),
+    (
+        "loan",
+        frozenset(
+            {
+                "loan",
+                "mortgage",
+                "borrow",
+                "borrowing",
+                "principal",
+                "financing",
+                "finance",
+                "financed",
+                "balance",
+                "owe",
+                "owing",
+                "left",
+                "refinance",
+                "refi",
+                "refinancing",
+                "arm",
+            }
+        ),
+    ),
+]
+ROLE_PRIORITY = {role: index for index, (role, _) in enumerate(MONEY_ROLES)}
+AFTER_WINDOW = 4
+BEFORE_WINDOW = 5
+
+
+def _money_role(text: str, mention: Mention) -> str | None:
+    """The role word nearest the figure in its clause; words right after it win ties ("$400 car payment")."""
+    before, after = _clause(text, mention.start, mention.end)
+    claimed_by_next = _keyword_before_next_number(after)
+    pieces = re.split(r"\d", before)
+    before = pieces[-1]
+    after = re.split(r"\$?\d", after)[0]
+    after_words = [w for w in _words(after) if w not in PERIOD_WORDS][:AFTER_WINDOW]
+    between = [w for w in _words(before) if w not in PERIOD_WORDS]
+    introduces_this = re.fullmatch(r"[\s,.%]*(?:permonth|peryear)?\s*[a-z_]+\s*(?:of|is|are|:)?\s*\$?\s*", before)
+    if len(pieces) > 1 and between and not introduces_this and any(between[0] in v for _, v in MONEY_ROLES):
+        between = between[1:]  # "$200 extra ... on $300,000": "extra" describes the figure before it
+    before_words = list(reversed(between))[:BEFORE_WINDOW]
+    raw_before = [word for word in before.split() if word not in ("a", "an", "the", "my", "our")]
+    candidates: list[tuple[float, float, int, str]] = []
+    price_words = dict(MONEY_ROLES)["price"] | dict(MONEY_ROLES)["value"] | {"sold", "listed", "appraised"}
+    if raw_before and raw_before[-1] in ("on", "for") and not (len(raw_before) > 1 and raw_before[-2] in price_words):
+        candidates.append((0, 0.5, ROLE_PRIORITY["loan"], "loan"))  # "payment on $300k": the loan itself
+    for side, words in ((0, after_words), (1, before_words)):
+        for distance, word in enumerate(words):
+            if side == 0 and word in claimed_by_next:
+                distance += 3
+            for role, vocabulary in MONEY_ROLES:
+                if word in vocabulary:
+                    candidates.append((distance, side, ROLE_PRIORITY[role], role))
+    if not candidates:
+        return None
+    return min(candidates)[3]
+
+
+def _keyword_before_next_number(after: str) -> set[str]:
+    """In "taxes $350 insurance $120", "insurance" introduces the next figure rather than describing this one."""
+    match = re.match(r"^\s*(?:permonth|peryear)?\s*([a-z_]+)\s+(?:of\s+|is\s+|are\s+)?\$?\d", after)
+    return {match.group(1)} if match else set()
+
+
+PERIOD_WORDS = {"permonth": "month", "peryear": "year", "perhour": "hour", "perweek": "week", "biweekly": "biweek"}
+
+
+def _period(text: str, mention: Mention) -> str | None:
+    before, after = _clause(text, mention.start, mention.end)
+    for word in _words(after)[:3]:
+        if word in PERIOD_WORDS:
+            return PERIOD_WORDS[word]
+    for word in list(reversed(_words(before)))[:4]:
+        if word in PERIOD_WORDS:
+            return PERIOD_WORDS[word]
+    return None
+
+
+CAP_WORDS = frozenset(
+    {
+        "max",
+        "maximum",
+        "limit",
+        "cap",
+        "caps",
+        "allow",
+        "allows",
+        "allowed",
+        "under",
+        "below",
+        "most",
+        "guideline",
+        "guidelines",
+        "lender",
+        "lenders",
+        "requires",
+        "want",
+        "keep",
+        "stay",
+        "qualify",
+        "approve",
+        "program",
+        "standard",
+    }
+)
+CURRENT_RATE_WORDS = frozenset(
+    {"current", "currently", "now", "existing", "old", "from", "original", "paying", "have", "got", "locked"}
+)
+NEW_RATE_WORDS = frozenset(
+    {
+        "new",
+        "refinance",
+        "refi",
+        "refinancing",
+        "offered",
+        "quote",
+        "quoted",
+        "buy",
+        "bought",
+        "buydown",
+        "drop",
+        "lower",
+        "goes",
+        "go",
+        "reset",
+        "resets",
+        "adjusts",
+        "adjust",
+        "rises",
+        "rise",
+        "jumps",
+        "jump",
+        "indexed",
+        "becomes",
+        "increase",
+        "increases",
+        "would",
+        "instead",
+        "get",
+        "reduce",
+        "reduces",
+        "offering",
+    }
+)
+
+
+def _percent_role(text: str, mention: Mention) -> str:
+    before, after = _clause(text, mention.start, mention.end)
+    near_before = list(reversed(_words(before)))[:5]
+    near_after = _words(after)[:3]
+    words = set(near_before) | set(near_after)
+    immediate_after = near_after[:1]
+    if immediate_after and immediate_after[0] in ("down", "downpayment") or "downpayment" in near_before[:3]:
+        return "down_pct"
+    if near_after[:1] and near_after[0] in ("points", "point"):
+        return "points"
+    if words & {"dti", "frontend"}:
+        front = "frontend" in words
+        if words & CAP_WORDS:
+            return "front_cap" if front else "dti_cap"
+        return "stated_front" if front else "stated_dti"
+    if words & {"ltv", "cltv"}:
+        return "stated_ltv"
+    if "pmi" in words:
+        return "pmi_rate"
+    if "taxes" in words:
+        return "tax_rate"
+    if "margin" in words:
+        return "margin"
+    if words & {"index", "sofr", "treasury", "libor"}:
+        return "index_rate"
+    if words & {"cap", "caps"}:
+        if words & {"lifetime", "life"}:
+            return "cap_lifetime"
+        if words & {"periodic", "subsequent", "annual", "each", "peryear"}:
+            return "cap_periodic"
+        return "cap_initial"
+    if re.search(r"\bapr (?:is|of|was|=|:)\s*$", before):
+        return "stated_apr"
+    if words & {"appreciation", "appreciate", "raise", "inflation", "return", "invest", "savings"}:
+        return "ignored"
+    if near_before[:1] and near_before[0] == "from":
+        return "rate"
+    if set(near_before[:3]) & NEW_RATE_WORDS or set(near_after[:2]) & {"instead"}:
+        return "new_rate"
+    if before.rstrip().endswith(" to") and set(near_before[:4]) & {"down", "rate", "goes", "buy"}:
+        return "new_rate"
+    if set(near_before[:3]) & CURRENT_RATE_WORDS:
+        return "rate"
+    return "rate"
+
+
+def _term_role(text: str, mention: Mention) -> str:
+    before, after = _clause(text, mention.start, mention.end)
+    near_before = list(reversed(before.split()))[:4]
+    near_after = after.split()[:3]
+    words = set(near_before) | set(near_after)
+    if "interestonly" in words:
+        return "io"
+    if words & {"fixed", "first", "initial", "intro", "teaser"} and (words & {"arm", "adjustable", "then"}):
+        return "fixed"
+    if (
+        near_before[:1]
+        and near_before[0] in ("after", "made", "paid", "past", "been", "paying", "since")
+        or (words & {"ago", "already", "elapsed", "made", "paid", "past"})
+    ):
+        return "elapsed"
+    if "after" in near_before[:3] or near_before[:2] == ["in", "year"] or near_before[:2] == ["month", "in"]:
+        return "elapsed"
+    if words & {"sell", "move", "stay", "keep", "plan", "planning", "horizon", "live"}:
+        return "horizon"
+    if near_before[:1] and near_before[0] == "in" and not (words & {"off", "payoff"}):
+        return "elapsed"
+    return "term"
+
+
+def _months_of(mention: Mention) -> int:
+    months = mention.value * 12 if mention.kind == "years" else mention.value
+    return int(months)
+
+
+# ----- intent -----
+
+INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
+    (Calculator.CASH_TO_CLOSE, re.compile(r"cashtoclose")),
+    (Calculator.APR, re.compile(r"\bapr\b(?! of)")),
+    (
+        Calculator.PMI,
+        re.compile(
+            r"\bpmi\b.*\b(?:cancel\w*|drop\w*|remove\w*|get rid|end|ends|stop\w*|terminat\w*|"
+            r"go away|come off|off|when|how long|until|rid)\b|"
+            r"\b(?:cancel\w*|drop\w*|remove\w*|get rid of|stop|end)\b.*\bpmi\b"
+        ),
+    ),
+    (
+        Calculator.POINTS,
+        re.compile(
+            r"\bpoints?\b.*\b(?:breakeven|worth|how long|months)\b|"
+            r"\bbreakeven\b.*\bpoints?\b|\bbuy(?:ing)? (?:the rate )?down\b|buydown"
+        ),
+    ),
+    (Calculator.REFINANCE, re.compile(r"\brefi\w*\b|\brefinanc\w*")),
+    (Calculator.ARM, re.compile(r"\barm\b|adjustable|\breset\w*|\badjusts?\b|fully indexed")),
+    (Calculator.INTEREST_ONLY, re.compile(r"interestonly")),
+    (
+        Calculator.EXTRA,
+        re.compile(r"\bextra\b|\badditional\b|biweekly|lumpsum|\bprepay\w*|pay (?:it )?off (?:early|faster|sooner)"),
+    ),
+    (
+        Calculator.MAX_LOAN,
+        re.compile(
+            r"how much (?:house|home|loan|mortgage|can (?:i|we) (?:borrow|afford|get|qualify))|"
+            r"\bmax(?:imum)? (?:loan|mortgage|price|purchase|house|home|amount|i can)|"
+            r"(?:biggest|largest|most expensive) (?:loan|mortgage|house|home)|"
+            r"afford to borrow|qualify for how much|what price|how big (?:a )?(?:loan|mortgage)|"
+            r"how expensive"
+        ),
+    ),
+    (Calculator.LTV, re.compile(r"\b(?:c?ltv)\b")),
+    (Calculator.DTI, re.compile(r"\bdti\b|\bfrontend\b")),
+    (
+        Calculator.BALANCE,
+        re.compile(
+            r"\bbalance\b|\bowe\b.*\bafter\b|still owe|left (?:to pay|on)|remaining|payoff amount|paid (?:down|off) by|"
+            r"how much (?:will i|would i|do i) (?:still )?owe"
+        ),
+    ),
+    (Calculator.SCHEDULE, re.compile(r"\bschedule\b|year by year|month by month|breakdown")),
+    (
+        Calculator.TOTAL_INTEREST,
+        re.compile(
+            r"total (?:interest|cost)|how much interest|interest (?:will|would) i pay|"
+            r"interest over|in interest|lifetime interest"
+        ),
+    ),
+    (
+        Calculator.PAYMENT,
+        re.compile(
+            r"payment|permonth|how much (?:will|would|is|do)|\bpiti\b|\bcost\b|calculat|"
+            r"what (?:would|will|is|'s) (?:i|my|the)|\bp&i\b|\bp ?and ?i\b"
+        ),
+    ),
+]
+FOLLOW_UP_RE = re.compile(
+    r"^\s*(?:and|what about|how about|what if|with|at|for|same|ok|okay|now|instead|then|if)\b|"
+    r"\b(?:that loan|same loan|this loan|that mortgage|same (?:numbers|house|home|figures|thing)|instead|"
+    r"that one|those numbers|it was|the same)\b"
+)
+QUESTION_WORDS_RE = re.compile(r"\b(?:what|how|when|calculat\w*|compute|figure|work out|tell me|show)\b")
+
+
+def detect_intent(text: str) -> Calculator | None:
+    for calculator, pattern in INTENT_PATTERNS:
+        if pattern.search(text):
+            if calculator is Calculator.REFINANCE and not re.search(
+                r"breakeven|worth|how long|save|saving|months", text
+            ):
+                continue
+            return calculator
+    return None
+
+
+# ----- reading a message into a scenario -----
+
+
+def _date_from(match: re.Match[str]) -> dt.date | None:
+    try:
+        if match["mon"]:
+            month = [m[:3] for m in MONTH_NAMES.split("|")].index(match["mon"][:3].lower()) + 1
+            return dt.date(int(match["year"]), month, int(match["day"] or 1))
+        if match["m2"]:
+            return dt.date(int(match["y2"]), int(match["m2"]), int(match["d2"]))
+        return dt.date(int(match["y3"]), int(match["m3"]), int(match["d3"]))
+    except ValueError:
+        return None
+
+
+def _read_dates(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
+    spans = []
+    for match in DATE_RE.finditer(text):
+        spans.append(match.span())
+        date = _date_from(match)
+        if date is None:
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if re.search(r"(?:first payment|started|start|began|closed|since|from|beginning)\D*$", before):
+            found["first_payment"] = date
+        else:
+            found["as_of"] = date
+    return spans
+
+
+def _read_arm(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
+    spans = []
+    arm = ARM_RE.search(text)
+    if arm:
+        spans.append((arm.start(1), arm.end(2)))
+        found["arm_fixed_months"] = int(arm.group(1)) * 12
+        found["arm_adjust_months"] = (
+            12 if arm.group(2) == "1" else int(arm.group(2)) * (1 if arm.group(2) == "6" else 12)
+        )
+    caps = CAPS_RE.search(text)
+    if caps and re.search(r"\bcaps?\b|structure", text):
+        spans.append(caps.span())
+        found["cap_initial"], found["cap_periodic"], found["cap_lifetime"] = (Decimal(g) for g in caps.groups())
+    return spans
+
+
+def _income_assumption(value: Decimal, period: str | None, has_salary: bool) -> tuple[Decimal, str, str | None]:
+    if period:
+        return lm.monthly_income_from(value, period, HOURS_PER_WEEK), period, None
+    if has_salary or value >= MONTHLY_INCOME_ASSUMED_BELOW:
+        return value / 12, "year", f"{money(value, cents=False)} was read as a yearly income (divided by 12)."
+    return value, "month", f"{money(value, cents=False)} was read as a gross monthly income."
+
+
+def _monthly_cost(label: str, value: Decimal, period: str | None, yearly_from: Decimal) -> tuple[Decimal, str | None]:
+    if period == "year":
+        return value / 12, None
+    if period is None and value >= yearly_from:
+        return value / 12, f"{label} of {money(value, cents=False)} was read as a yearly amount (divided by 12)."
+    return value, None
+
+
+def read_scenario(question: str) -> Scenario:
+    """Read one message into a scenario: each figure gets exactly one role or is listed as unresolved."""
+    text = normalize(question)
+    found: dict[str, Any] = {"intent": detect_intent(text)}
+    assumptions: list[str] = []
+    unresolved: list[str] = []
+    masked = _mask(text, _read_dates(text, found) + _read_arm(text, found))
+    debts: list[tuple[str, Decimal]] = []
+    if re.search(
+        r"\bno (?:other )?(?:debts?|creditcard|carloan|studentloan|monthly debts?|other (?:loans|payments))\b|"
+        r"\bdebt[\s-]?free\b|\bnothing else\b|\bno other (?:bills|obligations)\b",
+        text,
+    ):
+        found["no_other_debts"] = True
+    if "worst" in text or "maximum payment" in text or "highest" in text:
+        found["worst_case"] = True
+    if "biweekly" in text:
+        found["biweekly"] = True
+    terms: list[Mention] = []
+    rates: list[tuple[str, Decimal, Mention]] = []
+    for mention in scan_numbers(masked):
+        value = mention.high if mention.high is not None else mention.value
+        if mention.high is not None:
+            assumptions.append(
+                f"You gave a range ({mention.value.normalize():,f}–{mention.high.normalize():,f}); "
+                "I used the upper end."
+            )
+        if mention.kind in ("years", "months"):
+            terms.append(mention)
+            continue
+        if mention.kind == "payments":
+            found.setdefault(
+                "elapsed_months"
+                if _term_role(masked, mention) in ("elapsed", "term")
+                and re.search(r"after|made|paid", masked[: mention.start][-30:])
+                else "term_months",
+                int(value),
+            )
+            continue
+        if mention.kind == "points":
+            if "points" not in found:
+                found["points"] = value
+            continue
+        if mention.kind == "percent":
+            role = _percent_role(masked, mention)
+            if role in ("rate", "new_rate"):
+                rates.append((role, value, mention))
+            elif role == "stated_front":
+                found.setdefault("stated_dti", value)
+            elif role not in ("ignored", "stated_ltv", "stated_apr"):
+                found.setdefault(role, value)
+            continue
+        if mention.kind == "plain":
+            if (
+                0 < value < 25
+                and "." in masked[mention.start : mention.end]
+                and re.search(r"(?:\bat|\brate(?: is| of)?)\s*$", masked[: mention.start])
+            ):
+                rates.append(("rate", value, mention))
+                assumptions.append(f"{value.normalize():f} was read as an interest rate of {value.normalize():f}%.")
+                continue
+            if re.match(r"\s*(?:payments?|months? in|x)\b", masked[mention.end :]):
+                found.setdefault("elapsed_months", int(value))
+            continue
+        role = _money_role(masked, mention)
+        period = _period(masked, mention)
+        if role is None:
+            unresolved.append(money(value, cents=False))
+            continue
+        if role.startswith("debt:"):
+            amount = value / 12 if period == "year" else value
+            debts.append((role.split(":", 1)[1], amount))
+        elif role == "income":
+            has_salary = bool(
+                re.search(r"salary|a year|peryear", masked[max(0, mention.start - 30) : mention.end + 30])
+            )
+            income, read_as, note = _income_assumption(value, period, has_salary)
+            found["income"] = found.get("income", Decimal(0)) + income
+            found["income_read_as"] = read_as
+            if period == "hour":
+                assumptions.append(f"Hourly pay was converted at {HOURS_PER_WEEK} hours a week, 52 weeks a year.")
+            if note:
+                assumptions.append(note)
+        elif role in ("taxes", "insurance"):
+            amount, note = _monthly_cost(role.capitalize(), value, period, Decimal(1500 if role == "taxes" else 600))
+            found[role] = amount
+            if note:
+                assumptions.append(note)
+        elif role in ("hoa", "pmi"):
+            found[role] = value / 12 if period == "year" else value
+        elif role == "extra":
+            key = "extra_yearly" if period == "year" else "extra_monthly"
+            if period is None and "lumpsum" in masked[mention.end : mention.end + 20]:
+                key = "lump_sum"
+            found[key] = value
+        elif role == "housing_payment":
+            if re.search(r"current|now|existing|old", masked[max(0, mention.start - 30) : mention.start]):
+                found["current_payment"] = value
+            else:
+                found["housing_payment"] = value
+        elif role == "down":
+            found["down_amount"] = value
+        else:
+            key = {"lender_credit": "lender_credits", "seller_credit": "seller_credits"}.get(role, role)
+            if key in found and key in ("price", "loan", "value"):
+                unresolved.append(money(value, cents=False))
+                continue
+            found[key] = value
+    _place_rates(rates, found)
+    _place_terms(masked, terms, found)
+    if debts:
+        found["debts"] = tuple(debts)
+    if len(unresolved) == 1 and not {"loan", "price", "value"} & found.keys() and found["intent"] in NEEDS_LOAN:
+        found["loan"] = Decimal(re.sub(r"[$,]", "", unresolved.pop()))
+        assumptions.append(f"{money(found['loan'], cents=False)} was read as the loan amount.")
+    refinancing = found["intent"] is Calculator.REFINANCE and "current_payment" not in found
+    if refinancing and "housing_payment" in found and not re.search(r"new payment|payment would|would pay", masked):
+        found["current_payment"] = found.pop("housing_payment")
+    return Scenario(**found, assumptions=tuple(assumptions), unresolved=tuple(unresolved))
+
+
+NEEDS_LOAN = frozenset(
+    {
+        Calculator.PAYMENT,
+        Calculator.TOTAL_INTEREST,
+        Calculator.SCHEDULE,
+        Calculator.BALANCE,
+        Calculator.INTEREST_ONLY,
+        Calculator.ARM,
+        Calculator.EXTRA,
+        Calculator.POINTS,
+        Calculator.APR,
+        Calculator.PMI,
+    }
+)
+
+
+def _place_rates(rates: list[tuple[str, Decimal, Mention]], found: dict[str, Any]) -> None:
+    current = [value for role, value, _ in rates if role == "rate"]
+    new = [value for role, value, _ in rates if role == "new_rate"]
+    if current:
+        found["rate"] = current[0]
+        if len(current) > 1 and not new:
+            new = current[1:2]
+    if new:
+        if "rate" not in found and len(new) == 1:
+            found["rate"] = new[0]
+        else:
+            found["new_rate"] = new[0]
+            if "rate" not in found:
+                found["rate"] = new[1] if len(new) > 1 else new[0]
+
+
+def _place_terms(text: str, terms: list[Mention], found: dict[str, Any]) -> None:
+    for mention in terms:
+        role = _term_role(text, mention)
+        months = _months_of(mention)
+        if role == "io":
+            found.setdefault("io_months", months)
+        elif role == "fixed":
+            found.setdefault("arm_fixed_months", months)
+        elif role == "elapsed":
+            if re.search(r"lumpsum", text) and "lump_month" not in found:
+                found["lump_month"] = months if mention.kind == "months" else months
+            else:
+                found.setdefault("elapsed_months", months)
+        elif role == "horizon":
+            found.setdefault("elapsed_months", months)
+        elif "term_months" not in found:
+            found["term_months"] = months
+
+
+# ----- follow-ups -----
+
+LOAN_SHAPE = ("loan", "price", "down_amount", "down_pct")
+
+
+def merge(previous: Scenario | None, current: Scenario, follow_up: bool) -> Scenario:
+    """A follow-up keeps the earlier figures and replaces only the ones it restates."""
+    if previous is None or not follow_up:
+        return current
+    updates: dict[str, Any] = {}
+    for item in dataclasses.fields(Scenario):
+        value = getattr(current, item.name)
+        if value not in (None, (), False):
+            updates[item.name] = value
+    updates.pop("assumptions", None)
+    updates.pop("unresolved", None)
+    if ("down_amount" in updates or "down_pct" in updates) and "loan" not in updates and previous.price is not None:
+        updates["loan"] = None
+    if "down_amount" in updates:
+        updates.setdefault("down_pct", None)
+    if "down_pct" in updates:
+        updates.setdefault("down_amount", None)
+    if "loan" in updates and updates["loan"] is not None and "price" not in updates:
+        updates.update(down_amount=None, down_pct=None)
+    if current.intent is None or (
+        current.intent is Calculator.PAYMENT
+        and previous.intent not in (None, Calculator.PAYMENT)
+        and not re.search(r"payment", "")
+    ):
+        updates["intent"] = previous.intent or current.intent
+    return dataclasses.replace(previous, **updates, assumptions=current.assumptions, unresolved=current.unresolved)
+
+
+def is_follow_up(question: str, scenario: Scenario) -> bool:
+    text = normalize(question)
+    if FOLLOW_UP_RE.search(text):
+        return True
+    has_loan_shape = scenario.loan is not None or scenario.price is not None or scenario.income is not None
+    return not has_loan_shape and len(text.split()) <= 14
+
+
+def scenario_from_history(history: list[str]) -> Scenario | None:
+    """Replay earlier user messages (oldest first) to rebuild the last calculation's inputs."""
+    scenario: Scenario | None = None
+    for message in history:
+        current = read_scenario(message)
+        if current.intent is None and scenario is None and not _has_figures(current):
+            continue
+        scenario = merge(scenario, current, scenario is not None and is_follow_up(message, current))
+    return scenario
+
+
+def _has_figures(scenario: Scenario) -> bool:
+    return any(getattr(scenario, name) is not None for name in ("loan", "price", "rate", "income", "term_months"))
+
+
+# ----- from scenario to calculation -----
+
+
+class NeedsInput(Exception):
+    def __init__(self, *missing: str, reason: str = ""):
+        super().__init__(", ".join(missing))
+        self.missing = list(missing)
+        self.reason = reason
+
+
+def _require(scenario: Scenario, *names: str) -> None:
+    labels = {
+        "loan": "the loan amount (or the price and your down payment)",
+        "rate": "the interest rate",
+        "term_months": "the loan term (for example 30 years)",
+        "income": "your gross income (and whether it is monthly or yearly)",
+        "property_value": "the home's price or appraised value",
+        "elapsed_months": "how many payments you have made (or the date and your first payment date)",
+        "new_rate": "the new rate",
+        "io_months": "how long the interest-only period lasts",
+        "arm_fixed_months": "how long the starting rate is fixed (for example a 5/1 ARM)",
+        "fees": "the closing costs",
+    }
+    missing = []
+    for name in names:
+        value = (
+            scenario.resolved_loan
+            if name == "loan"
+            else (scenario.property_value if name == "property_value" else getattr(scenario, name))
+        )
+        if value is None:
+            missing.append(labels.get(name, name.replace("_", " ")))
+    if missing:
+        raise NeedsInput(*missing)
+
+
+def _term_text(months: int) -> str:
+    return f"{months // 12} years" if months % 12 == 0 else f"{months} months"
+
+
+def _loan_inputs(scenario: Scenario) -> list[tuple[str, str]]:
+    rows = []
+    if scenario.price is not None:
+        rows.append(("Price", money(scenario.price, cents=False)))
+    if scenario.down_amount is not None:
+        rows.append(("Down payment", money(scenario.down_amount, cents=False)))
+    if scenario.down_pct is not None:
+        rows.append(("Down payment", pct(scenario.down_pct)))
+    loan = scenario.resolved_loan
+    if loan is not None:
+        rows.append(("Loan amount", money(loan) if loan != loan.to_integral_value() else money(loan, cents=False)))
+    if scenario.rate is not None:
+        rows.append(("Interest rate", pct(scenario.rate, 3)))
+    if scenario.term_months is not None:
+        rows.append(("Term", _term_text(scenario.term_months)))
+    return rows
+
+
+def _check_payment_sane(payment: Decimal, principal: Decimal) -> None:
+    if payment >= principal:
+        raise NeedsInput("the loan amount and rate again", reason="That gives a monthly payment above the loan itself.")
+
+
+def _check_term(scenario: Scenario) -> None:
+    if scenario.term_months is not None and not 12 <= scenario.term_months <= 600:
+        raise NeedsInput("a term between 1 and 50 years", reason=f"I read a term of {scenario.term_months} months.")
+
+
+SCHEDULE_NOTE = (
+    "Totals follow the schedule you would actually pay: each payment rounded to the cent, interest rounded "
+    "monthly, and the last payment adjusted so the balance ends at $0.00."
+)
+
+
+def _payment(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months")
+    loan = s.resolved_loan
+    schedule = lm.amortization_schedule(loan, s.rate, months=s.term_months)
+    payment = schedule[0].payment
+    _check_payment_sane(payment, loan)
+    interest = sum((row.interest for row in schedule), Decimal(0))
+    figures = [Figure("Monthly principal and interest", payment, "money")]
+    extras = [
+        (name, value)
+        for name, value in (("taxes", s.taxes), ("insurance", s.insurance), ("HOA", s.hoa), ("PMI", s.pmi))
+        if value is not None
+    ]
+    inputs = _loan_inputs(s) + [
+        (name.capitalize() if name != "HOA" else name, f"{money(v)}/month") for name, v in extras
+    ]
+    summary = (
+        f"A {money(loan, cents=False)} loan at {pct(s.rate, 3)} for {_term_text(s.term_months)} costs "
+        f"{money(payment)} a month in principal and interest ({s.term_months} payments"
+    )
+    summary += f"; the last one {money(schedule[-1].payment)})." if schedule[-1].payment != payment else ")."
+    total_monthly = payment + sum((v for _, v in extras), Decimal(0))
+    if extras:
+        figures.append(Figure("Total monthly housing payment", total_monthly, "money"))
+        summary += f" With {', '.join(n for n, _ in extras)} the monthly total is {money(total_monthly)}."
+    figures.append(Figure("Total interest", interest, "money"))
+    summary += f" Total interest over the loan is {money(interest)}."
+    checks = []
+    if s.housing_payment is not None:
+        checks.append(_payment_check(s.housing_payment, payment, total_monthly, bool(extras)))
+    return Calculation(
+        Calculator.PAYMENT,
+        "Level-payment amortization: P × r / (1 − (1 + r)^−n)",
+        inputs,
+        figures,
+        summary,
+        [SCHEDULE_NOTE],
+        checks,
+        s,
+        schedule,
+    )
+
+
+def _payment_check(stated: Decimal, principal_interest: Decimal, total: Decimal, has_extras: bool) -> str:
+    for label, exact in (("principal and interest", principal_interest), ("total housing payment", total)):
+        if abs(stated - exact) <= max(exact * STATED_PAYMENT_TOLERANCE, Decimal(5)):
+            return f"Your figure of {money(stated)} matches the {label} of {money(exact)}."
+    reason = (
+        ""
+        if has_extras
+        else " The difference may be taxes, insurance, HOA dues or PMI, which the "
+        "principal-and-interest figure leaves out."
+    )
+    exact = money(principal_interest)
+    return f"You mentioned a payment of {money(stated)}; the exact principal and interest is {exact}.{reason}"
+
+
+def _total_interest(s: Scenario) -> Calculation:
+    calc = _payment(s)
+    interest = next(f for f in calc.figures if f.label == "Total interest")
+    loan = s.resolved_loan
+    figures = [interest, Figure("Total of payments", loan + interest.value, "money"), calc.figures[0]]
+    summary = (
+        f"On a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for {_term_text(s.term_months)} you would "
+        f"pay {money(interest.value)} in interest, {money(loan + interest.value)} in all "
+        f"({money(calc.figures[0].value)} a month)."
+    )
+    return dataclasses.replace(calc, kind=Calculator.TOTAL_INTEREST, figures=figures, summary=summary)
+
+
+def _schedule(s: Scenario) -> Calculation:
+    calc = _payment(s)
+    years = lm.yearly_summary(calc.schedule or [])
+    first = years[0] if years else None
+    summary = calc.summary
+    if first:
+        summary += (
+            f" In year 1 you pay {money(first.cumulative_interest)} interest and "
+            f"{money(first.cumulative_principal)} principal, leaving {money(first.balance)}."
+        )
+    return dataclasses.replace(calc, kind=Calculator.SCHEDULE, summary=summary)
+
+
+def _balance(s: Scenario) -> Calculation:
+    if s.elapsed_months is None and s.as_of is not None and s.first_payment is not None:
+        s = dataclasses.replace(s, elapsed_months=lm.payments_made_by(s.first_payment, s.as_of))
+    _require(s, "loan", "rate", "term_months", "elapsed_months")
+    schedule = lm.amortization_schedule(s.resolved_loan, s.rate, months=s.term_months)
+    made = min(s.elapsed_months, len(schedule))
+    balance = lm.balance_after(schedule, made)
+    paid_interest = sum((row.interest for row in schedule[:made]), Decimal(0))
+    paid_principal = s.resolved_loan - balance
+    inputs = _loan_inputs(s) + [("Payments made", str(made))]
+    if s.as_of is not None and s.first_payment is not None:
+        inputs.append(("As of", f"{s.as_of:%B %-d, %Y} (first payment {s.first_payment:%B %-d, %Y})"))
+    figures = [
+        Figure("Balance remaining", balance, "money"),
+        Figure("Interest paid so far", paid_interest, "money"),
+        Figure("Principal paid so far", paid_principal, "money"),
+    ]
+    summary = (
+        f"After {made} payments of {money(schedule[0].payment)} on a {money(s.resolved_loan, cents=False)} loan "
+        f"at {pct(s.rate, 3)} for {_term_text(s.term_months)}, the balance is {money(balance)} "
+        f"(you will have paid {money(paid_interest)} interest and {money(paid_principal)} principal)."
+    )
+    return Calculation(
+        Calculator.BALANCE,
+        "Amortization schedule, balance after N payments",
+        inputs,
+        figures,
+        summary,
+        [SCHEDULE_NOTE],
+        [],
+        s,
+        schedule,
+    )
+
+
+def _interest_only(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months", "io_months")
+    loan = s.resolved_loan
+    result = lm.interest_only_payments(loan, s.rate, s.term_months, s.io_months)
+    figures = [
+        Figure("Interest-only payment", result.interest_only_payment, "money"),
+        Figure("Payment after the interest-only period", result.amortizing_payment, "money"),
+    ]
+    summary = (
+        f"During the {_term_text(s.io_months)} interest-only period the payment on {money(loan, cents=False)} at "
+        f"{pct(s.rate, 3)} is {money(result.interest_only_payment)} a month (no principal is repaid). After it, "
+        f"the full balance is repaid over the remaining {_term_text(result.amortizing_months)}: "
+        f"{money(result.amortizing_payment)} a month."
+    )
+    inputs = _loan_inputs(s) + [("Interest-only period", _term_text(s.io_months))]
+    return Calculation(
+        Calculator.INTEREST_ONLY,
+        "Interest-only: P × r; then level payment over the remaining term",
+        inputs,
+        figures,
+        summary,
+        [],
+        [],
+        s,
+    )
+
+
+def _arm(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months", "arm_fixed_months")
+    target = s.new_rate
+    if target is None and s.index_rate is not None and s.margin is not None:
+        target = s.index_rate + s.margin
+    if target is None and s.worst_case and s.cap_lifetime is not None:
+        target = s.rate + s.cap_lifetime
+    if target is None:
+        raise NeedsInput("the rate it would reset to (or the index and margin)")
+    adjustments = lm.arm_adjustments(
+        s.resolved_loan,
+        s.rate,
+        s.term_months,
+        s.arm_fixed_months,
+        target,
+        initial_cap=s.cap_initial,
+        periodic_cap=s.cap_periodic,
+        lifetime_cap=s.cap_lifetime,
+        adjust_every_months=s.arm_adjust_months or 12,
+    )
+    first = adjustments[0]
+    before = lm.monthly_payment(s.resolved_loan, s.rate, months=s.term_months)
+    inputs = _loan_inputs(s) + [
+        ("Fixed period", _term_text(s.arm_fixed_months)),
+        ("Rate it would reset to", pct(target, 3)),
+    ]
+    for label, cap in (
+        ("Initial cap", s.cap_initial),
+        ("Periodic cap", s.cap_periodic),
+        ("Lifetime cap", s.cap_lifetime),
+    ):
+        if cap is not None:
+            inputs.append((label, pct(cap, 3)))
+    figures = [
+        Figure("Payment before the reset", before, "money"),
+        Figure("Rate after the reset", first.rate_pct, "rate"),
+        Figure("Payment after the reset", first.payment, "money"),
+        Figure("Balance at the reset", first.balance, "money"),
+    ]
+    capped = f", held there by the {first.capped_by}" if first.capped_by else ""
+    summary = (
+        f"At payment {first.at_payment} the rate moves from {pct(s.rate, 3)} to {pct(first.rate_pct, 3)}{capped}; "
+        f"the {money(first.balance)} still owed is re-amortised over the remaining "
+        f"{_term_text(s.term_months - first.at_payment + 1)}, so the payment goes from {money(before)} to "
+        f"{money(first.payment)} a month."
+    )
+    return Calculation(
+        Calculator.ARM,
+        "ARM reset: capped rate, balance re-amortised over the remaining term",
+        inputs,
+        figures,
+        summary,
+        [],
+        [],
+        s,
+    )
+
+
+def _housing_payment(s: Scenario) -> tuple[Decimal | None, list[tuple[str, str]], list[str]]:
+    notes: list[str] = []
+    inputs: list[tuple[str, str]] = []
+    if s.housing_payment is not None:
+        inputs.append(("New housing payment (as you stated)", money(s.housing_payment)))
+        return s.housing_payment, inputs, notes
+    loan = s.resolved_loan
+    if loan is not None and s.rate is not None and s.term_months is not None:
+        pi = lm.monthly_payment(loan, s.rate, months=s.term_months)
+        others = sum((v for v in (s.taxes, s.insurance, s.hoa, s.pmi) if v is not None), Decimal(0))
+        inputs.append(("New housing payment (computed)", money(pi + others)))
+        if others == 0:
+            notes.append(
+                "The housing payment is principal and interest only; add taxes and insurance for the full ratio."
+            )
+        return pi + others, inputs, notes
+    if s.rent is not None:
+        inputs.append(("Rent", money(s.rent)))
+        return s.rent, inputs, notes
+    return None, inputs, notes
+
+
+def _dti(s: Scenario) -> Calculation:
+    if s.income is None:
+        raise NeedsInput("your gross income (and whether it is monthly or yearly)")
+    housing, inputs, notes = _housing_payment(s)
+    if housing is None and not s.debts:
+        raise NeedsInput("your monthly debt payments (and the new housing payment, if you are buying)")
+    income_label = {
+        "year": "yearly ÷ 12",
+        "hour": "hourly × 40 × 52 ÷ 12",
+        "week": "weekly × 52 ÷ 12",
+        "biweek": "every two weeks × 26 ÷ 12",
+    }.get(s.income_read_as or "", "monthly")
+    inputs = [("Gross monthly income", f"{money(s.income)} ({income_label})"), *inputs]
+    inputs += [(f"Debt: {label}", money(amount)) for label, amount in s.debts]
+    if not s.debts and s.no_other_debts:
+        inputs.append(("Other debts", "none"))
+    result = lm.front_and_back_dti(s.income, housing, [amount for _, amount in s.debts])
+    if result.back_end_pct > 100:
+        raise NeedsInput(
+            "your monthly debts and monthly income again",
+            reason="Those figures give a debt-to-income ratio above 100%, so I may have misread one.",
+        )
+    figures = [Figure("Back-end DTI", result.back_end_pct, "percent")]
+    if result.front_end_pct is not None:
+        figures.insert(0, Figure("Front-end DTI", result.front_end_pct, "percent"))
+    debt_total = result.housing + result.other_debts
+    summary = (
+        f"Your debt-to-income ratio is {pct(result.back_end_pct)} ({money(debt_total)} in monthly debt payments "
+        f"/ {money(s.income)} gross monthly income)"
+    )
+    if result.front_end_pct is not None and s.debts:
+        summary += f"; the front-end (housing only) ratio is {pct(result.front_end_pct)}"
+    summary += "."
+    checks = []
+    if s.stated_dti is not None:
+        difference = abs(s.stated_dti - result.back_end_pct)
+        if difference <= STATED_DTI_TOLERANCE:
+            checks.append(
+                f"That agrees with the {pct(s.stated_dti)} you mentioned (exactly {pct(result.back_end_pct)})."
+            )
+        else:
+            checks.append(
+                f"You mentioned {pct(s.stated_dti)}; the exact figure from these numbers is "
+                f"{pct(result.back_end_pct)}. Lenders count every monthly debt payment plus the new housing "
+                "payment (with taxes and insurance) over gross, pre-tax income, so check which figures "
+                "were included."
+            )
+    return Calculation(
+        Calculator.DTI,
+        "DTI = monthly debt payments ÷ gross monthly income",
+        inputs,
+        figures,
+        summary,
+        [*s.assumptions, *notes],
+        checks,
+        s,
+    )
+
+
+def _max_loan(s: Scenario) -> Calculation:
+    assumptions = list(s.assumptions)
+    term = s.term_months
+    if term is None:
+        term = ASSUMED_TERM_MONTHS
+        assumptions.append("No term was given, so a 30-year term was assumed.")
+    if s.rate is None:
+        raise NeedsInput("the interest rate you expect")
+    inputs = [("Interest rate", pct(s.rate, 3)), ("Term", _term_text(term))]
+    fixed_costs = [
+        (n, v)
+        for n, v in (("Taxes", s.taxes), ("Insurance", s.insurance), ("HOA", s.hoa), ("PMI", s.pmi))
+        if v is not None
+    ]
+    inputs += [(name, f"{money(v)}/month") for name, v in fixed_costs]
+    if s.budget is not None and s.income is None:
+        other = sum((v for _, v in fixed_costs), Decimal(0))
+        pi_budget = s.budget - other
+        if pi_budget <= 0:
+            raise NeedsInput("a monthly budget above your taxes and insurance")
+        loan = lm.max_loan_for_payment(pi_budget, s.rate, months=term)
+        price = (
+            loan + s.down_amount
+            if s.down_amount is not None
+            else (loan / (1 - s.down_pct / 100) if s.down_pct is not None else None)
+        )
+        inputs.insert(0, ("Monthly budget", money(s.budget)))
+        figures = [Figure("Maximum loan", loan, "money"), Figure("Principal and interest", pi_budget, "money")]
+        summary = (
+            f"A monthly budget of {money(s.budget)} at {pct(s.rate, 3)} for {_term_text(term)} supports a loan of "
+            f"{money(loan)}"
+        )
+        summary += (
+            f" ({money(pi_budget)} principal and interest after {money(other)} of other costs)"
+            if other
+            else " (principal and interest only; taxes, insurance and PMI come on top)"
+        )
+        if price is not None:
+            figures.append(Figure("Maximum price", price, "money"))
+            summary += f", a price of about {money(price)} with your down payment"
+        return Calculation(
+            Calculator.MAX_LOAN,
+            "Present value of the payment: B × (1 − (1 + r)^−n) / r",
+            inputs,
+            figures,
+            summary + ".",
+            assumptions,
+            [],
+            s,
+        )
+    if s.income is None:
+        raise NeedsInput("your gross income (or the monthly payment you can afford)")
+    cap = s.dti_cap
+    if cap is None:
+        cap = ASSUMED_BACK_END_CAP
+        assumptions.append(
+            "No DTI limit was given; 43% (a common back-end limit) was assumed. Your lender's may differ."
+        )
+    other_debts = sum((amount for _, amount in s.debts), Decimal(0))
+    try:
+        result = lm.max_loan_under_dti(
+            s.income,
+            cap,
+            s.rate,
+            term,
+            other_debts=other_debts,
+            front_end_cap_pct=s.front_cap,
+            taxes=s.taxes or 0,
+            insurance=s.insurance or 0,
+            hoa=s.hoa or 0,
+            pmi=s.pmi or 0,
+            pmi_rate_pct=s.pmi_rate or 0,
+            tax_rate_pct=s.tax_rate or 0,
+            down_payment=s.down_amount,
+            down_payment_pct=s.down_pct,
+        )
+    except ValueError as error:
+        raise NeedsInput(
+            "your income, debts and housing costs again", reason=f"I could not solve it: {error}."
+        ) from error
+    inputs = (
+        [("Gross monthly income", money(s.income)), ("Back-end DTI limit", pct(cap))]
+        + ([("Front-end DTI limit", pct(s.front_cap))] if s.front_cap is not None else [])
+        + inputs
+    )
+    inputs += [(f"Debt: {label}", money(amount)) for label, amount in s.debts]
+    for label, value in (("PMI", s.pmi_rate), ("Property tax", s.tax_rate)):
+        if value is not None:
+            inputs.append((label, f"{pct(value, 3)} a year"))
+    if s.down_amount is not None:
+        inputs.append(("Down payment", money(s.down_amount, cents=False)))
+    if s.down_pct is not None:
+        inputs.append(("Down payment", pct(s.down_pct)))
+    figures = [
+        Figure("Maximum loan", result.max_loan, "money"),
+        Figure("Principal and interest", result.principal_and_interest, "money"),
+        Figure("Housing budget", result.housing_budget, "money"),
+    ]
+    summary = (
+        f"At a {pct(cap)} DTI limit, {money(s.income)} a month of income"
+        + (f" and {money(other_debts)} of other debts" if other_debts else "")
+        + f" leaves {money(result.housing_budget)} for housing ({result.limited_by} limit). After "
+        f"{money(result.other_housing_costs)} of taxes, insurance, HOA and PMI, {money(result.principal_and_interest)} "
+        f"of principal and interest at {pct(s.rate, 3)} for {_term_text(term)} supports a loan of "
+        f"{money(result.max_loan)}"
+    )
+    if result.max_price is not None:
+        figures.insert(1, Figure("Maximum price", result.max_price, "money"))
+        summary += f" and a price of {money(result.max_price)}"
+    return Calculation(
+        Calculator.MAX_LOAN,
+        "Max loan = PV of (DTI limit × income − debts − housing costs)",
+        inputs,
+        figures,
+        summary + ".",
+        assumptions,
+        [],
+        s,
+    )
+
+
+def _ltv(s: Scenario) -> Calculation:
+    _require(s, "property_value", "loan")
+    value, loan = s.property_value, s.resolved_loan
+    ratio = lm.ltv(loan, value)
+    if ratio > 200:
+        raise NeedsInput("the loan amount and the home's value again", reason="That gives an LTV above 200%.")
+    inputs = [("Property value", money(value, cents=False)), ("Loan amount", money(loan, cents=False))]
+    figures = [Figure("LTV", ratio, "percent")]
+    summary = f"The loan-to-value ratio is {pct(ratio)} ({money(loan, cents=False)} / {money(value, cents=False)})"
+    if s.second_lien is not None:
+        combined = lm.cltv([loan, s.second_lien], value)
+        inputs.append(("Second lien", money(s.second_lien, cents=False)))
+        figures.append(Figure("CLTV", combined, "percent"))
+        summary += f"; with the {money(s.second_lien, cents=False)} second lien the combined LTV is {pct(combined)}"
+    return Calculation(
+        Calculator.LTV,
+        "LTV = loan ÷ value; CLTV = all liens ÷ value",
+        inputs,
+        figures,
+        summary + ".",
+        list(s.assumptions),
+        [],
+        s,
+    )
+
+
+def _pmi(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months", "property_value")
+    loan, value = s.resolved_loan, s.property_value
+    if lm.ltv(loan, value) <= 80:
+        raise NeedsInput(
+            "the loan amount and price again",
+            reason=f"A {money(loan, cents=False)} loan on {money(value, cents=False)} is already at or "
+            "below 80% of the value, so PMI should not be required.",
+        )
+    dates = lm.pmi_schedule(loan, s.rate, s.term_months, value)
+    figures = [
+        Figure("Can request cancellation after payment", Decimal(dates.request_payment), "months"),
+        Figure("Automatic termination after payment", Decimal(dates.automatic_payment), "months"),
+        Figure("Midpoint of the term (payment)", Decimal(dates.midpoint_payment), "months"),
+        Figure("Balance at 80%", dates.request_balance, "money"),
+        Figure("Balance at 78%", dates.automatic_balance, "money"),
+    ]
+
+    def when(number: int) -> str:
+        years, months = divmod(number, 12)
+        text = f"payment {number} ({years} years {months} months)"
+        if s.first_payment is not None:
+            text += f", due {lm.payment_date(s.first_payment, number):%B %Y}"
+        return text
+
+    summary = (
+        f"On the original schedule the balance reaches 80% of the original value ({money(value * 8 / 10)}) "
+        f"at {when(dates.request_payment)}: you can ask to cancel PMI then. It must end automatically at 78% "
+        f"({money(value * 78 / 100)}) at {when(dates.automatic_payment)}, and in any case after the midpoint "
+        f"of the term, {when(dates.midpoint_payment)}, if you are current."
+    )
+    inputs = _loan_inputs(s)
+    if s.price is None or s.value is not None:
+        inputs.insert(0, ("Original value", money(value, cents=False)))
+    notes = ["Extra payments reach 80% sooner for a request; the 78% date always follows the original schedule."]
+    return Calculation(
+        Calculator.PMI,
+        "Homeowners Protection Act: 80% request, 78% automatic, term midpoint",
+        inputs,
+        figures,
+        summary,
+        notes,
+        [],
+        s,
+    )
+
+
+def _extra(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months")
+    if not (s.extra_monthly or s.extra_yearly or s.lump_sum or s.biweekly):
+        raise NeedsInput("how much extra you would pay (and how often)")
+    loan = s.resolved_loan
+    result = lm.payoff_with_extras(
+        loan,
+        s.rate,
+        s.term_months,
+        extra_monthly=s.extra_monthly or 0,
+        extra_yearly=s.extra_yearly or 0,
+        lump_sum=s.lump_sum or 0,
+        lump_sum_month=s.lump_month or 1,
+        biweekly=s.biweekly,
+    )
+    plan = []
+    if s.extra_monthly:
+        plan.append(f"{money(s.extra_monthly)} extra every month")
+    if s.extra_yearly:
+        plan.append(f"{money(s.extra_yearly)} extra once a year")
+    if s.lump_sum:
+        plan.append(f"a {money(s.lump_sum)} lump sum with payment {s.lump_month or 1}")
+    if s.biweekly:
+        plan.append("half the payment every two weeks (one extra payment a year)")
+    saved_years, saved_months = divmod(result.months_saved, 12)
+    figures = [
+        Figure("Interest saved", result.interest_saved, "money"),
+        Figure("Months saved", Decimal(result.months_saved), "months"),
+        Figure("Payments with extra", Decimal(result.months_with_extra), "months"),
+        Figure("Interest with extra", result.interest_with_extra, "money"),
+    ]
+    summary = (
+        f"Paying {' and '.join(plan)} on a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for "
+        f"{_term_text(s.term_months)} saves {money(result.interest_saved)} in interest and pays it off "
+        f"{result.months_saved} months earlier ({saved_years} years {saved_months} months; "
+        f"{result.months_with_extra} payments instead of {result.months_baseline})."
+    )
+    return Calculation(
+        Calculator.EXTRA,
+        "Amortization schedule with extra principal vs. the original schedule",
+        _loan_inputs(s) + [("Extra", "; ".join(plan))],
+        figures,
+        summary,
+        [SCHEDULE_NOTE],
+        [],
+        s,
+    )
+
+
+def _points(s: Scenario) -> Calculation:
+    _require(s, "loan", "term_months", "rate")
+    if s.new_rate is None:
+        raise NeedsInput("the rate with the points (the bought-down rate)")
+    loan = s.resolved_loan
+    base, bought = max(s.rate, s.new_rate), min(s.rate, s.new_rate)
+    if s.points is not None:
+        cost = loan * s.points / 100
+    elif s.points_amount is not None:
+        cost = s.points_amount
+    elif s.fees is not None:
+        cost = s.fees
+    else:
+        raise NeedsInput("how many points (or what they cost)")
+    old = lm.monthly_payment(loan, base, months=s.term_months)
+    new = lm.monthly_payment(loan, bought, months=s.term_months)
+    result = lm.break_even(cost, old, new)
+    if result.months is None:
+        raise NeedsInput("the rate with and without points", reason="The bought-down rate is not lower.")
+    inputs = _loan_inputs(dataclasses.replace(s, rate=base)) + [("Rate with points", pct(bought, 3))]
+    inputs.append(("Points", f"{s.points.normalize():f} ({money(cost)})" if s.points is not None else money(cost)))
+    figures = [
+        Figure("Break-even months", Decimal(result.months), "months"),
+        Figure("Cost of points", cost, "money"),
+        Figure("Monthly saving", result.monthly_saving, "money"),
+    ]
+    summary = (
+        f"The points cost {money(cost)} and lower the payment from {money(result.old_payment)} to "
+        f"{money(result.new_payment)}, saving {money(result.monthly_saving)} a month: you break even after "
+        f"{result.months} months ({result.months // 12} years {result.months % 12} months). Keep the loan "
+        "longer than that for the points to pay off."
+    )
+    return Calculation(
+        Calculator.POINTS,
+        "Break-even = cost of points ÷ monthly payment saving (rounded up)",
+        inputs,
+        figures,
+        summary,
+        [],
+        [],
+        s,
+    )
+
+
+def _refinance(s: Scenario) -> Calculation:
+    if s.fees is None:
+        raise NeedsInput("the closing costs of the new loan")
+    inputs = [("Closing costs", money(s.fees))]
+    if s.current_payment is not None:
+        old = s.current_payment
+        inputs.append(("Current payment", money(old)))
+    else:
+        _require(s, "loan", "rate", "term_months")
+        old = lm.monthly_payment(s.resolved_loan, s.rate, months=s.term_months)
+        inputs += _loan_inputs(s)
+    if s.housing_payment is not None:
+        new = s.housing_payment
+        inputs.append(("New payment", money(new)))
+    else:
+        if s.new_rate is None:
+            raise NeedsInput("the new rate (or the new payment)")
+        _require(s, "loan", "term_months")
+        term = s.term_months
+        new = lm.monthly_payment(s.resolved_loan, s.new_rate, months=term)
+        inputs += [
+            ("Balance", money(s.resolved_loan)),
+            ("New rate", pct(s.new_rate, 3)),
+            ("New term", _term_text(term)),
+        ]
+    result = lm.break_even(s.fees, old, new)
+    if result.months is None:
+        raise NeedsInput("the current and new payments", reason="The new payment is not lower than the current one.")
+    figures = [
+        Figure("Break-even months", Decimal(result.months), "months"),
+        Figure("Monthly saving", result.monthly_saving, "money"),
+        Figure("New payment", result.new_payment, "money"),
+    ]
+    summary = (
+        f"Refinancing lowers the payment from {money(result.old_payment)} to {money(result.new_payment)}, "
+        f"saving {money(result.monthly_saving)} a month; the {money(s.fees)} of closing costs are recouped after "
+        f"{result.months} months ({result.months // 12} years {result.months % 12} months)."
+    )
+    notes = ["A lower payment from a longer new term can cost more interest overall."]
+    if s.housing_payment is None and s.current_payment is not None:
+        notes.insert(0, f"The new loan was taken to run {_term_text(s.term_months)}, the term you mentioned.")
+    return Calculation(
+        Calculator.REFINANCE,
+        "Break-even = closing costs ÷ monthly saving (rounded up)",
+        inputs,
+        figures,
+        summary,
+        notes,
+        [],
+        s,
+    )
+
+
+def _apr(s: Scenario) -> Calculation:
+    _require(s, "loan", "rate", "term_months")
+    loan = s.resolved_loan
+    charges = Decimal(0)
+    parts = []
+    if s.points is not None:
+        charges += loan * s.points / 100
+        parts.append(("Points", f"{s.points.normalize():f} ({money(loan * s.points / 100)})"))
+    if s.points_amount is not None:
+        charges += s.points_amount
+        parts.append(("Points", money(s.points_amount)))
+    if s.fees is not None:
+        charges += s.fees
+        parts.append(("Fees", money(s.fees)))
+    if not parts:
+        raise NeedsInput("the points and fees paid at closing")
+    rate = lm.apr(loan, s.rate, s.term_months, charges)
+    figures = [
+        Figure("APR", rate, "rate"),
+        Figure("Amount financed", loan - charges, "money"),
+        Figure("Prepaid finance charges", charges, "money"),
+    ]
+    summary = (
+        f"With {money(charges)} in points and fees, a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for "
+        f"{_term_text(s.term_months)} has an APR of {pct(rate, 3)} (amount financed {money(loan - charges)})."
+    )
+    return Calculation(
+        Calculator.APR,
+        "Regulation Z Appendix J actuarial method (monthly unit period)",
+        _loan_inputs(s) + parts,
+        figures,
+        summary,
+        ["Only the points and fees you listed are counted as prepaid finance charges."],
+        [],
+        s,
+    )
+
+
+def _cash_to_close(s: Scenario) -> Calculation:
+    down = s.down_amount
+    if down is None and s.down_pct is not None and s.price is not None:
+        down = s.price * s.down_pct / 100
+    if down is None and s.price is not None and s.loan is not None:
+        down = s.price - s.loan
+    if down is None or s.fees is None:
+        raise NeedsInput(
+            *([] if down is not None else ["the down payment"]), *([] if s.fees is not None else ["the closing costs"])
+        )
+    result = lm.cash_to_close(
+        down_payment=down,
+        closing_costs=s.fees,
+        prepaids=s.prepaids or 0,
+        lender_credits=s.lender_credits or 0,
+        seller_credits=s.seller_credits or 0,
+        deposit=s.deposit or 0,
+    )
+    inputs = [(name.capitalize(), money(amount)) for name, amount in result.parts]
+    summary = (
+        "Cash to close: "
+        + " ".join(f"{'−' if amount < 0 else '+'} {money(abs(amount))} {name}" for name, amount in result.parts).lstrip(
+            "+ "
+        )
+        + f" = {money(result.total)}."
+    )
+    return Calculation(
+        Calculator.CASH_TO_CLOSE,
+        "Cash to close = down payment + closing costs − credits − deposit",
+        inputs,
+        [Figure("Cash to close", result.total, "money")],
+        summary,
+        list(s.assumptions),
+        [],
+        s,
+    )
+
+
+CALCULATORS = {
+    Calculator.PAYMENT: _payment,
+    Calculator.TOTAL_INTEREST: _total_interest,
+    Calculator.SCHEDULE: _schedule,
+    Calculator.BALANCE: _balance,
+    Calculator.INTEREST_ONLY: _interest_only,
+    Calculator.ARM: _arm,
+    Calculator.DTI: _dti,
+    Calculator.MAX_LOAN: _max_loan,
+    Calculator.LTV: _ltv,
+    Calculator.PMI: _pmi,
+    Calculator.EXTRA: _extra,
+    Calculator.POINTS: _points,
+    Calculator.REFINANCE: _refinance,
+    Calculator.APR: _apr,
+    Calculator.CASH_TO_CLOSE: _cash_to_close,
+}
+
+
+def calculate(scenario: Scenario) -> Calculation | Clarification | None:
+    """Run the calculator the scenario asks for; a Clarification when an input is missing or implausible."""
+    if scenario.intent is None:
+        return None
+    try:
+        _check_term(scenario)
+        calculation = CALCULATORS[scenario.intent](scenario)
+    except NeedsInput as need:
+        return Clarification(scenario.intent, need.missing, scenario, need.reason)
+    except (ValueError, ArithmeticError) as error:
+        return Clarification(scenario.intent, ["the figures again"], scenario, f"I could not compute that ({error}).")
+    if scenario.unresolved and scenario.intent not in (Calculator.CASH_TO_CLOSE,):
+        note = f"I did not know what {', '.join(scenario.unresolved)} referred to, so I left it out."
+        calculation = dataclasses.replace(calculation, assumptions=[*calculation.assumptions, note])
+    assumptions = [a for a in scenario.assumptions if a not in calculation.assumptions]
+    return dataclasses.replace(calculation, assumptions=[*calculation.assumptions, *assumptions])
+
+
+def answer_question(question: str, previous: Scenario | None = None) -> Calculation | Clarification | None:
+    """Read a message (with the conversation's last scenario for follow-ups) and calculate, ask, or stay out."""
+    current = read_scenario(question)
+    follow_up = previous is not None and is_follow_up(question, current)
+    if current.intent is None and not follow_up:
+        return None
+    if (
+        follow_up
+        and current.intent is None
+        and not _has_figures(current)
+        and not current.biweekly
+        and not any(
+            getattr(current, name) is not None
+            for name in ("down_pct", "down_amount", "extra_monthly", "points", "new_rate")
+        )
+    ):
+        return None
+    scenario = merge(previous, current, follow_up)
+    if not follow_up and not _has_anything(scenario):
+        return None
+    return calculate(scenario)
+
+
+def _has_anything(scenario: Scenario) -> bool:
+    """A bare "what is a good DTI?" has no figures: answer from the knowledge base, not with a calculator."""
+    names = (
+        "loan",
+        "price",
+        "value",
+        "rate",
+        "income",
+        "term_months",
+        "budget",
+        "fees",
+        "housing_payment",
+        "down_amount",
+        "current_payment",
+    )
+    return any(getattr(scenario, name) is not None for name in names) or bool(scenario.debts)
+
+
+def compute_from_question(text: str, previous: Scenario | None = None) -> Calculation | None:
+    """The calculation for a question, or None (no calculation, or one that needs more figures)."""
+    result = answer_question(text, previous)
+    return result if isinstance(result, Calculation) else None
