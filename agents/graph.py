@@ -7,24 +7,23 @@ exactly by `tools.loan_math` before the model speaks, and retrieval always runs.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import inspect
 import re
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from agents import answer, prompts, role_guard, tool_agent, vetting
-from agents.answer_cache import AnswerCache, CacheSteps
+from agents import prompts
 from agents.state import Citation, TurnState
-from agents.vetting import cited_numbers
+from agents.vetting import SentenceVetter, cited_numbers
 from apfa.settings import get_settings
-from tools import bias, loan_questions, pii, protected, retrieval
+from tools import bias, loan_questions, pii, retrieval
 
+HISTORY_TURNS = 4
 FOLLOW_UP_WORDS = 8
 EXCERPT_CHARS = 320
 
@@ -52,23 +51,6 @@ def timed(name: str) -> Callable[[Node], Node]:
 async def guard_pii(state: TurnState) -> dict:
     redaction = await asyncio.to_thread(pii.redact, state["question"])
     return {"redacted_question": redaction.text, "pii_types": sorted({e.type for e in redaction.entities})}
-
-
-@timed("protected")
-async def screen_protected(state: TurnState) -> dict:
-    """Keep protected characteristics out of what the model sees (`tools.protected`): the question goes on with a
-    neutral marker in their place and the borrower is told they cannot be used; a request to discriminate ends here."""
-    screening = protected.screen(state["redacted_question"])
-    names = [str(c) for c in screening.characteristics]
-    if screening.request_to_discriminate:
-        answer = protected.refusal(screening.characteristics)
-        get_stream_writer()({"text": answer})
-        return {"refusal": "discrimination", "answer": answer, "draft": answer, "chunks": [], "citations": []}
-    if not screening.mentions:
-        return {"protected_mentions": []}
-    reassurance = protected.reassurance(screening.characteristics)
-    get_stream_writer()({"text": reassurance + "\n\n"})
-    return {"redacted_question": screening.model_text, "protected_mentions": names, "reassurance": reassurance}
 
 
 @timed("loan_math")
@@ -109,10 +91,51 @@ async def retrieve(state: TurnState) -> dict:
     return {"chunks": relevant}
 
 
+def build_messages(state: TurnState) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage(prompts.SYSTEM_PROMPT)]
+    for role, text in state.get("history", [])[-2 * HISTORY_TURNS :]:
+        messages.append(HumanMessage(text) if role == "user" else AIMessage(text))
+    messages.append(
+        HumanMessage(
+            prompts.user_prompt(
+                state["redacted_question"],
+                state["chunks"],
+                state.get("calculation"),
+                state.get("protected_question", []),
+            )
+        )
+    )
+    return messages
+
+
 def make_generate(llm: BaseChatModel) -> Node:
     @timed("generation")
     async def generate(state: TurnState) -> dict:
-        return await answer.generate(llm, state, get_stream_writer())
+        write = get_stream_writer()
+        calculation = state.get("calculation")
+        lead = f"**Calculation:** {calculation}\n\n" if calculation else ""
+        if lead:
+            write({"text": lead})
+        if not state["chunks"]:
+            answer = prompts.NO_SOURCES_ANSWER
+            write({"text": answer})
+            return {"draft": lead + answer, "answer": lead + answer}
+        vetter = SentenceVetter([c.text for c in state["chunks"]])
+        first_token_at = None
+        started = time.perf_counter()
+        async for chunk in llm.astream(build_messages(state)):
+            token = chunk.content if isinstance(chunk.content, str) else "".join(
+                part.get("text", "") for part in chunk.content if isinstance(part, dict)
+            )
+            if token and first_token_at is None:
+                first_token_at = time.perf_counter()
+            for piece in vetter.feed(token):
+                write({"text": piece})
+        for piece in vetter.flush():
+            write({"text": piece})
+        ttft = round(((first_token_at or time.perf_counter()) - started) * 1000, 1)
+        answer = lead + vetter.text
+        return {"draft": answer, "answer": answer, "bias_flags": vetter.flags, "timings_ms": {"first_token": ttft}}
 
     return generate
 
@@ -121,8 +144,6 @@ def make_generate(llm: BaseChatModel) -> Node:
 async def final_checks(state: TurnState) -> dict:
     """Re-check the whole answer (a cross-sentence pattern can slip past the per-sentence check) and map citations."""
     answer, flags = bias.enforce(state["answer"])
-    if state.get("reassurance"):
-        answer = f"{state['reassurance']}\n\n{answer}"
     chunks = state.get("chunks", [])
     citations = []
     for n in sorted(set(cited_numbers(answer))):
@@ -148,63 +169,17 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def is_follow_up(state: TurnState) -> bool:
-    return retrieval_query(state) != state["redacted_question"]
-
-
-def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache: AnswerCache | None = None):
-    """The turn graph. `native_tools` lets the model call tools itself (`agents.tool_agent`); otherwise routing is
-    deterministic. With `answer_cache`, standalone questions about the shared knowledge base are served from it."""
+def build_graph(llm: BaseChatModel):
     graph = StateGraph(TurnState)
     graph.add_node("guard_pii", guard_pii)
-    graph.add_node("guard_request", timed("guard")(role_guard.guard_request))
-    graph.add_node("screen_protected", screen_protected)
-    graph.add_node("add_notices", role_guard.add_notices)
+    graph.add_node("calculate", calculate)
+    graph.add_node("retrieve", retrieve)
+    graph.add_node("generate", make_generate(llm))
     graph.add_node("final_checks", final_checks)
     graph.add_edge(START, "guard_pii")
-    graph.add_edge("guard_pii", "guard_request")
-    if native_tools:
-        entry = tool_agent.add_agent_steps(graph, llm, then="add_notices")
-        graph.add_conditional_edges("guard_request", role_guard.after_guard("screen_protected"))
-        graph.add_conditional_edges("screen_protected", role_guard.after_guard(entry))
-    else:
-        graph.add_node("calculate", calculate)
-        graph.add_node("retrieve", retrieve)
-        graph.add_node("sanitise_sources", timed("sanitise")(role_guard.sanitise_sources))
-        graph.add_node("generate", make_generate(llm))
-        graph.add_conditional_edges("guard_request", role_guard.after_guard("screen_protected"))
-        graph.add_conditional_edges("screen_protected", role_guard.after_guard("calculate"))
-        graph.add_edge("calculate", "retrieve")
-        graph.add_edge("retrieve", "sanitise_sources")
-        if answer_cache is None:
-            graph.add_edge("sanitise_sources", "generate")
-        else:
-            steps = cache_steps(answer_cache, llm)
-            graph.add_node("cache_lookup", timed("cache")(steps.look_up))
-            graph.add_node("cache_keep", steps.keep)
-            graph.add_edge("sanitise_sources", "cache_lookup")
-            graph.add_conditional_edges("cache_lookup", steps.route(on_hit="final_checks", on_miss="generate"))
-        graph.add_edge("generate", "add_notices")
-    graph.add_edge("add_notices", "final_checks")
-    graph.add_edge("final_checks", "cache_keep" if answer_cache is not None and not native_tools else END)
-    if answer_cache is not None and not native_tools:
-        graph.add_edge("cache_keep", END)
+    graph.add_edge("guard_pii", "calculate")
+    graph.add_edge("calculate", "retrieve")
+    graph.add_edge("retrieve", "generate")
+    graph.add_edge("generate", "final_checks")
+    graph.add_edge("final_checks", END)
     return graph.compile()
-
-
-def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
-    """Cache steps keyed by this model and the prompt modules' source, so a prompt change starts a new namespace."""
-    from kb.embedding import get_embedder
-    from kb.store import get_store
-
-    model = getattr(llm, "model_name", None) or getattr(llm, "model_id", None) or type(llm).__name__
-    source = "".join(inspect.getsource(module) for module in (prompts, vetting, answer))
-    return CacheSteps(
-        cache,
-        model=str(model),
-        prompt_version=hashlib.sha256(source.encode()).hexdigest()[:12],
-        index_version=lambda: get_store().current_version(),
-        embed=lambda text: get_embedder().embed_query(text),
-        is_follow_up=is_follow_up,
-        chunk_type=retrieval.RetrievedChunk,
-    )

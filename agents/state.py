@@ -6,8 +6,6 @@ import operator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
-from langgraph.graph.message import add_messages
-
 
 def merge_timings(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
     return {**left, **right}
@@ -52,9 +50,6 @@ class TurnState(TypedDict, total=False):
     redacted_question: str
     pii_types: list[str]
     protected_question: list[str]
-    # tools.protected: characteristics the borrower mentioned (kept from the model) and the line telling them so
-    protected_mentions: list[str]
-    reassurance: str | None
     calculation: str | None
     calculation_result: Any
     scenario: dict[str, Any] | None
@@ -64,13 +59,3 @@ class TurnState(TypedDict, total=False):
     citations: list[Citation]
     bias_flags: Annotated[list[dict[str, str]], operator.add]
     timings_ms: Annotated[dict[str, float], merge_timings]
-    # support check (agents.vetting): model sentences withheld or replaced because their source does not say them
-    unsupported: list[dict[str, str]]
-    # role guard (agents.role_guard): the refused concern, and sentences removed from retrieved passages
-    refusal: str | None
-    injections: list[str]
-    # answer cache (agents.answer_cache): exact / similar / miss / stored / unavailable / skipped:<reason>
-    cache: str
-    cache_vector: Any
-    # native tool-calling agent (agents.tool_agent): the conversation with the model and its tool results
-    messages: Annotated[list[Any], add_messages]

@@ -5,23 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from functools import lru_cache
 
-from agents.answer_cache import AnswerCache
 from agents.graph import build_graph
-from agents.llm import make_chat_model, supports_native_tools
+from agents.llm import make_chat_model
 from agents.state import Citation, TurnResult
-from apfa.settings import get_settings
 
 __all__ = ["Citation", "TurnResult", "run_turn", "stream_turn"]
 
 
 @lru_cache
 def default_graph():
-    settings = get_settings()
-    return build_graph(
-        make_chat_model(settings),
-        native_tools=supports_native_tools(settings),
-        answer_cache=AnswerCache.from_settings(settings),
-    )
+    return build_graph(make_chat_model())
 
 
 async def stream_turn(
@@ -52,15 +45,7 @@ async def stream_turn(
     yield TurnResult(
         answer=final.get("answer", ""),
         citations=final.get("citations", []),
-        flags={
-            "pii": final.get("pii_types", []),
-            "bias": final.get("bias_flags", []),
-            "protected": final.get("protected_mentions", []),
-            "refusal": [final["refusal"]] if final.get("refusal") else [],
-            "injection": final.get("injections", []),
-            "cache": [final["cache"]] if final.get("cache") else [],
-            "unsupported": final.get("unsupported", []),
-        },
+        flags={"pii": final.get("pii_types", []), "bias": final.get("bias_flags", [])},
         timings_ms=timings,
         redacted_question=final.get("redacted_question", ""),
         calculation=final.get("calculation"),

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from apfa.settings import get_settings
-
 
 def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="measure quality on a data set")
@@ -23,8 +21,6 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_eval_qa(eval_commands)
     add_eval_support(eval_commands)
     add_eval_pii(eval_commands)
-    add_eval_fairness(eval_commands)
-    add_eval_safety(eval_commands)
 
     bench = commands.add_parser("bench", help="speed benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
@@ -32,7 +28,6 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_bench_search(bench_commands)
     add_bench_turn(bench_commands)
     add_bench_persist(bench_commands)
-    add_bench_cache(bench_commands)
 
 
 def _print_report(report: dict) -> int:
@@ -55,29 +50,9 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
                 corpus=Path(args.corpus),
                 queries=Path(args.queries),
                 qrels=Path(args.qrels),
-                settings=get_settings(),
                 split_name=args.split_name,
                 console=Console(),
             )
-        )
-
-    parser.set_defaults(func=run)
-
-
-def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("fairness", help="counterfactual groups: violations and consistency of answers")
-    parser.add_argument("--dataset", required=True, help="JSONL groups {group_id, attribute, variants}")
-    parser.add_argument("--split", choices=["tune", "report"], default=None)
-    parser.add_argument("--limit", type=int, help="only the first N groups")
-    parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
-
-    def run(args: argparse.Namespace) -> int:
-        from evals.fairness import evaluate_fairness, evaluate_recogniser
-
-        if args.recogniser:
-            return _print_report(evaluate_recogniser(Path(args.dataset), split=args.split, console=Console()))
-        return _print_report(
-            evaluate_fairness(Path(args.dataset), split=args.split, limit=args.limit, console=Console())
         )
 
     parser.set_defaults(func=run)
@@ -198,44 +173,5 @@ def add_bench_persist(commands: argparse._SubParsersAction) -> None:
         from evals.persist_bench import bench_persist
 
         return _print_report(bench_persist(turns=args.turns, console=Console()))
-
-    parser.set_defaults(func=run)
-
-
-def add_eval_safety(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("safety", help="out-of-role requests and document injections handled safely")
-    parser.add_argument("--dataset", required=True, help="JSONL probes: kind, expect, message[, document]")
-    parser.add_argument("--docs", help="ingest this directory as the shared knowledge base first")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
-    parser.add_argument("--benign", help="JSONL with a `question` field: count what the guard alone would refuse")
-
-    def run(args: argparse.Namespace) -> int:
-        from evals.safety import evaluate_safety
-
-        docs = Path(args.docs) if args.docs else None
-        benign = Path(args.benign) if args.benign else None
-        return _print_report(evaluate_safety(Path(args.dataset), docs=docs, split=args.split, benign=benign))
-
-    parser.set_defaults(func=run)
-
-
-def add_bench_cache(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("cache", help="answer-cache hit rate and latency on a replay with repeats")
-    parser.add_argument("--dataset", required=True, help="an `apfa eval qa` data set (its questions are replayed)")
-    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
-    parser.add_argument("--limit", type=int, help="only the first N questions")
-    parser.add_argument("--repeats", type=int, default=3, help="times each question is asked again, reworded")
-    parser.add_argument("--seed", type=int, default=7)
-
-    def run(args: argparse.Namespace) -> int:
-        from evals.cache_bench import bench_cache
-
-        docs = Path(args.docs) if args.docs else None
-        return _print_report(
-            bench_cache(
-                Path(args.dataset), docs=docs, split=args.split, limit=args.limit, repeats=args.repeats, seed=args.seed
-            )
-        )
 
     parser.set_defaults(func=run)
