@@ -7,6 +7,7 @@ Production refuses to start with a placeholder secret.
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,14 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev"})
+
+
+class RetrievalMode(StrEnum):
+    """How dense and BM25 results are combined (kb.search)."""
+
+    DENSE = "dense"
+    HYBRID = "hybrid"
+    RRF = "rrf"
 
 
 class Settings(BaseSettings):
@@ -49,7 +58,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(150, alias="APFA_CHUNK_OVERLAP")
     retrieval_k: int = Field(3, alias="APFA_RETRIEVAL_K")
     retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
-    retrieval_mode: Literal["dense", "hybrid", "rrf"] = Field("hybrid", alias="APFA_RETRIEVAL_MODE")
+    retrieval_mode: RetrievalMode = Field(RetrievalMode.HYBRID, alias="APFA_RETRIEVAL_MODE")
     hybrid_dense_weight: float = Field(0.85, ge=0.0, le=1.0, alias="APFA_HYBRID_DENSE_WEIGHT")
     bm25_stemming: bool = Field(True, alias="APFA_BM25_STEMMING")
     query_feedback_weight: float = Field(0.0, ge=0.0, le=4.0, alias="APFA_QUERY_FEEDBACK_WEIGHT")

@@ -22,6 +22,7 @@ from fastapi import HTTPException, Request
 
 from apfa.settings import get_settings
 from chat import auth, hardening
+from chat.calculation_view import calculation_elements, scenario_from_steps, scenario_metadata
 from chat.data_layer import ApfaDataLayer, ThreadAccessDenied, ThreadSummary
 from chat.display import readable_placeholders
 from chat.history import history_from_steps, is_command
@@ -181,6 +182,7 @@ async def start_chat() -> None:
 async def resume_chat(thread: dict) -> None:
     """Chainlit has already checked that this user wrote the thread; restore its memory from the steps."""
     cl.user_session.set("history", history_from_steps(thread.get("steps") or [])[-MAX_HISTORY_MESSAGES:])
+    cl.user_session.set("scenario", scenario_from_steps(thread.get("steps") or []))
     cl.user_session.set("ingest_jobs", {})
     await current_role()
 
@@ -215,7 +217,8 @@ async def answer(question: str) -> None:
     reply = cl.Message(content="")
     result: TurnResult | None = None
     try:
-        async for piece in stream_turn(question, current_identifier(), list(history)):
+        scenario = cl.user_session.get("scenario")
+        async for piece in stream_turn(question, current_identifier(), list(history), scenario=scenario):
             if isinstance(piece, str):
                 await reply.stream_token(readable_placeholders(piece))
             else:
@@ -229,7 +232,9 @@ async def answer(question: str) -> None:
         await reply.send()
         return
     reply.content = readable_placeholders(result.answer)
-    reply.elements = citation_elements(result.citations)
+    reply.elements = citation_elements(result.citations) + calculation_elements(result.calculation_result)
+    reply.metadata = {**(reply.metadata or {}), **scenario_metadata(result.scenario)}
+    cl.user_session.set("scenario", result.scenario)
     await reply.send()
     redacted_question = result.redacted_question or await redacted(question)
     history.extend([("user", redacted_question), ("assistant", result.answer)])

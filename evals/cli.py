@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.settings import get_settings
+
 
 def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="measure quality on a data set")
@@ -50,6 +52,7 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
                 corpus=Path(args.corpus),
                 queries=Path(args.queries),
                 qrels=Path(args.qrels),
+                settings=get_settings(),
                 split_name=args.split_name,
                 console=Console(),
             )

@@ -13,21 +13,21 @@ import math
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from apfa.settings import get_settings
+from apfa.settings import RetrievalMode, Settings
 from evals.beir import BeirDataset, load_beir
 from evals.embedding_cache import EmbeddingRun, cache_key, embed_with_cache, progress_bar
 from ingest.chunking import Chunk, chunk_pages
 from ingest.parsing import Page
 from kb.bm25 import lexical_index
 from kb.embedding import Embedder, get_embedder
-from kb.search import RetrievalMode, search_chunks
+from kb.search import SearchOptions, search_chunks
 from kb.store import DocumentRecord, IndexStore
 
 RANKING_DEPTH = 100
@@ -104,6 +104,7 @@ def evaluate_retrieval(
     corpus: Path,
     queries: Path,
     qrels: Path,
+    settings: Settings,
     split_name: str = "test",
     console: Console | None = None,
     *,
@@ -113,10 +114,17 @@ def evaluate_retrieval(
     chunk_size: int | None = None,
     chunk_overlap: int | None = None,
 ) -> dict:
-    """Index a BEIR dataset the way uploads are indexed, search it the way the chat does, and score it."""
-    settings = get_settings()
+    """Index a BEIR dataset the way uploads are indexed, search it the way the chat does, and score it.
+
+    Search follows `settings` (as the chat does); `mode` and `dense_weight` override it for comparisons."""
     console = console or Console()
-    mode = mode or settings.retrieval_mode
+    options = SearchOptions.from_settings(settings)
+    options = replace(
+        options,
+        mode=RetrievalMode(mode or options.mode),
+        dense_weight=options.dense_weight if dense_weight is None else dense_weight,
+    )
+    mode = options.mode
     embedder = embedder or get_embedder()
     chunk_size = settings.chunk_size if chunk_size is None else chunk_size
     chunk_overlap = settings.chunk_overlap if chunk_overlap is None else chunk_overlap
@@ -150,10 +158,10 @@ def evaluate_retrieval(
             chunked.chunks,
             vectors,
         )
-        if mode != "dense":
-            lexical_index(store)
+        if mode != RetrievalMode.DENSE:
+            lexical_index(store, options.stemming)
         index_seconds = time.perf_counter() - started
-        rankings, latencies = _run_queries(store, embedder, dataset, chunked, mode, dense_weight, console)
+        rankings, latencies = _run_queries(store, embedder, dataset, chunked, options, settings.retrieval_k, console)
 
     metrics = score_rankings(rankings, dataset.qrels)
     indexing_seconds = embedding_seconds + chunking_seconds + index_seconds if embedding_seconds is not None else None
@@ -170,8 +178,8 @@ def evaluate_retrieval(
         "p50_ms": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
     }
-    if mode == "hybrid":
-        report["dense_weight"] = dense_weight if dense_weight is not None else settings.hybrid_dense_weight
+    if mode == RetrievalMode.HYBRID:
+        report["dense_weight"] = options.dense_weight
     if settings.query_feedback_weight > 0:
         report["query_feedback"] = {"weight": settings.query_feedback_weight, "depth": settings.query_feedback_depth}
     if settings.mmr_lambda < 1:
@@ -185,12 +193,11 @@ def _run_queries(
     embedder: Embedder,
     dataset: BeirDataset,
     chunked: ChunkedCorpus,
-    mode: RetrievalMode,
-    dense_weight: float | None,
+    options: SearchOptions,
+    k: int,
     console: Console,
 ) -> tuple[dict[str, list[str]], list[float]]:
-    """Rankings at evaluation depth, and the latency of one chat retrieval (embed + search at retrieval_k)."""
-    k = get_settings().retrieval_k
+    """Rankings at evaluation depth, and the latency of one chat retrieval (embed + search at `k`)."""
     rankings: dict[str, list[str]] = {}
     latencies: list[float] = []
     with progress_bar(console) as progress:
@@ -199,9 +206,9 @@ def _run_queries(
             text = dataset.queries[query_id]
             started = time.perf_counter()
             vector = embedder.embed_query(text)
-            search_chunks(store, text, vector, k, None, mode=mode, dense_weight=dense_weight)
+            search_chunks(store, text, vector, k, None, options)
             latencies.append((time.perf_counter() - started) * 1000)
-            hits = search_chunks(store, text, vector, CHUNK_DEPTH, None, mode=mode, dense_weight=dense_weight)
+            hits = search_chunks(store, text, vector, CHUNK_DEPTH, None, options)
             chunk_ids = [hit.chunk.chunk_id for hit in hits]
             rankings[query_id] = best_chunk_per_document(chunked.doc_ids, chunk_ids, RANKING_DEPTH)
             progress.advance(task)

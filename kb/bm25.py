@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
-from apfa.settings import get_settings
 from kb.store import IndexStore, StoredChunk
 
 STOPWORDS = "en"
@@ -33,9 +32,9 @@ def _stem_words(words: list[str]) -> list[str]:
     return _stemmers.english.stemWords(words)
 
 
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Lower-cased word tokens without English stopwords, Snowball-stemmed unless `bm25_stemming` is off."""
-    stemmer = _stem_words if get_settings().bm25_stemming else None
+def tokenize(texts: Sequence[str], stemming: bool) -> list[list[str]]:
+    """Lower-cased word tokens without English stopwords, Snowball-stemmed when `stemming`."""
+    stemmer = _stem_words if stemming else None
     return bm25s.tokenize(list(texts), stopwords=STOPWORDS, stemmer=stemmer, return_ids=False, show_progress=False)
 
 
@@ -44,6 +43,7 @@ class LexicalIndex:
     """BM25 over a fixed list of chunks; position i holds chunk_ids[i]."""
 
     version: int
+    stemming: bool
     chunk_ids: np.ndarray
     scopes: np.ndarray
     owners: np.ndarray
@@ -53,14 +53,15 @@ class LexicalIndex:
     _mask_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def build(cls, version: int, chunks: Mapping[int, StoredChunk]) -> LexicalIndex:
+    def build(cls, version: int, chunks: Mapping[int, StoredChunk], stemming: bool) -> LexicalIndex:
         ordered = sorted(chunks.values(), key=lambda chunk: chunk.chunk_id)
         retriever = bm25s.BM25()
         if ordered:
-            retriever.index(tokenize([_indexed_text(chunk) for chunk in ordered]), show_progress=False)
+            retriever.index(tokenize([_indexed_text(chunk) for chunk in ordered], stemming), show_progress=False)
         chunk_ids = [chunk.chunk_id for chunk in ordered]
         return cls(
             version=version,
+            stemming=stemming,
             chunk_ids=np.asarray(chunk_ids, dtype=np.int64),
             positions={chunk_id: position for position, chunk_id in enumerate(chunk_ids)},
             scopes=np.asarray([chunk.scope for chunk in ordered]),
@@ -80,7 +81,7 @@ class LexicalIndex:
 
     def scores(self, query: str, user: str | None) -> np.ndarray:
         """BM25 score of every chunk position for `query`; 0 for chunks `user` may not see."""
-        tokens = tokenize([query])[0] if len(self.chunk_ids) else []
+        tokens = tokenize([query], self.stemming)[0] if len(self.chunk_ids) else []
         known = self.retriever.get_tokens_ids(tokens) if tokens else []
         if not known:
             return np.zeros(len(self.chunk_ids), dtype=np.float32)
@@ -105,20 +106,20 @@ def _indexed_text(chunk: StoredChunk) -> str:
     return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
 
 
-_indexes: dict[str, LexicalIndex] = {}
+_indexes: dict[tuple[str, bool], LexicalIndex] = {}
 _indexes_lock = threading.Lock()
 
 
-def lexical_index(store: IndexStore) -> LexicalIndex:
+def lexical_index(store: IndexStore, stemming: bool = True) -> LexicalIndex:
     """The BM25 index of the store's current version, rebuilt once per new version (one per store root)."""
     version, chunks = store.chunks_at_current_version()
-    key = str(store.root.resolve())
+    key = (str(store.root.resolve()), stemming)
     cached = _indexes.get(key)
     if cached is not None and cached.version == version:
         return cached
     with _indexes_lock:
         cached = _indexes.get(key)
         if cached is None or cached.version != version:
-            cached = LexicalIndex.build(version, chunks)
+            cached = LexicalIndex.build(version, chunks, stemming)
             _indexes[key] = cached
         return cached

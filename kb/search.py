@@ -21,18 +21,41 @@ relevance gate (`retrieval_min_score`) means the same thing in every mode.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
 
 import numpy as np
 
-from apfa.settings import get_settings
+from apfa.settings import RetrievalMode, Settings
 from kb.bm25 import lexical_index
 from kb.store import Hit, IndexStore
 
-RetrievalMode = Literal["dense", "hybrid", "rrf"]
-RETRIEVAL_MODES: tuple[str, ...] = ("dense", "hybrid", "rrf")
 RRF_K = 60
 CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to rank: the fusion mode and weight, the optional steps, and BM25 stemming (module docstring)."""
+
+    mode: RetrievalMode
+    dense_weight: float
+    stemming: bool
+    feedback_weight: float
+    feedback_depth: int
+    mmr_lambda: float
+    candidates: int = CANDIDATES
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SearchOptions:
+        return cls(
+            mode=settings.retrieval_mode,
+            dense_weight=settings.hybrid_dense_weight,
+            stemming=settings.bm25_stemming,
+            feedback_weight=settings.query_feedback_weight,
+            feedback_depth=settings.query_feedback_depth,
+            mmr_lambda=settings.mmr_lambda,
+        )
+
 
 MMR_POOL = 20
 
@@ -43,33 +66,19 @@ def search_chunks(
     query_vector: np.ndarray,
     k: int,
     user: str | None,
-    *,
-    mode: RetrievalMode = "dense",
-    dense_weight: float | None = None,
-    candidates: int | None = None,
-    feedback_weight: float | None = None,
-    feedback_depth: int | None = None,
-    mmr_lambda: float | None = None,
+    options: SearchOptions,
 ) -> list[Hit]:
-    """The product's retrieval: top-k chunks `user` may see for `query`, fused per `mode`.
-
-    The fusion weight and the optional steps default to the settings (see the module docstring).
-    """
-    if mode not in RETRIEVAL_MODES:
-        raise ValueError(f"retrieval mode must be one of {RETRIEVAL_MODES}, not {mode!r}")
+    """The product's retrieval: top-k chunks `user` may see for `query`, ranked per `options`."""
+    mode = RetrievalMode(options.mode)
     if k <= 0:
         return []
-    settings = get_settings()
-    dense_weight = settings.hybrid_dense_weight if dense_weight is None else dense_weight
-    feedback_weight = settings.query_feedback_weight if feedback_weight is None else feedback_weight
-    feedback_depth = settings.query_feedback_depth if feedback_depth is None else feedback_depth
-    mmr_lambda = settings.mmr_lambda if mmr_lambda is None else mmr_lambda
+    feedback_weight, mmr_lambda = options.feedback_weight, options.mmr_lambda
     query_vector = np.asarray(query_vector, dtype=np.float32).reshape(-1)
     search_vector = query_vector
     if feedback_weight > 0:
-        search_vector = expand_query(store, query_vector, user, feedback_weight, feedback_depth)
+        search_vector = expand_query(store, query_vector, user, feedback_weight, options.feedback_depth)
     wanted = max(k, MMR_POOL) if mmr_lambda < 1 else k
-    ranked = _ranked(store, query, search_vector, wanted, user, mode, dense_weight, candidates)
+    ranked = _ranked(store, query, search_vector, wanted, user, mode, options)
     if mmr_lambda < 1:
         ranked = _maximal_marginal_relevance(store, ranked, mmr_lambda, k)
     ranked = ranked[:k]
@@ -97,16 +106,15 @@ def _ranked(
     k: int,
     user: str | None,
     mode: RetrievalMode,
-    weight: float,
-    candidates: int | None,
+    options: SearchOptions,
 ) -> list[tuple[int, float, float]]:
     """(chunk id, ranking score, cosine with `query_vector`) best first; the ranking score is the cosine for
     dense and the fused score otherwise."""
-    if mode == "dense":
+    if mode == RetrievalMode.DENSE:
         return [(hit.chunk.chunk_id, hit.score, hit.score) for hit in store.search(query_vector, k, user)]
-    pool = max(candidates or CANDIDATES, k)
+    pool = max(options.candidates, k)
     dense_hits = store.search(query_vector, pool, user)
-    index = lexical_index(store)
+    index = lexical_index(store, options.stemming)
     bm25 = index.scores(query, user)
     lexical = index.top(bm25, pool)
     if not lexical:
@@ -114,10 +122,10 @@ def _ranked(
     cosine = {hit.chunk.chunk_id: hit.score for hit in dense_hits}
     lexical_only = [chunk_id for chunk_id, _ in lexical if chunk_id not in cosine]
     cosine.update(store.similarities(query_vector, lexical_only))
-    if mode == "rrf":
+    if mode == RetrievalMode.RRF:
         fused = _reciprocal_rank_fusion([hit.chunk.chunk_id for hit in dense_hits], [cid for cid, _ in lexical])
     else:
-        best_bm25 = lexical[0][1]
+        best_bm25, weight = lexical[0][1], options.dense_weight
         fused = {
             chunk_id: weight * similarity + (1 - weight) * float(bm25[index.positions[chunk_id]]) / best_bm25
             for chunk_id, similarity in cosine.items()

@@ -8,14 +8,14 @@ The store is shared per process and picks up newly ingested documents without a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from langchain_core.tools import InjectedToolArg, tool
 
-from apfa.settings import get_settings
+from apfa.settings import RetrievalMode, get_settings
 from kb.embedding import get_embedder
-from kb.search import RetrievalMode, search_chunks
+from kb.search import SearchOptions, search_chunks
 from kb.store import IndexStore, get_store
 
 
@@ -49,8 +49,10 @@ def retrieve(
     settings = get_settings()
     k = settings.retrieval_k if k is None else k
     store = store or get_store()
-    mode = mode or settings.retrieval_mode
-    hits = search_chunks(store, query, get_embedder().embed_query(query), k, user, mode=mode)
+    options = SearchOptions.from_settings(settings)
+    if mode is not None:
+        options = replace(options, mode=RetrievalMode(mode))
+    hits = search_chunks(store, query, get_embedder().embed_query(query), k, user, options)
     return [
         RetrievedChunk(
             doc_id=hit.chunk.doc_id,

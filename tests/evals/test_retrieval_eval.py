@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
+from apfa.settings import Settings
 from evals import embedding_cache
 from evals.beir import load_beir
 from evals.embedding_cache import embed_with_cache
@@ -157,7 +158,9 @@ def test_evaluate_retrieval_reports_every_figure_and_caches_the_corpus(beir, dat
     embedder = HashingEmbedder()
     console = Console(record=True, width=140)
 
-    report = evaluate_retrieval(**beir, split_name="test", console=console, mode=mode, embedder=embedder)
+    report = evaluate_retrieval(
+        **beir, settings=Settings(), split_name="test", console=console, mode=mode, embedder=embedder
+    )
 
     for key in ("ndcg@10", "recall@10", "recall@100", "mrr@10", "queries", "docs", "docs_per_s"):
         assert key in report
@@ -167,6 +170,8 @@ def test_evaluate_retrieval_reports_every_figure_and_caches_the_corpus(beir, dat
     assert "nDCG@10" in console.export_text()
     assert list((data_dir / "eval_cache").glob("*/block-*.npz"))
 
-    second = evaluate_retrieval(**beir, split_name="test", console=Console(quiet=True), mode=mode, embedder=embedder)
+    second = evaluate_retrieval(
+        **beir, settings=Settings(), split_name="test", console=Console(quiet=True), mode=mode, embedder=embedder
+    )
     assert embedder.embedded == 4, "the second run only searches"
     assert second["ndcg@10"] == report["ndcg@10"] and second["docs_per_s"] > 0, "throughput survives the cache"

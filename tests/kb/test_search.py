@@ -5,19 +5,27 @@ Vectors are hand-made so each test controls what the dense side sees; BM25 runs 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from apfa.settings import get_settings
+from apfa.settings import Settings, get_settings
 from ingest.chunking import Chunk
 from kb.bm25 import lexical_index
-from kb.search import expand_query, search_chunks
+from kb.search import SearchOptions, expand_query, search_chunks
 from kb.store import DocumentRecord, IndexStore
 from tools import retrieval
 
 DIMENSION = 8
+
+SHIPPED = SearchOptions.from_settings(Settings())
+
+
+def search(store, query, vector, k, user, **overrides):
+    """search_chunks with the shipped options, as the chat uses them, but for the ones a test varies."""
+    return search_chunks(store, query, vector, k, user, replace(SHIPPED, **overrides))
 
 
 def unit(*weights: float) -> np.ndarray:
@@ -53,9 +61,9 @@ def doc_ids(hits) -> list[str]:
 def test_an_exact_term_lifts_a_passage_the_dense_side_ranks_last(store: IndexStore):
     query = "when does private mortgage insurance end"
 
-    dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="dense")
-    hybrid = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.5)
-    rrf = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="rrf")
+    dense = search(store, query, QUERY_VECTOR, 3, None, mode="dense")
+    hybrid = search(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.5)
+    rrf = search(store, query, QUERY_VECTOR, 3, None, mode="rrf")
 
     assert doc_ids(dense)[-1] == "pmi"
     assert doc_ids(hybrid)[0] == "pmi"
@@ -64,9 +72,9 @@ def test_an_exact_term_lifts_a_passage_the_dense_side_ranks_last(store: IndexSto
 
 def test_weight_one_is_dense_order_and_scores_stay_cosines(store: IndexStore):
     query = "private mortgage insurance"
-    dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="dense")
-    only_dense = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=1.0)
-    lexical_first = search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.0)
+    dense = search(store, query, QUERY_VECTOR, 3, None, mode="dense")
+    only_dense = search(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=1.0)
+    lexical_first = search(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=0.0)
 
     assert doc_ids(only_dense) == doc_ids(dense)
     assert doc_ids(lexical_first)[0] == "pmi"
@@ -82,9 +90,9 @@ def test_lexical_side_never_returns_another_borrowers_private_chunk(store: Index
     query = "Zephyrine Quillfeather pay stub"
 
     for mode in ("hybrid", "rrf"):
-        bob_hits = search_chunks(store, query, QUERY_VECTOR, 10, "bob", mode=mode, dense_weight=LEXICAL_HEAVY)
-        anonymous_hits = search_chunks(store, query, QUERY_VECTOR, 10, None, mode=mode, dense_weight=LEXICAL_HEAVY)
-        alice_hits = search_chunks(store, query, QUERY_VECTOR, 10, "alice", mode=mode, dense_weight=LEXICAL_HEAVY)
+        bob_hits = search(store, query, QUERY_VECTOR, 10, "bob", mode=mode, dense_weight=LEXICAL_HEAVY)
+        anonymous_hits = search(store, query, QUERY_VECTOR, 10, None, mode=mode, dense_weight=LEXICAL_HEAVY)
+        alice_hits = search(store, query, QUERY_VECTOR, 10, "alice", mode=mode, dense_weight=LEXICAL_HEAVY)
 
         assert "alice-stub" not in doc_ids(bob_hits) and "bob-stub" in doc_ids(bob_hits)
         assert not {"alice-stub", "bob-stub"} & set(doc_ids(anonymous_hits))
@@ -98,7 +106,7 @@ def test_new_upload_is_found_lexically_and_a_deleted_one_is_gone(store: IndexSto
     query = "balloon payment clause"
     before = lexical_index(store)
     assert (
-        search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
+        search(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
         != "balloon"
     )
 
@@ -106,35 +114,33 @@ def test_new_upload_is_found_lexically_and_a_deleted_one_is_gone(store: IndexSto
 
     assert lexical_index(store).version == version != before.version
     assert (
-        search_chunks(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
+        search(store, query, QUERY_VECTOR, 3, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)[0].chunk.doc_id
         == "balloon"
     )
-    assert "balloon" in doc_ids(search_chunks(store, query, QUERY_VECTOR, 2, None, mode="rrf"))
+    assert "balloon" in doc_ids(search(store, query, QUERY_VECTOR, 2, None, mode="rrf"))
 
     store.delete_document("balloon")
 
     assert "balloon" not in doc_ids(
-        search_chunks(store, query, QUERY_VECTOR, 4, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)
+        search(store, query, QUERY_VECTOR, 4, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)
     )
 
 
 def test_a_second_process_store_sees_the_new_version_too(store: IndexStore, tmp_path: Path):
     reader = IndexStore(tmp_path / "index", embedding_model="test")
-    assert search_chunks(reader, "escrow", QUERY_VECTOR, 1, None, mode="hybrid")[0].chunk.doc_id == "escrow"
+    assert search(reader, "escrow", QUERY_VECTOR, 1, None, mode="hybrid")[0].chunk.doc_id == "escrow"
 
     add(store, "heloc", "A HELOC is a revolving line secured by home equity.", unit(0.0, 0.0, 0.0, 1.0))
 
-    hits = search_chunks(
-        reader, "heloc revolving line", QUERY_VECTOR, 1, None, mode="hybrid", dense_weight=LEXICAL_HEAVY
-    )
+    hits = search(reader, "heloc revolving line", QUERY_VECTOR, 1, None, mode="hybrid", dense_weight=LEXICAL_HEAVY)
     assert doc_ids(hits) == ["heloc"]
 
 
 def test_queries_without_known_words_fall_back_to_dense(store: IndexStore):
-    dense = search_chunks(store, "the of and", QUERY_VECTOR, 2, None, mode="dense")
-    assert doc_ids(search_chunks(store, "the of and", QUERY_VECTOR, 2, None, mode="hybrid")) == doc_ids(dense)
+    dense = search(store, "the of and", QUERY_VECTOR, 2, None, mode="dense")
+    assert doc_ids(search(store, "the of and", QUERY_VECTOR, 2, None, mode="hybrid")) == doc_ids(dense)
     empty = IndexStore(store.root.parent / "empty")
-    assert search_chunks(empty, "escrow", QUERY_VECTOR, 2, None, mode="hybrid") == []
+    assert search(empty, "escrow", QUERY_VECTOR, 2, None, mode="hybrid") == []
 
 
 def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeypatch: pytest.MonkeyPatch):
@@ -155,8 +161,8 @@ def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeyp
 
 
 def test_unknown_mode_is_refused(store: IndexStore):
-    with pytest.raises(ValueError, match="retrieval mode"):
-        search_chunks(store, "escrow", QUERY_VECTOR, 2, None, mode="sparse")
+    with pytest.raises(ValueError, match="not a valid RetrievalMode"):
+        search(store, "escrow", QUERY_VECTOR, 2, None, mode="sparse")
 
 
 def test_query_feedback_learns_only_from_chunks_the_user_may_see(store: IndexStore):
@@ -175,9 +181,7 @@ def test_query_feedback_learns_only_from_chunks_the_user_may_see(store: IndexSto
 
 @pytest.mark.parametrize("mode", ["dense", "hybrid", "rrf"])
 def test_feedback_and_mmr_keep_the_questions_cosine_as_score(store: IndexStore, mode: str):
-    hits = search_chunks(
-        store, "escrow property taxes", QUERY_VECTOR, 3, None, mode=mode, feedback_weight=1.0, mmr_lambda=0.5
-    )
+    hits = search(store, "escrow property taxes", QUERY_VECTOR, 3, None, mode=mode, feedback_weight=1.0, mmr_lambda=0.5)
 
     cosine = store.similarities(QUERY_VECTOR, [hit.chunk.chunk_id for hit in hits])
     assert len(hits) == 3 and all(hit.score == pytest.approx(cosine[hit.chunk.chunk_id]) for hit in hits)
@@ -187,25 +191,20 @@ def test_mmr_gives_a_near_duplicate_slot_to_a_different_passage(store: IndexStor
     add(store, "escrow-copy", "Escrow accounts collect property taxes with every payment.", unit(1.0, 0.21))
     add(store, "heloc", "A home equity line of credit is a revolving loan.", unit(0.8, -0.6))
 
-    plain = doc_ids(search_chunks(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=1.0))
-    diverse = doc_ids(search_chunks(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=0.5))
+    plain = doc_ids(search(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=1.0))
+    diverse = doc_ids(search(store, "", QUERY_VECTOR, 2, None, mode="dense", mmr_lambda=0.5))
 
     assert plain == ["escrow", "escrow-copy"]
     assert diverse == ["escrow", "heloc"]
 
 
 @pytest.mark.parametrize("stemming", [True, False])
-def test_bm25_matches_other_forms_of_a_word_when_stemming(tmp_path: Path, monkeypatch, stemming: bool):
-    monkeypatch.setenv("APFA_BM25_STEMMING", str(stemming).lower())
-    get_settings.cache_clear()
-    try:
-        store = IndexStore(tmp_path / "index", embedding_model="test", ivf_threshold=1_000_000)
-        add(store, "late", "Servicers report payments that arrive more than 30 days late.", unit(0.0, 1.0))
-        add(store, "escrow", "Escrow accounts collect property taxes.", unit(1.0))
+def test_bm25_matches_other_forms_of_a_word_when_stemming(tmp_path: Path, stemming: bool):
+    store = IndexStore(tmp_path / "index", embedding_model="test", ivf_threshold=1_000_000)
+    add(store, "late", "Servicers report payments that arrive more than 30 days late.", unit(0.0, 1.0))
+    add(store, "escrow", "Escrow accounts collect property taxes.", unit(1.0))
 
-        found = [chunk_id for chunk_id, _ in lexical_index(store).search("reporting a missed payment", 5, None)]
-    finally:
-        get_settings.cache_clear()
+    found = [chunk_id for chunk_id, _ in lexical_index(store, stemming).search("reporting a missed payment", 5, None)]
 
     _, chunks = store.chunks_at_current_version()
     assert [chunks[chunk_id].doc_id for chunk_id in found] == (["late"] if stemming else [])
