@@ -73,6 +73,7 @@ def product(tmp_path_factory) -> Iterator[dict]:
         REDIS_URL=redis_url,
         APFA_QUEUE=f"apfa-sec-{suffix}",
         APFA_DATA_DIR=str(tmp / "data"),
+        APFA_PORT=str(port),
         APFA_LLM_PROVIDER="fake",
         APFA_MAX_UPLOAD_MB=str(MAX_UPLOAD_MB),
         APFA_MAX_MESSAGE_CHARS=str(MAX_MESSAGE_CHARS),
