@@ -23,6 +23,7 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_eval_qa(eval_commands)
     add_eval_support(eval_commands)
     add_eval_pii(eval_commands)
+    add_eval_fairness(eval_commands)
 
     bench = commands.add_parser("bench", help="speed benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
@@ -54,6 +55,32 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
                 qrels=Path(args.qrels),
                 settings=get_settings(),
                 split_name=args.split_name,
+                console=Console(),
+            )
+        )
+
+    parser.set_defaults(func=run)
+
+
+def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("fairness", help="counterfactual groups: violations and consistency of answers")
+    parser.add_argument("--dataset", required=True, help="JSONL groups {group_id, attribute, variants}")
+    parser.add_argument("--split", choices=["tune", "report"], default=None)
+    parser.add_argument("--limit", type=int, help="only the first N groups")
+    parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
+    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.fairness import evaluate_fairness, evaluate_recogniser
+
+        if args.recogniser:
+            return _print_report(evaluate_recogniser(Path(args.dataset), split=args.split, console=Console()))
+        return _print_report(
+            evaluate_fairness(
+                Path(args.dataset),
+                split=args.split,
+                limit=args.limit,
+                docs=Path(args.docs) if args.docs else None,
                 console=Console(),
             )
         )

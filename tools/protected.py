@@ -241,10 +241,28 @@ def _is_request(text: str, mentions: list[Mention]) -> bool:
     return bool(mentions and _REQUEST_VERB.search(text) and _DIRECTED_AT_OTHERS.search(text))
 
 
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+SHORT_SENTENCE_WORDS = 12
+
+
+def _whole_sentence(text: str, mention: Mention) -> Mention:
+    """A short sentence that only states the characteristic ("I'm Black.", "My household receives SNAP benefits.")
+    goes entirely, so no leftover words ("I was ...") tell variants apart; sentences with figures keep them."""
+    for sentence in _SENTENCE.finditer(text):
+        if sentence.start() <= mention.start < sentence.end():
+            body = sentence.group()
+            figures = re.sub(r"(?i)section 8", "", body)
+            if len(body.split()) <= SHORT_SENTENCE_WORDS and not re.search(r"\d", figures):
+                start = sentence.start() + len(body) - len(body.lstrip())
+                return Mention(mention.characteristic, start, sentence.end(), mention.words)
+            break
+    return mention
+
+
 def _without_mentions(text: str, mentions: list[Mention]) -> str:
     """Replace each mention by one marker (overlapping mentions share it)."""
     spans: list[list[int]] = []
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+    for mention in sorted((_whole_sentence(text, m) for m in mentions), key=lambda m: (m.start, -m.end)):
         if spans and mention.start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], mention.end)
         else:
