@@ -7,6 +7,8 @@ exactly by `tools.loan_math` before the model speaks, and retrieval always runs.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import inspect
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -17,7 +19,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from agents import prompts
+from agents import prompts, role_guard, tool_agent, vetting
+from agents.answer_cache import AnswerCache, CacheSteps
 from agents.state import Citation, TurnState
 from agents.vetting import SentenceVetter, cited_numbers
 from apfa.settings import get_settings
@@ -169,17 +172,60 @@ def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def build_graph(llm: BaseChatModel):
+def is_follow_up(state: TurnState) -> bool:
+    return retrieval_query(state) != state["redacted_question"]
+
+
+def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache: AnswerCache | None = None):
+    """The turn graph. `native_tools` lets the model call tools itself (`agents.tool_agent`); otherwise routing is
+    deterministic. With `answer_cache`, standalone questions about the shared knowledge base are served from it."""
     graph = StateGraph(TurnState)
     graph.add_node("guard_pii", guard_pii)
-    graph.add_node("calculate", calculate)
-    graph.add_node("retrieve", retrieve)
-    graph.add_node("generate", make_generate(llm))
+    graph.add_node("guard_request", timed("guard")(role_guard.guard_request))
+    graph.add_node("add_notices", role_guard.add_notices)
     graph.add_node("final_checks", final_checks)
     graph.add_edge(START, "guard_pii")
-    graph.add_edge("guard_pii", "calculate")
-    graph.add_edge("calculate", "retrieve")
-    graph.add_edge("retrieve", "generate")
-    graph.add_edge("generate", "final_checks")
-    graph.add_edge("final_checks", END)
+    graph.add_edge("guard_pii", "guard_request")
+    if native_tools:
+        entry = tool_agent.add_agent_steps(graph, llm, then="add_notices")
+        graph.add_conditional_edges("guard_request", role_guard.after_guard(entry))
+    else:
+        graph.add_node("calculate", calculate)
+        graph.add_node("retrieve", retrieve)
+        graph.add_node("sanitise_sources", timed("sanitise")(role_guard.sanitise_sources))
+        graph.add_node("generate", make_generate(llm))
+        graph.add_conditional_edges("guard_request", role_guard.after_guard("calculate"))
+        graph.add_edge("calculate", "retrieve")
+        graph.add_edge("retrieve", "sanitise_sources")
+        if answer_cache is None:
+            graph.add_edge("sanitise_sources", "generate")
+        else:
+            steps = cache_steps(answer_cache, llm)
+            graph.add_node("cache_lookup", timed("cache")(steps.look_up))
+            graph.add_node("cache_keep", steps.keep)
+            graph.add_edge("sanitise_sources", "cache_lookup")
+            graph.add_conditional_edges("cache_lookup", steps.route(on_hit="final_checks", on_miss="generate"))
+        graph.add_edge("generate", "add_notices")
+    graph.add_edge("add_notices", "final_checks")
+    graph.add_edge("final_checks", "cache_keep" if answer_cache is not None and not native_tools else END)
+    if answer_cache is not None and not native_tools:
+        graph.add_edge("cache_keep", END)
     return graph.compile()
+
+
+def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
+    """Cache steps keyed by this model and the prompt modules' source, so a prompt change starts a new namespace."""
+    from kb.embedding import get_embedder
+    from kb.store import get_store
+
+    model = getattr(llm, "model_name", None) or getattr(llm, "model_id", None) or type(llm).__name__
+    source = "".join(inspect.getsource(module) for module in (prompts, vetting, answer))
+    return CacheSteps(
+        cache,
+        model=str(model),
+        prompt_version=hashlib.sha256(source.encode()).hexdigest()[:12],
+        index_version=lambda: get_store().current_version(),
+        embed=lambda text: get_embedder().embed_query(text),
+        is_follow_up=is_follow_up,
+        chunk_type=retrieval.RetrievedChunk,
+    )

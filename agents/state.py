@@ -6,6 +6,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
+from langgraph.graph.message import add_messages
+
 
 def merge_timings(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
     return {**left, **right}
@@ -59,3 +61,11 @@ class TurnState(TypedDict, total=False):
     citations: list[Citation]
     bias_flags: Annotated[list[dict[str, str]], operator.add]
     timings_ms: Annotated[dict[str, float], merge_timings]
+    # role guard (agents.role_guard): the refused concern, and sentences removed from retrieved passages
+    refusal: str | None
+    injections: list[str]
+    # answer cache (agents.answer_cache): exact / similar / miss / stored / unavailable / skipped:<reason>
+    cache: str
+    cache_vector: Any
+    # native tool-calling agent (agents.tool_agent): the conversation with the model and its tool results
+    messages: Annotated[list[Any], add_messages]

@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from functools import lru_cache
 
+from agents.answer_cache import AnswerCache
 from agents.graph import build_graph
-from agents.llm import make_chat_model
+from agents.llm import make_chat_model, supports_native_tools
 from agents.state import Citation, TurnResult
+from apfa.settings import get_settings
 
 __all__ = ["Citation", "TurnResult", "run_turn", "stream_turn"]
 
 
 @lru_cache
 def default_graph():
-    return build_graph(make_chat_model())
+    settings = get_settings()
+    return build_graph(
+        make_chat_model(settings),
+        native_tools=supports_native_tools(settings),
+        answer_cache=AnswerCache.from_settings(settings),
+    )
 
 
 async def stream_turn(
@@ -45,7 +52,13 @@ async def stream_turn(
     yield TurnResult(
         answer=final.get("answer", ""),
         citations=final.get("citations", []),
-        flags={"pii": final.get("pii_types", []), "bias": final.get("bias_flags", [])},
+        flags={
+            "pii": final.get("pii_types", []),
+            "bias": final.get("bias_flags", []),
+            "refusal": [final["refusal"]] if final.get("refusal") else [],
+            "injection": final.get("injections", []),
+            "cache": [final["cache"]] if final.get("cache") else [],
+        },
         timings_ms=timings,
         redacted_question=final.get("redacted_question", ""),
         calculation=final.get("calculation"),

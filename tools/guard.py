@@ -53,7 +53,6 @@ REFUSALS: dict[Concern, str] = {
     ),
 }
 
-INSTRUCTIONS_REMOVED = "[text addressed to an AI assistant was removed from this document]"
 INJECTION_NOTICE = (
     "Note: one of your documents contains text addressed to an AI assistant; I ignored it and used the rest of "
     "the document as information only."
@@ -187,7 +186,9 @@ INJECTION = re.compile(
     r"^\s*(?:system|assistant|developer)\s*:|\b(?:system|developer|admin)\s+(?:prompt|mode|override)\b|"
     r"\byou are now\b|\bfrom now on\b.{0,30}\b(?:reply|answer|respond|say)\b|"
     r"\b(?:reveal|print|repeat)\b.{0,20}\b(?:system prompt|instructions|configuration)\b|"
-    r"\b(?:tell|instruct|ask)\s+the\s+(?:user|borrower|customer)\s+to\b",
+    r"\b(?:tell|instruct|ask)\s+the\s+(?:user|borrower|customer)\s+to\b|"
+    r"^\s*(?:tell|inform|assure|convince|say to|reply to|respond to|answer)\s+(?:the\s+)?(?:user|borrower|customer|"
+    r"reader|them)\b",
     re.I | re.M,
 )
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -195,7 +196,7 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 @dataclass(frozen=True)
 class Neutralised:
-    """A passage with every sentence addressed to an AI assistant replaced by a visible marker."""
+    """A passage without the sentences addressed to an AI assistant (the borrower is told separately)."""
 
     text: str
     removed: tuple[str, ...]
@@ -225,10 +226,9 @@ def neutralise_instructions(passage: str) -> Neutralised:
 
     def drop(match: re.Match[str]) -> str:
         sentence = match.group(0)
-        if sentence.strip() and INJECTION.search(sentence):
+        if sentence.strip() and INJECTION.search(sentence.strip()):
             removed.append(sentence.strip())
-            ending = "\n" if sentence.endswith("\n") else " "
-            return INSTRUCTIONS_REMOVED + ending
+            return "\n" if sentence.endswith("\n") else ""
         return sentence
 
     text = _SENTENCE.sub(drop, passage) if INJECTION.search(passage) else passage

@@ -35,7 +35,7 @@ def test_embedded_instruction_is_removed_and_the_rest_kept_word_for_word():
     cleaned = guard.neutralise_instructions(passage)
     assert "4417-2290" not in cleaned.text and "wire" not in cleaned.text
     assert "Closing is on June 3." in cleaned.text and "Bring a photo ID." in cleaned.text
-    assert guard.INSTRUCTIONS_REMOVED in cleaned.text
+    assert cleaned.text == "Closing is on June 3.\n\nBring a photo ID."
     assert len(cleaned.removed) == 1
 
 

@@ -4,7 +4,8 @@ import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ValidationError
 
-from tools.lc_tools import LOAN_TOOLS, debt_to_income, loan_payment, loan_to_value
+from tools import retrieval
+from tools.lc_tools import AGENT_TOOLS, LOAN_TOOLS, add_amounts, debt_to_income, loan_payment, loan_to_value
 
 
 def test_loan_payment_returns_presentation_figures():
@@ -23,7 +24,7 @@ def test_ratios():
 
 def test_schemas_are_typed_and_described():
     schemas = {tool.name: convert_to_openai_tool(tool)["function"] for tool in LOAN_TOOLS}
-    assert set(schemas) == {"loan_payment", "debt_to_income", "loan_to_value"}
+    assert set(schemas) == {"loan_payment", "debt_to_income", "loan_to_value", "add_amounts"}
     payment = schemas["loan_payment"]["parameters"]
     assert payment["required"] == ["principal", "annual_rate_pct", "years"]
     assert payment["properties"]["years"]["type"] == "integer"
@@ -39,3 +40,17 @@ def test_invalid_arguments_are_rejected_before_any_arithmetic():
         loan_payment.invoke({"principal": -1, "annual_rate_pct": 6.5, "years": 30})
     with pytest.raises(ValidationError):
         debt_to_income.invoke({"monthly_debts": 100, "gross_monthly_income": 0})
+
+
+def test_amounts_are_added_exactly():
+    assert add_amounts.invoke({"amounts": [0.1, 0.2, 1180.5]}) == {"total": "$1,180.80", "items": "3"}
+
+
+def test_the_search_tool_takes_the_user_from_the_graph_state_never_from_the_model(monkeypatch):
+    seen = []
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: seen.append(user) or [])
+    search = next(t for t in AGENT_TOOLS if t.name == "search_knowledge_base")
+    assert set(convert_to_openai_tool(search)["function"]["parameters"]["properties"]) == {"query"}
+    call = {"name": search.name, "args": {"query": "PMI", "user": "alice"}, "id": "1", "type": "tool_call"}
+    assert "No relevant passages" in search.invoke(call).content
+    assert seen == ["alice"]

@@ -1,0 +1,209 @@
+"""The answer cache against the real Redis on 127.0.0.1:6379, alone and inside the turn graph."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from redis import Redis
+
+from agents import answer_cache
+from agents.answer_cache import AnswerCache, CachedAnswer, CacheNamespace, CacheSteps, normalise
+from agents.graph import build_graph
+from agents.turn import TurnResult, stream_turn
+from tools import retrieval
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_or_skip() -> Redis:
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return client
+
+
+@pytest.fixture
+def client():
+    client = redis_or_skip()
+    model = f"test-{uuid.uuid4().hex[:8]}"
+    yield client, model
+    for key in client.scan_iter(f"{answer_cache.KEY_PREFIX}:*:{model}:*"):
+        client.delete(key)
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def entry(text: str) -> CachedAnswer:
+    return CachedAnswer(question="", answer=text, calculation=None, chunks=[])
+
+
+def test_normalised_text_ignores_case_quotes_spacing_and_end_punctuation():
+    assert normalise("  What’s   PMI?? ") == normalise("what's pmi") == "what's pmi"
+
+
+def test_exact_and_near_identical_questions_hit_but_other_figures_or_a_not_do_not(client):
+    redis, model = client
+    cache = AnswerCache(redis)
+    space = CacheNamespace(3, model, "p1")
+    assert cache.store(space, "What is PMI?", unit(1, 0, 0), entry("PMI is mortgage insurance [1]."))
+    assert cache.lookup(space, "what is pmi", None).match == "exact"
+    similar = cache.lookup(space, "What's PMI exactly?", unit(1, 0.05, 0))
+    assert similar.match == "similar" and similar.answer.answer == "PMI is mortgage insurance [1]."
+    assert cache.lookup(space, "Tell me about escrow", unit(0, 1, 0)).match == "miss"
+
+    cache.store(space, "payment on $300,000 at 6% for 30 years", unit(0, 0, 1), entry("$1,798.65 [1]."))
+    assert cache.lookup(space, "payment on $300,000 at 7% for 30 years", unit(0, 0.01, 1)).match == "miss"
+    cache.store(space, "Can I cancel PMI early?", unit(1, 1, 0), entry("Yes [1]."))
+    assert cache.lookup(space, "Can't I cancel PMI early?", unit(1, 1, 0.01)).match == "miss"
+
+
+def test_a_new_index_version_model_or_prompt_finds_nothing(client):
+    redis, model = client
+    cache = AnswerCache(redis)
+    cache.store(CacheNamespace(3, model, "p1"), "What is PMI?", unit(1, 0), entry("old"))
+    for other in (CacheNamespace(4, model, "p1"), CacheNamespace(3, model + "x", "p1"), CacheNamespace(3, model, "p2")):
+        assert cache.lookup(other, "What is PMI?", unit(1, 0)).match == "miss"
+
+
+def dead_redis() -> Redis:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return Redis(port=port, socket_connect_timeout=0.25, socket_timeout=0.25)
+
+
+def test_dead_redis_is_skipped_with_one_clear_warning_then_retried_later(caplog):
+    now = [0.0]
+    cache = AnswerCache(dead_redis(), clock=lambda: now[0])
+    space = CacheNamespace(1, "m", "p")
+    with caplog.at_level(logging.WARNING, logger="apfa.answer_cache"):
+        assert cache.lookup(space, "What is PMI?", unit(1, 0)).match == "unavailable"
+        assert cache.store(space, "What is PMI?", unit(1, 0), entry("x")) is False
+        assert cache.lookup(space, "What is PMI?", unit(1, 0)).match == "unavailable"
+    assert [r.getMessage() for r in caplog.records if "Redis is unreachable" in r.getMessage()] != []
+    assert len(caplog.records) == 1
+    now[0] += answer_cache.RETRY_AFTER_S + 1
+    with caplog.at_level(logging.WARNING, logger="apfa.answer_cache"):
+        cache.lookup(space, "What is PMI?", unit(1, 0))
+    assert len(caplog.records) == 2
+
+
+# --- inside the turn graph ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chunk:
+    doc_id: str
+    title: str
+    page: int
+    start: int
+    end: int
+    text: str
+    score: float
+    scope: str = "shared"
+
+    @property
+    def citation(self) -> str:
+        return self.title
+
+
+SHARED = Chunk("pmi", "Mortgage insurance", 1, 0, 90, "PMI protects the lender if you stop making payments.", 0.8)
+PRIVATE = Chunk("mine", "my-note.txt", 1, 0, 40, "PMI protects the lender on my loan.", 0.8, scope="private")
+
+
+class CountingModel(GenericFakeChatModel):
+    calls: int = 0
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.calls += 1
+        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def counting_model() -> CountingModel:
+    reply = "PMI protects the lender if you stop making payments [1]."
+    return CountingModel(messages=iter([AIMessage(reply) for _ in range(10)]))
+
+
+async def ask(graph, question: str) -> TurnResult:
+    async for item in stream_turn(question, user="alice", graph=graph):
+        if isinstance(item, TurnResult):
+            return item
+    raise AssertionError("no result")
+
+
+@pytest.fixture
+def graph_cache(client, monkeypatch):
+    redis, model_name = client
+
+    def steps_for(cache, llm):
+        return CacheSteps(
+            cache,
+            model=model_name,
+            prompt_version="p",
+            index_version=lambda: 7,
+            embed=lambda text: unit(1.0, 0.0) if "pmi" in text.lower() else unit(0.0, 1.0),
+            is_follow_up=lambda state: False,
+            chunk_type=Chunk,
+        )
+
+    monkeypatch.setattr("agents.graph.cache_steps", steps_for)
+    return redis
+
+
+async def test_a_repeated_question_is_answered_from_the_cache_without_the_model(graph_cache, monkeypatch):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
+    llm = counting_model()
+    graph = build_graph(llm, answer_cache=AnswerCache(graph_cache))
+    first = await ask(graph, "Who does PMI protect?")
+    second = await ask(graph, "who does PMI protect")
+    assert llm.calls == 1
+    assert first.flags["cache"] == ["stored"] and second.flags["cache"] == ["exact"]
+    assert second.answer == first.answer
+    assert [(c.n, c.doc_id) for c in second.citations] == [(1, "pmi")]
+    assert second.timings_ms.get("generation") is None
+
+
+async def test_questions_with_personal_data_or_private_documents_are_never_cached(graph_cache, monkeypatch):
+    llm = counting_model()
+    graph = build_graph(llm, answer_cache=AnswerCache(graph_cache))
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
+    for _ in range(2):
+        result = await ask(graph, "I am Maria Lopez, my SSN is 521-44-7810. Who does PMI protect?")
+        assert result.flags["cache"] == ["skipped:pii"]
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [PRIVATE])
+    for _ in range(2):
+        result = await ask(graph, "Who does PMI protect on my loan?")
+        assert result.flags["cache"] == ["skipped:private"]
+    assert llm.calls == 4
+
+
+async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
+    monkeypatch.setattr(
+        "agents.graph.cache_steps",
+        lambda cache, llm: CacheSteps(
+            cache,
+            model="m",
+            prompt_version="p",
+            index_version=lambda: 1,
+            embed=lambda text: unit(1, 0),
+            is_follow_up=lambda s: False,
+            chunk_type=Chunk,
+        ),
+    )
+    llm = counting_model()
+    result = await ask(build_graph(llm, answer_cache=AnswerCache(dead_redis())), "Who does PMI protect?")
+    assert "protects the lender" in result.answer
+    assert result.flags["cache"] == ["unavailable"]
