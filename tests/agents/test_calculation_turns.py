@@ -1,0 +1,58 @@
+"""Loan math through the turn graph: the work is shown before the prose, and follow-ups reuse the last inputs."""
+
+from __future__ import annotations
+
+from agents.graph import build_graph
+from agents.llm import FakeGroundedChatModel
+from agents.turn import TurnResult, stream_turn
+from tools import retrieval
+
+ISSUE_QUESTION = (
+    "I'm buying a $250,000 home with a $225,000 loan over 30 years. I earn $5,200 a month, the payment would be "
+    "about $1,600 and I have no other debts, so my DTI is about 31%. What are my options?"
+)
+
+
+async def turn(question: str, history=None, scenario=None) -> tuple[str, TurnResult]:
+    streamed, result = [], None
+    graph = build_graph(FakeGroundedChatModel())
+    async for item in stream_turn(question, "alice", history or [], graph=graph, scenario=scenario):
+        if isinstance(item, TurnResult):
+            result = item
+        else:
+            streamed.append(item)
+    return "".join(streamed), result
+
+
+def no_sources(monkeypatch):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None, **kwargs: [])
+
+
+async def test_the_issue_question_shows_the_right_dti_first(monkeypatch):
+    no_sources(monkeypatch)
+    streamed, result = await turn(ISSUE_QUESTION)
+    assert "30.77%" in streamed.split("\n")[0]
+    assert "4807" not in streamed and "4,807" not in streamed
+    assert "| Gross monthly income | $5,200.00 (monthly) |" in result.answer
+    assert "agrees with the 31%" in result.answer
+
+
+async def test_follow_up_uses_the_scenario_kept_from_the_last_turn(monkeypatch):
+    no_sources(monkeypatch)
+    _, first = await turn("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?")
+    assert "$1,896.20" in first.answer and first.scenario["loan"] == "300000"
+    _, second = await turn("what about 15 years?", scenario=first.scenario)
+    assert "$2,613.32" in second.answer
+
+
+async def test_follow_up_rebuilt_from_history_when_no_scenario_is_kept(monkeypatch):
+    no_sources(monkeypatch)
+    history = [("user", "payment on a $400,000 house with 20% down at 7% for 30 years"), ("assistant", "...")]
+    _, result = await turn("and with 10% down?", history=history)
+    assert "$360,000" in result.answer
+
+
+async def test_missing_figure_is_asked_for(monkeypatch):
+    no_sources(monkeypatch)
+    _, result = await turn("what's the payment on a $300,000 loan for 30 years?")
+    assert "interest rate" in result.answer and "Could you tell me?" in result.answer
