@@ -9,9 +9,6 @@ The store is shared per process and picks up newly ingested documents without a 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Annotated
-
-from langchain_core.tools import InjectedToolArg, tool
 
 from apfa.settings import RetrievalMode, get_settings
 from kb.embedding import get_embedder
@@ -73,10 +70,3 @@ def format_passages(chunks: list[RetrievedChunk]) -> str:
     if not chunks:
         return "No relevant passages were found in the knowledge base."
     return "\n\n".join(f"[{number}] {chunk.citation}\n{chunk.text}" for number, chunk in enumerate(chunks, start=1))
-
-
-@tool
-def search_knowledge_base(query: str, user: Annotated[str | None, InjectedToolArg] = None) -> str:
-    """Search the loan knowledge base (guides and the user's own uploaded documents) for passages
-    relevant to the query. Returns numbered passages with their title and page for citation."""
-    return format_passages(retrieve(query, user))

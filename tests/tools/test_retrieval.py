@@ -10,7 +10,8 @@ import pytest
 from apfa.settings import get_settings
 from ingest.pipeline import ingest_file
 from kb import store as store_module
-from tools.retrieval import RetrievedChunk, retrieve, search_knowledge_base
+from tools.lc_tools import search_knowledge_base
+from tools.retrieval import RetrievedChunk, retrieve
 
 GUIDES = {
     "pmi.md": "# Private mortgage insurance\n\nPMI protects the lender when your down payment is under 20%. "
