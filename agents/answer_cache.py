@@ -225,7 +225,8 @@ class CacheSteps:
     """The two graph steps around generation: look an answer up after retrieval, store the vetted one at the end.
 
     Both are skipped for questions with personal data, turns that retrieved a private document and follow-ups
-    that lean on the conversation; only answers written without history are stored.
+    that lean on the conversation; only answers written without history are stored. Before the tool-calling agent
+    has searched, a user who owns private documents is never served from the cache.
     """
 
     def __init__(
@@ -238,6 +239,7 @@ class CacheSteps:
         embed: Callable[[str], np.ndarray],
         is_follow_up: Callable[[dict], bool],
         chunk_type: Callable[..., Any],
+        owns_private_documents: Callable[[str | None], bool] = lambda user: True,
     ) -> None:
         self.cache = cache
         self.model = model
@@ -246,12 +248,15 @@ class CacheSteps:
         self._embed = embed
         self._is_follow_up = is_follow_up
         self._chunk_type = chunk_type
+        self._owns_private_documents = owns_private_documents
 
     def skip_reason(self, state: dict) -> str | None:
         if state.get("pii_types"):
             return "pii"
         if any(getattr(chunk, "scope", "private") != "shared" for chunk in state.get("chunks", [])):
             return "private"
+        if "chunks" not in state and self._owns_private_documents(state.get("user")):
+            return "private"  # the tool-calling agent has not searched yet: it might find the user's own files
         if state.get("injections"):
             return "private"
         if self._is_follow_up(state):

@@ -186,10 +186,15 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
     graph.add_node("final_checks", final_checks)
     graph.add_edge(START, "guard_pii")
     graph.add_edge("guard_pii", "guard_request")
+    steps = cache_steps(answer_cache, llm) if answer_cache is not None else None
+    if steps:
+        graph.add_node("cache_lookup", timed("cache")(steps.look_up))
+        graph.add_node("cache_keep", steps.keep)
     if native_tools:
         entry = tool_agent.add_agent_steps(graph, llm, then="add_notices")
-        graph.add_conditional_edges("guard_request", role_guard.after_guard(entry))
+        graph.add_conditional_edges("guard_request", role_guard.after_guard("cache_lookup" if steps else entry))
     else:
+        entry = "generate"
         graph.add_node("calculate", calculate)
         graph.add_node("retrieve", retrieve)
         graph.add_node("sanitise_sources", timed("sanitise")(role_guard.sanitise_sources))
@@ -197,19 +202,13 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
         graph.add_conditional_edges("guard_request", role_guard.after_guard("calculate"))
         graph.add_edge("calculate", "retrieve")
         graph.add_edge("retrieve", "sanitise_sources")
-        if answer_cache is None:
-            graph.add_edge("sanitise_sources", "generate")
-        else:
-            steps = cache_steps(answer_cache, llm)
-            graph.add_node("cache_lookup", timed("cache")(steps.look_up))
-            graph.add_node("cache_keep", steps.keep)
-            graph.add_edge("sanitise_sources", "cache_lookup")
-            graph.add_conditional_edges("cache_lookup", steps.route(on_hit="final_checks", on_miss="generate"))
+        graph.add_edge("sanitise_sources", "cache_lookup" if steps else "generate")
         graph.add_edge("generate", "add_notices")
-    graph.add_edge("add_notices", "final_checks")
-    graph.add_edge("final_checks", "cache_keep" if answer_cache is not None and not native_tools else END)
-    if answer_cache is not None and not native_tools:
+    if steps:
+        graph.add_conditional_edges("cache_lookup", steps.route(on_hit="final_checks", on_miss=entry))
         graph.add_edge("cache_keep", END)
+    graph.add_edge("add_notices", "final_checks")
+    graph.add_edge("final_checks", "cache_keep" if steps else END)
     return graph.compile()
 
 
@@ -219,7 +218,7 @@ def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
     from kb.store import get_store
 
     model = getattr(llm, "model_name", None) or getattr(llm, "model_id", None) or type(llm).__name__
-    source = "".join(inspect.getsource(module) for module in (prompts, vetting, answer))
+    source = "".join(inspect.getsource(module) for module in (prompts, vetting, answer, tool_agent))
     return CacheSteps(
         cache,
         model=str(model),
@@ -228,4 +227,5 @@ def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
         embed=lambda text: get_embedder().embed_query(text),
         is_follow_up=is_follow_up,
         chunk_type=retrieval.RetrievedChunk,
+        owns_private_documents=lambda user: any(d.scope == "private" for d in get_store().documents(user)),
     )

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 import boto3
+import numpy as np
 import pytest
 from aiohttp import web
 from botocore.stub import ANY, Stubber
@@ -233,3 +234,79 @@ async def test_openai_compatible_model_adds_fees_with_the_tool_over_real_http(fa
     assert json.loads(tool_reply["content"]) == {"total": "$3,130.50", "items": "4"}
     assert "$3,130.50" in result.answer
     assert requests[0]["messages"][0]["role"] == "system"
+
+
+# --- the answer cache in front of the agent ------------------------------------------------------------------
+
+
+@pytest.fixture
+def agent_cache(monkeypatch):
+    from redis import Redis
+
+    from agents.answer_cache import AnswerCache, CacheSteps
+
+    redis = Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5)
+    try:
+        redis.ping()
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    owners = {"alice": False, "carol": True}
+    model_name = f"agent-test-{id(redis)}"
+
+    def steps_for(cache, llm):
+        return CacheSteps(
+            cache,
+            model=model_name,
+            prompt_version="p",
+            index_version=lambda: 1,
+            embed=lambda text: np.array([1.0, 0.0], dtype=np.float32),
+            is_follow_up=lambda state: False,
+            chunk_type=Chunk,
+            owns_private_documents=lambda user: owners[user],
+        )
+
+    monkeypatch.setattr("agents.graph.cache_steps", steps_for)
+    yield AnswerCache(redis)
+    for key in redis.scan_iter(f"apfa:answers:*:{model_name}:*"):
+        redis.delete(key)
+
+
+async def test_agent_answers_a_repeated_question_from_the_cache_without_calling_bedrock(monkeypatch, agent_cache):
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [PMI])
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "converse",
+            converse_reply(
+                [{"toolUse": {"toolUseId": "t1", "name": "search_knowledge_base", "input": {"query": "PMI"}}}],
+                "tool_use",
+            ),
+            EXPECTED,
+        )
+        stubber.add_response(
+            "converse",
+            converse_reply([{"text": "Private mortgage insurance protects the lender, not you [1]."}], "end_turn"),
+            EXPECTED,
+        )
+        model = ChatBedrockConverse(model=BEDROCK_MODEL, region_name="us-east-1", client=client)
+        graph = build_graph(model, native_tools=True, answer_cache=agent_cache)
+        _, first = await run(graph, "Who does PMI protect?")
+        _, again = await run(graph, "who does pmi protect")
+        stubber.assert_no_pending_responses()
+    assert first.flags["cache"] == ["stored"] and again.flags["cache"] == ["exact"]
+    assert again.answer == first.answer and [c.doc_id for c in again.citations] == ["pmi"]
+
+
+async def test_a_user_with_private_documents_is_not_served_from_the_cache_before_the_agent_searches(agent_cache):
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    with Stubber(client) as stubber:
+        stubber.add_response("converse", converse_reply([{"text": "I can help with that."}], "end_turn"), EXPECTED)
+        model = ChatBedrockConverse(model=BEDROCK_MODEL, region_name="us-east-1", client=client)
+        graph = build_graph(model, native_tools=True, answer_cache=agent_cache)
+        streamed = [item async for item in stream_turn("Who does PMI protect?", user="carol", graph=graph)]
+        stubber.assert_no_pending_responses()
+    assert streamed[-1].flags["cache"] == ["skipped:private"]
