@@ -12,7 +12,8 @@ validated before Chainlit sees them. All of that lives here, installed once by `
 - CORS and the websocket limited to the configured origins; a Content-Security-Policy and the usual security
   headers on every response; files served back as attachments;
 - chat messages over APFA_MAX_MESSAGE_CHARS, or without a valid id, refused before anything is stored;
-- Chainlit's `.files` directory owner-only.
+- Chainlit's copies of uploaded files kept under the data directory (owner-only) instead of `<app root>/.files`,
+  which every Chainlit server started from the same checkout shares and deletes whole when it stops.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Annotated, Any
 
 import chainlit as cl
+import chainlit.config
 import jwt
 from chainlit import server as chainlit_routes
 from chainlit.auth import get_token_from_cookies
 from chainlit.auth.jwt import get_jwt_secret
-from chainlit.config import FILES_DIRECTORY
 from chainlit.config import config as chainlit_config
 from chainlit.server import UserParam
 from chainlit.session import WebsocketSession, ws_sessions_id
@@ -56,6 +58,7 @@ logger = logging.getLogger("apfa.hardening")
 UPLOAD_COPY_CHUNK = 1024 * 1024
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 FILES_DIRECTORY_MODE = 0o700
+CHAT_FILES_DIRECTORY = "chat-files"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -84,8 +87,15 @@ def install(settings: Settings) -> None:
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy())
     _guard_socket_messages(settings.max_message_chars)
     keep_files_private(settings.data_dir)
-    FILES_DIRECTORY.mkdir(mode=FILES_DIRECTORY_MODE, exist_ok=True)
-    FILES_DIRECTORY.chmod(FILES_DIRECTORY_MODE)
+    _keep_chainlit_files_in(settings.data_dir / CHAT_FILES_DIRECTORY)
+
+
+def _keep_chainlit_files_in(directory: Path) -> None:
+    """Chainlit has no setting for where it keeps uploaded files; both modules that use the path read it from
+    a module constant (sessions at each use, the server when it stops and deletes the directory), so set both."""
+    directory.mkdir(mode=FILES_DIRECTORY_MODE, parents=True, exist_ok=True)
+    chainlit.config.FILES_DIRECTORY = directory
+    chainlit_routes.FILES_DIRECTORY = directory
 
 
 def _path(route: str) -> str:
@@ -305,7 +315,7 @@ def _stream_size(file: UploadFile) -> int:
 
 def _keep_in_session(session: WebsocketSession, file: UploadFile, name: str) -> dict[str, str]:
     """What Chainlit's `persist_file` does, but copied in pieces from Starlette's spooled temporary file."""
-    session.files_dir.mkdir(mode=FILES_DIRECTORY_MODE, exist_ok=True)
+    session.files_dir.mkdir(mode=FILES_DIRECTORY_MODE, parents=True, exist_ok=True)
     file_id = str(uuid.uuid4())
     path = session.files_dir / file_id
     file.file.seek(0)

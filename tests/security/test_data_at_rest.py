@@ -75,15 +75,14 @@ async def test_everything_the_running_product_writes_is_owner_only(product, uniq
         assert upload.status_code == 200
         await tab.say("", files=[upload.json()["id"]])
         await tab.wait_for(lambda event, data: "note.md" in data.get("output", ""))
-        session_files = ROOT / ".files" / tab.session_id
-        assert len(list(session_files.iterdir())) == 1, "Chainlit's copy of the upload"
-        assert loose_modes_under(session_files) == {}
+        data_dir = product["data_dir"]
+        session_files = data_dir / "chat-files" / tab.session_id
+        assert len(list(session_files.iterdir())) == 1, "Chainlit's copy of the upload, under the data directory"
+        assert loose_modes_under(data_dir) == {}
         await tab.close()
     await asyncio.sleep(0.5)
-    data_dir = product["data_dir"]
     assert list(data_dir.glob("uploads/*/note.md")), "APFA's own copy of the upload"
     assert loose_modes_under(data_dir) == {}
-    assert stat.S_IMODE((ROOT / ".files").stat().st_mode) == 0o700
 
 
 def test_the_command_line_creates_the_data_directory_owner_only(tmp_path):
