@@ -60,6 +60,7 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 FILES_DIRECTORY_MODE = 0o700
 CHAT_FILES_DIRECTORY = "chat-files"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_sessions: SessionStore | None = None
 
 
 # ----- the one entry point -----
@@ -71,7 +72,8 @@ def install(settings: Settings) -> None:
 
     lifetime_s = int(settings.session_hours * 3600)
     chainlit_config.project.user_session_timeout = lifetime_s
-    sessions = SessionStore(get_redis(), lifetime_s)
+    global _sessions
+    sessions = _sessions = SessionStore(get_redis(), lifetime_s)
     throttle = SignInThrottle(redis_url(), settings.signin_limits_per_account, settings.signin_limits_per_address)
     _register_auth_callbacks(sessions)
     _limit_origins(settings.cors_origins)
@@ -96,6 +98,11 @@ def _keep_chainlit_files_in(directory: Path) -> None:
     directory.mkdir(mode=FILES_DIRECTORY_MODE, parents=True, exist_ok=True)
     chainlit.config.FILES_DIRECTORY = directory
     chainlit_routes.FILES_DIRECTORY = directory
+
+
+def installed_sessions() -> SessionStore | None:
+    """The server-side session store once `install()` has run (tokens are only accepted with a live session)."""
+    return _sessions
 
 
 def _path(route: str) -> str:

@@ -92,13 +92,23 @@ def chainlit_server(pg_layer, monkeypatch):
     return chainlit.server.app
 
 
-def client_for(app, user) -> httpx.AsyncClient:
+def signed_token(user) -> str:
+    """A token as sign-in issues it: with a live server-side session once chat/app.py has installed the hardening."""
     from chainlit.auth import create_jwt
 
+    from chat.hardening import installed_sessions
+    from chat.signin import SESSION_CLAIM
+
+    if sessions := installed_sessions():
+        user.metadata[SESSION_CLAIM] = sessions.start(user.identifier)
+    return create_jwt(user)
+
+
+def client_for(app, user) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url="http://testserver",
-        headers={"Authorization": f"Bearer {create_jwt(user)}"},
+        headers={"Authorization": f"Bearer {signed_token(user)}"},
     )
 
 
@@ -111,12 +121,11 @@ async def listed_thread_ids(app, user) -> set[str]:
 
 async def websocket_connect(user, thread_id: str):
     """Chainlit's socket.io connect handler, as a browser resuming `thread_id` would call it."""
-    from chainlit.auth import create_jwt
     from chainlit.session import WebsocketSession
     from chainlit.socket import connect
 
     session_id = str(uuid.uuid4())
-    environ = {"HTTP_COOKIE": f"access_token={create_jwt(user)}"}
+    environ = {"HTTP_COOKIE": f"access_token={signed_token(user)}"}
     handshake = {"sessionId": session_id, "threadId": thread_id, "clientType": "webapp", "userEnv": "{}"}
     try:
         return await connect(f"sid-{session_id}", environ, handshake)
