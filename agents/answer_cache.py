@@ -43,13 +43,17 @@ NEGATION = re.compile(r"\b(?:not|no|never|without|cannot|can't|won't|don't|doesn
 QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 NOT_WORD = re.compile(r"[^\w$%.,' ]+")
 CONTRACTIONS = re.compile(r"n't\b")
+PLEASANTRIES = re.compile(
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|quick question|question)\b[\s,.!:-]*)+|"
+    r"[\s,.!?-]*\b(?:thanks|thank you|thx|please|pls|cheers)\b[\s,.!?]*$"
+)
 
 
 def normalise(question: str) -> str:
-    """Case, curly quotes, spacing and trailing punctuation do not make a different question."""
+    """Case, curly quotes, spacing, end punctuation and a greeting or a thanks do not make a different question."""
     text = unicodedata.normalize("NFKC", question).translate(QUOTES).lower()
-    text = NOT_WORD.sub(" ", text)
-    return " ".join(text.split()).strip(" .,?!")
+    text = " ".join(NOT_WORD.sub(" ", text).split())
+    return PLEASANTRIES.sub("", text).strip(" .,?!")
 
 
 def _numbers(text: str) -> tuple[str, ...]:
@@ -194,6 +198,8 @@ class AnswerCache:
                 continue
             candidate = CachedAnswer.from_json(raw)
             if same_meaning_markers(candidate.question, normalised):
+                # the next ask worded like this one is an exact hit
+                self._client.set(self._entry_key(namespace, normalised), raw, ex=self.ttl_s)
                 return Lookup(candidate, "similar", score)
         return Lookup(None, "miss")
 
@@ -271,7 +277,7 @@ class CacheSteps:
         if reason:
             return {"cache": f"skipped:{reason}"}
         question = state["redacted_question"]
-        vector = await asyncio.to_thread(self._embed, question)
+        vector = await asyncio.to_thread(self._embed, normalise(question))
         found = await asyncio.to_thread(self.cache.lookup, self.namespace(), question, vector)
         if found.answer is None:
             return {"cache": found.match, "cache_vector": vector}

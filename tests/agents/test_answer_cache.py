@@ -49,8 +49,19 @@ def entry(text: str) -> CachedAnswer:
     return CachedAnswer(question="", answer=text, calculation=None, chunks=[])
 
 
-def test_normalised_text_ignores_case_quotes_spacing_and_end_punctuation():
+def test_normalised_text_ignores_case_quotes_spacing_end_punctuation_and_pleasantries():
     assert normalise("  What’s   PMI?? ") == normalise("what's pmi") == "what's pmi"
+    assert normalise("Hi, what's PMI? thanks!") == "what's pmi"
+    assert normalise("Can't I cancel PMI?") != normalise("Can I cancel PMI?")
+
+
+def test_a_similar_hit_makes_the_same_wording_an_exact_hit_next_time(client):
+    redis, model = client
+    cache = AnswerCache(redis)
+    space = CacheNamespace(3, model, "p1")
+    cache.store(space, "What is PMI?", unit(1, 0, 0), entry("PMI is mortgage insurance [1]."))
+    assert cache.lookup(space, "What exactly is PMI?", unit(1, 0.05, 0)).match == "similar"
+    assert cache.lookup(space, "what exactly is pmi", None).match == "exact"
 
 
 def test_exact_and_near_identical_questions_hit_but_other_figures_or_a_not_do_not(client):
