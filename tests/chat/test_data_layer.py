@@ -325,3 +325,37 @@ async def test_with_presidio_the_database_never_sees_the_borrowers_details(pg_ur
         "My name is <PERSON_1>, account number <US_BANK_NUMBER_1>, phone <PHONE_NUMBER_1>. Can I refinance?"
     )
     assert "John Smith" not in thread["name"] and "123456789" not in thread["name"]
+
+
+async def test_writes_on_behalf_of_a_user_never_touch_another_users_rows(pg_layer, pg_url, people):
+    """Chainlit addresses steps and elements by ids a browser can name; the layer checks whose thread they are in."""
+    import chainlit as cl
+    from chainlit.context import init_http_context
+
+    ids = await write_conversation(pg_layer, people["alice"])
+    citation = cl.Text(name="[1] Guide", content="Escrow holds taxes.", thread_id=ids["thread"], for_id=ids["answer"])
+    await pg_layer.create_element(citation)
+    before = await pg_layer.get_thread(ids["thread"])
+
+    init_http_context(user=people["bob"])
+    bobs_thread = str(uuid.uuid4())
+    await pg_layer.update_thread(bobs_thread, name="mine", user_id=people["bob"].id)
+    takeover = cl.Message(content="taken over", type="user_message")
+    takeover.id, takeover.thread_id = ids["answer"], bobs_thread
+    await pg_layer.create_step(takeover.to_dict())
+    await pg_layer.delete_step(ids["question"])
+    await pg_layer.delete_element(citation.id, ids["thread"])
+    await pg_layer.delete_element(citation.id)
+    await pg_layer.update_thread(ids["thread"], name="renamed by bob")
+
+    init_http_context(user=people["carol"])
+    await pg_layer.delete_element(citation.id)
+    advisor_thread = str(uuid.uuid4())
+    await pg_layer.create_step({**takeover.to_dict(), "id": str(uuid.uuid4()), "threadId": advisor_thread})
+
+    init_http_context()
+    assert await pg_layer.get_thread(ids["thread"]) == before
+    assert await pg_layer.get_thread(advisor_thread) is None, "advisors store nothing"
+    refused = audit_rows(pg_url, ids["thread"]) + audit_rows(pg_url, bobs_thread)
+    actors = {(row["actor"], row["action"]) for row in refused}
+    assert actors == {(people["bob"].identifier, "write_refused"), (people["carol"].identifier, "write_refused")}
