@@ -119,8 +119,15 @@ REQUEST_RULES: list[tuple[Concern, re.Pattern[str]]] = [
     (
         Concern.OTHERS_DATA,
         re.compile(
-            r"\b(?:neighbou?r|coworker|co-worker|boss|ex(?:-wife|-husband)?|landlord|tenant|friend)\b.{0,30}?"
-            r"(?:'s\s+)?\b" + _PRIVATE_FIELD + r"|" + _PERSON + r"'s\s+(?:\w+\s+){0,2}" + _PRIVATE_FIELD + r"\b",
+            r"\b(?:what(?:'s|s| is| are| was)|show|give|tell|send|look ?up|find|get|pull|check|access|see|read)\b"
+            r".{0,40}?(?:\b(?:neighbou?r|coworker|co-worker|boss|ex(?:-wife|-husband)?|landlord|tenant|friend)\b"
+            r".{0,30}?(?:'s\s+)?\b"
+            + _PRIVATE_FIELD
+            + r"|"
+            + _PERSON
+            + r"'s\s+(?:\w+\s+){0,2}"
+            + _PRIVATE_FIELD
+            + r"\b)",
             re.I,
         ),
     ),

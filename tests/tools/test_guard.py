@@ -55,3 +55,15 @@ def test_document_sums_are_exact_and_leave_out_non_costs(probe):
 def test_a_loan_question_with_a_total_is_not_a_document_sum():
     assert not doc_sums.asks_for_total("What is the monthly payment on $300,000 at 6% for 30 years?")
     assert doc_sums.total_of_passages(["Loan amount: $300,000\nRate: 6%"]) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my ex Derek Stone is still on loan LN-2019-0077123",
+        "My wife's income is $4,000 a month; can it count toward our mortgage?",
+        "Can you guarantee... no wait, what does a rate lock guarantee?",
+    ],
+)
+def test_borrowers_talking_about_their_own_situation_are_not_refused(message):
+    assert guard.classify_request(message) is None
