@@ -24,7 +24,7 @@ from agents.answer_cache import AnswerCache, CacheSteps
 from agents.state import Citation, TurnState
 from agents.vetting import SentenceVetter, cited_numbers
 from apfa.settings import get_settings
-from tools import bias, loan_questions, pii, retrieval
+from tools import bias, loan_questions, pii, protected, retrieval
 
 HISTORY_TURNS = 4
 FOLLOW_UP_WORDS = 8
@@ -54,6 +54,23 @@ def timed(name: str) -> Callable[[Node], Node]:
 async def guard_pii(state: TurnState) -> dict:
     redaction = await asyncio.to_thread(pii.redact, state["question"])
     return {"redacted_question": redaction.text, "pii_types": sorted({e.type for e in redaction.entities})}
+
+
+@timed("protected")
+async def screen_protected(state: TurnState) -> dict:
+    """Keep protected characteristics out of what the model sees (`tools.protected`): the question goes on with a
+    neutral marker in their place and the borrower is told they cannot be used; a request to discriminate ends here."""
+    screening = protected.screen(state["redacted_question"])
+    names = [str(c) for c in screening.characteristics]
+    if screening.request_to_discriminate:
+        answer = protected.refusal(screening.characteristics)
+        get_stream_writer()({"text": answer})
+        return {"refusal": "discrimination", "answer": answer, "draft": answer, "chunks": [], "citations": []}
+    if not screening.mentions:
+        return {"protected_mentions": []}
+    reassurance = protected.reassurance(screening.characteristics)
+    get_stream_writer()({"text": reassurance + "\n\n"})
+    return {"redacted_question": screening.model_text, "protected_mentions": names, "reassurance": reassurance}
 
 
 @timed("loan_math")
@@ -147,6 +164,8 @@ def make_generate(llm: BaseChatModel) -> Node:
 async def final_checks(state: TurnState) -> dict:
     """Re-check the whole answer (a cross-sentence pattern can slip past the per-sentence check) and map citations."""
     answer, flags = bias.enforce(state["answer"])
+    if state.get("reassurance"):
+        answer = f"{state['reassurance']}\n\n{answer}"
     chunks = state.get("chunks", [])
     citations = []
     for n in sorted(set(cited_numbers(answer))):
@@ -182,6 +201,7 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
     graph = StateGraph(TurnState)
     graph.add_node("guard_pii", guard_pii)
     graph.add_node("guard_request", timed("guard")(role_guard.guard_request))
+    graph.add_node("screen_protected", screen_protected)
     graph.add_node("add_notices", role_guard.add_notices)
     graph.add_node("final_checks", final_checks)
     graph.add_edge(START, "guard_pii")
@@ -192,14 +212,16 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
         graph.add_node("cache_keep", steps.keep)
     if native_tools:
         entry = tool_agent.add_agent_steps(graph, llm, then="add_notices")
-        graph.add_conditional_edges("guard_request", role_guard.after_guard("cache_lookup" if steps else entry))
+        graph.add_conditional_edges("guard_request", role_guard.after_guard("screen_protected"))
+        graph.add_conditional_edges("screen_protected", role_guard.after_guard("cache_lookup" if steps else entry))
     else:
         entry = "generate"
         graph.add_node("calculate", calculate)
         graph.add_node("retrieve", retrieve)
         graph.add_node("sanitise_sources", timed("sanitise")(role_guard.sanitise_sources))
         graph.add_node("generate", make_generate(llm))
-        graph.add_conditional_edges("guard_request", role_guard.after_guard("calculate"))
+        graph.add_conditional_edges("guard_request", role_guard.after_guard("screen_protected"))
+        graph.add_conditional_edges("screen_protected", role_guard.after_guard("calculate"))
         graph.add_edge("calculate", "retrieve")
         graph.add_edge("retrieve", "sanitise_sources")
         graph.add_edge("sanitise_sources", "cache_lookup" if steps else "generate")

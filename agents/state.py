@@ -52,6 +52,9 @@ class TurnState(TypedDict, total=False):
     redacted_question: str
     pii_types: list[str]
     protected_question: list[str]
+    # tools.protected: characteristics the borrower mentioned (kept from the model) and the line telling them so
+    protected_mentions: list[str]
+    reassurance: str | None
     calculation: str | None
     calculation_result: Any
     scenario: dict[str, Any] | None
@@ -61,6 +64,8 @@ class TurnState(TypedDict, total=False):
     citations: list[Citation]
     bias_flags: Annotated[list[dict[str, str]], operator.add]
     timings_ms: Annotated[dict[str, float], merge_timings]
+    # support check (agents.vetting): model sentences withheld or replaced because their source does not say them
+    unsupported: list[dict[str, str]]
     # role guard (agents.role_guard): the refused concern, and sentences removed from retrieved passages
     refusal: str | None
     injections: list[str]

@@ -55,6 +55,7 @@ async def stream_turn(
         flags={
             "pii": final.get("pii_types", []),
             "bias": final.get("bias_flags", []),
+            "protected": final.get("protected_mentions", []),
             "refusal": [final["refusal"]] if final.get("refusal") else [],
             "injection": final.get("injections", []),
             "cache": [final["cache"]] if final.get("cache") else [],

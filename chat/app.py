@@ -74,6 +74,11 @@ def warm_up_models() -> None:
 
 @cl.on_app_startup
 async def start_warm_up() -> None:
+    from ingest.pipeline import redact_shared_documents_with
+    from tools.pii import install_log_redaction, redact_text
+
+    install_log_redaction()
+    redact_shared_documents_with(redact_text)
     task = asyncio.create_task(asyncio.to_thread(warm_up_models))
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)

@@ -147,6 +147,14 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         self._redactor = redactor or pii_redactor
         self._roles: dict[str, tuple[float, str | None]] = {}
 
+    async def classify(self, step_dict: StepDict) -> str:
+        """The step's data classification from what the PII guard finds in its original text."""
+        from tools.pii import classify, redact
+
+        texts = [t for t in (step_dict.get("input"), step_dict.get("output")) if t]
+        found = await asyncio.to_thread(lambda: {e.type for text in texts for e in redact(text).entities})
+        return classify(found, borrower_content=step_dict.get("type") == "user_message").value
+
     async def redact(self, value: str | None) -> str | None:
         if not value or not isinstance(value, str):
             return value
@@ -224,6 +232,7 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
         if await self._write_refused(thread_id, what):
             return
         stored = dict(step_dict)
+        stored["classification"] = await self.classify(step_dict)
         stored["input"] = await self.redact(stored.get("input"))
         stored["output"] = await self.redact(stored.get("output"))
         stored["generation"] = None

@@ -59,9 +59,15 @@ class ChainlitThread(Base):
     meta: Mapped[dict | None] = mapped_column("metadata", JSONDocument)
 
 
+CLASSIFICATIONS = ("PUBLIC", "INTERNAL", "SENSITIVE", "RESTRICTED")
+
+
 class ChainlitStep(Base):
     __tablename__ = "steps"
-    __table_args__ = (Index("ix_steps_threadId", "threadId"),)
+    __table_args__ = (
+        Index("ix_steps_threadId", "threadId"),
+        CheckConstraint(f"classification IN {CLASSIFICATIONS!r}", name="ck_steps_classification"),
+    )
 
     id: Mapped[str] = mapped_column(UUIDText, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
@@ -88,6 +94,8 @@ class ChainlitStep(Base):
     indent: Mapped[int | None] = mapped_column(Integer)
     defaultOpen: Mapped[bool | None] = mapped_column(Boolean)
     autoCollapse: Mapped[bool | None] = mapped_column(Boolean)
+    # APFA: tools.pii.DataClassification of what the guard found before redaction (migration 0002)
+    classification: Mapped[str | None] = mapped_column(Text)
 
 
 class ChainlitElement(Base):

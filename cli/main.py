@@ -190,12 +190,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _redact_text(text: str) -> str:
+    from tools.pii import redact_text
+
+    return redact_text(text)
+
+
+def protect_personal_data() -> None:
+    """Every `apfa` process (worker, ingestion, evaluations) redacts its log lines and the shared documents it
+    indexes; the guard's models load on first use."""
+    from ingest.pipeline import redact_shared_documents_with
+    from tools.pii import install_log_redaction
+
+    install_log_redaction()
+    redact_shared_documents_with(_redact_text)
+
+
 def main(argv: list[str] | None = None) -> int:
     from apfa.private_files import keep_files_private
     from apfa.settings import get_settings
 
     args = build_parser().parse_args(argv)
     keep_files_private(get_settings().data_dir)
+    protect_personal_data()
     return args.func(args)
 
 

@@ -5,7 +5,9 @@ Publishing to the index is the last step, so a failure anywhere before it leaves
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -15,6 +17,8 @@ from pathlib import Path
 from ingest.chunking import chunk_pages
 from ingest.parsing import (
     EmptyDocumentError,
+    Page,
+    ParsedDocument,
     check_size,
     parse_file,
 )
@@ -23,6 +27,27 @@ from kb.embedding import Embedder, get_embedder
 from kb.store import SCOPES, DocumentRecord, DuplicateDocumentError, IndexStore, get_store
 
 StageCallback = Callable[[Stage, int, int], None]
+TextRedactor = Callable[[str], str]
+log = logging.getLogger(__name__)
+_shared_redactor: TextRedactor | None = None
+
+
+def redact_shared_documents_with(redactor: TextRedactor) -> None:
+    """Set the PII redactor applied to shared documents before they are chunked and embedded.
+
+    Each process's edge sets it (the `apfa` command for the worker and ingestion, the chat at start): the guard
+    lives in `tools`, which `ingest` may not import. Private documents stay whole, in their owner's scope only.
+    """
+    global _shared_redactor
+    _shared_redactor = redactor
+
+
+def _redacted(parsed: ParsedDocument, filename: str) -> ParsedDocument:
+    if _shared_redactor is None:
+        log.warning("No PII redactor is configured: shared document %s is indexed unredacted", filename)
+        return parsed
+    pages = [Page(page.number, _shared_redactor(page.text)) for page in parsed.pages]
+    return dataclasses.replace(parsed, title=_shared_redactor(parsed.title), pages=pages)
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,8 @@ def ingest_file(
     if existing is not None:
         return _duplicate_result(existing, started)
     parsed = parse_file(path, filename)
+    if scope == "shared":
+        parsed = _redacted(parsed, filename)
 
     report(Stage.CHUNKING)
     chunks = chunk_pages(parsed.pages)

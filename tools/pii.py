@@ -15,11 +15,13 @@ The engines are built once per process; the first call pays the model load (see 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 
 import tldextract
 from presidio_analyzer import (
@@ -545,6 +547,46 @@ class Redaction:
     text: str
     entities: list[PiiEntity]
 
+    def classification(self, borrower_content: bool = True) -> DataClassification:
+        return classify({entity.type for entity in self.entities}, borrower_content)
+
+
+class DataClassification(StrEnum):
+    """How carefully a stored message must be handled, from what the guard found in it (before redaction).
+
+    RESTRICTED: a regulated identifier (SSN/ITIN, card, bank account, routing, driver's licence, passport, IBAN);
+    SENSITIVE: other personal data (name, contact details, address, birth date, loan number, IP address);
+    INTERNAL: a borrower's own words with no identifier; PUBLIC: no personal data and not a borrower's words
+    (e.g. an answer drawn from the public knowledge base).
+    """
+
+    PUBLIC = "PUBLIC"
+    INTERNAL = "INTERNAL"
+    SENSITIVE = "SENSITIVE"
+    RESTRICTED = "RESTRICTED"
+
+
+RESTRICTED_TYPES = frozenset(
+    {
+        "US_SSN",
+        "US_ITIN",
+        "CREDIT_CARD",
+        "US_BANK_NUMBER",
+        "ABA_ROUTING_NUMBER",
+        "US_DRIVER_LICENSE",
+        "US_PASSPORT",
+        "IBAN_CODE",
+    }
+)
+
+
+def classify(entity_types: set[str], borrower_content: bool = True) -> DataClassification:
+    if entity_types & RESTRICTED_TYPES:
+        return DataClassification.RESTRICTED
+    if entity_types:
+        return DataClassification.SENSITIVE
+    return DataClassification.INTERNAL if borrower_content else DataClassification.PUBLIC
+
 
 @dataclass
 class _Engines:
@@ -758,3 +800,60 @@ def redact_for_log(text: str) -> str:
         return redact(text).text
     except Exception:  # a log call must never raise, and must never fall back to the raw text
         return f"<UNREDACTABLE_TEXT len={len(text)}>"
+
+
+def redact_text(text: str) -> str:
+    """The redacted text alone, for callers that only store text (shared documents before chunking)."""
+    return redact(text).text
+
+
+class RedactingLogFilter(logging.Filter):
+    """Rewrites a record's message (and formatted traceback) through the PII guard; usable on any handler, and
+    applied to every record by ``install_log_redaction``.
+
+    Presidio logs too, at DEBUG level with the very text it analyses; a record created while redacting another is
+    replaced by a fixed notice, which also stops the recursion.
+    """
+
+    _busy = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(self._busy, "active", False):
+            # Logged by Presidio itself while redacting, often with the text being redacted: withheld.
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                f"<{record.name} message withheld: logged while redacting>",
+                None,
+                None,
+                None,
+            )
+            return True
+        self._busy.active = True
+        try:
+            record.msg = redact_for_log(record.getMessage())
+            record.args = None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = redact_for_log(record.exc_text)
+        finally:
+            self._busy.active = False
+        return True
+
+
+_log_filter = RedactingLogFilter()
+
+
+def install_log_redaction() -> None:
+    """Redact every log record as it is created, whichever logger or handler (RQ's, Chainlit's, uvicorn's, ones
+    added later) ends up emitting it. Idempotent; call once at each process's start (chat, worker)."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_pii", False):
+        return
+
+    def redacting_factory(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _log_filter.filter(record)
+        return record
+
+    redacting_factory.redacts_pii = True
+    logging.setLogRecordFactory(redacting_factory)
