@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 from redis import Redis, RedisError
 
@@ -75,10 +75,6 @@ class SignInThrottle:
             self._fallback = MovingWindowRateLimiter(MemoryStorage())
             return self._wait(item, per_account, key)
         return max(1, math.ceil(reset_at - time.time()))
-
-    @property
-    def storage(self) -> Storage:
-        return (self._fallback or self._limiter).storage
 
 
 class SessionStore:
