@@ -124,3 +124,18 @@ async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(produ
         )
         assert empty.status_code == 400 and "empty" in empty.json()["detail"]
         await tab.close()
+
+
+def test_archive_limits_cover_member_count_and_compression_ratio_as_well_as_size(tmp_path):
+    from docfactory import make_docx
+
+    from ingest.parsing import ArchiveLimitError, ArchiveLimits, check_archive, parse_file
+
+    normal = make_docx(tmp_path / "normal.docx", "Escrow", [["An escrow account holds taxes and insurance."]])
+    check_archive(normal, "normal.docx", ArchiveLimits())
+    assert "escrow account" in parse_file(normal, archive_limits=ArchiveLimits()).pages[0].text
+    with pytest.raises(ArchiveLimitError, match=r"expand to \d+ parts \(the limit is 5\)"):
+        check_archive(normal, "normal.docx", ArchiveLimits(max_members=5))
+    dense = make_docx_bomb(tmp_path / "dense.docx", inflated_mb=2)
+    with pytest.raises(ArchiveLimitError, match=r"times its compressed size \(the limit is 10 times\)"):
+        check_archive(dense, "dense.docx", ArchiveLimits(max_ratio=10))
