@@ -28,7 +28,6 @@ import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,6 +36,7 @@ import chainlit.config
 import jwt
 from chainlit import server as chainlit_routes
 from chainlit.auth import get_token_from_cookies
+from chainlit.auth.cookie import _auth_cookie_name
 from chainlit.auth.jwt import get_jwt_secret
 from chainlit.config import config as chainlit_config
 from chainlit.server import UserParam
@@ -46,6 +46,7 @@ from fastapi import Depends, HTTPException, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from apfa.private_files import keep_files_private
@@ -177,12 +178,7 @@ def _request_token(cookie_header: str | None, authorization: str | None) -> str 
     if authorization and authorization.lower().startswith("bearer "):
         return authorization[7:].strip()
     if cookie_header:
-        cookies = SimpleCookie()
-        try:
-            cookies.load(cookie_header)
-        except Exception:  # noqa: BLE001 - a malformed cookie header carries no usable token
-            return None
-        return get_token_from_cookies({name: morsel.value for name, morsel in cookies.items()})
+        return get_token_from_cookies(cookie_parser(cookie_header))
     return None
 
 
@@ -210,8 +206,7 @@ class RevokedTokenMiddleware:
 
 
 def _without_tokens(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    from chainlit.auth.cookie import _auth_cookie_name
-
+    """The headers minus Authorization and the token cookie (Chainlit splits long tokens into numbered cookies)."""
     kept = []
     for name, value in headers:
         if name == b"authorization":
