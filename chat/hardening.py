@@ -85,6 +85,9 @@ def install(settings: Settings) -> None:
         ("/project/element", _checked_element_route(chainlit_routes.update_thread_element), ["PUT"]),
     )
     app = chainlit_routes.app
+    # Starlette builds the middleware stack on the first request; a process that served requests before this
+    # module was installed (a test session) gets it rebuilt with APFA's layers on the next one.
+    app.middleware_stack = None
     app.add_middleware(RevokedTokenMiddleware, sessions=sessions)
     app.add_middleware(UploadLimitMiddleware, path=_path("/project/file"), max_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeadersMiddleware, content_security_policy=content_security_policy())
