@@ -53,10 +53,9 @@ class Settings(BaseSettings):
     openai_model: str = Field("local", alias="OPENAI_MODEL")
     openai_api_key: str = Field("not-needed", alias="OPENAI_API_KEY")
 
-    embedding_model: str = Field("all-MiniLM-L6-v2", alias="APFA_EMBEDDING_MODEL")
     chunk_size: int = Field(900, alias="APFA_CHUNK_SIZE")
     chunk_overlap: int = Field(150, alias="APFA_CHUNK_OVERLAP")
-    retrieval_k: int = Field(3, alias="APFA_RETRIEVAL_K")
+    retrieval_k: int = Field(5, alias="APFA_RETRIEVAL_K")  # measured with `apfa eval qa` (docs/benchmarks.md)
     retrieval_min_score: float = Field(0.2, alias="APFA_RETRIEVAL_MIN_SCORE")
     retrieval_mode: RetrievalMode = Field(RetrievalMode.HYBRID, alias="APFA_RETRIEVAL_MODE")
     hybrid_dense_weight: float = Field(0.85, ge=0.0, le=1.0, alias="APFA_HYBRID_DENSE_WEIGHT")

@@ -65,7 +65,7 @@ def warm_up_models() -> None:
     started = time.monotonic()
     try:
         warm_up()
-        get_embedder().embed_query("How do I cancel private mortgage insurance?")
+        get_embedder(settings.embed_precision).embed_query("How do I cancel private mortgage insurance?")
     except Exception:
         logger.exception("Model warm-up failed; the first question will load the models instead")
         return

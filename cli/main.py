@@ -121,9 +121,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from apfa.settings import get_settings
     from kb.store import get_store
 
-    store = get_store()
+    store = get_store(get_settings())
     match args.index_command:
         case "list":
             for info in store.versions():

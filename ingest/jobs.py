@@ -34,6 +34,7 @@ from apfa.settings import get_settings
 from ingest.parsing import IngestError
 from ingest.pipeline import ingest_file
 from ingest.progress import TERMINAL_STAGES, JobProgress, JobState, Stage
+from kb.embedding import get_embedder
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,8 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
     reporter = _MetaReporter(job)
     reporter.update(stage=Stage.PARSING.value, done=0, total=0, message=None)
     try:
-        result = ingest_file(path, filename, scope, owner, on_progress=reporter)
+        embedder = get_embedder(get_settings().embed_precision)
+        result = ingest_file(path, filename, scope, owner, on_progress=reporter, embedder=embedder)
     except IngestError as error:
         _fail_permanently(job, reporter, error.message)
         raise
@@ -363,8 +365,6 @@ def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
     PyTorch's OpenMP pool does not survive fork() once used. `in_process=True` runs jobs without forking
     (for the CLI, whose process may already have used the model).
     """
-    from kb.embedding import get_embedder
-
     connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
     queue = Queue(get_settings().queue_name, connection=connection)
     try:
@@ -375,7 +375,7 @@ def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
     if in_process:
         worker: Worker | SimpleWorker = SimpleWorker([queue], connection=connection)
     else:
-        get_embedder()
+        get_embedder(get_settings().embed_precision)
         worker = Worker(
             [queue],
             connection=connection,

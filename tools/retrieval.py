@@ -45,11 +45,11 @@ def retrieve(
         return []
     settings = get_settings()
     k = settings.retrieval_k if k is None else k
-    store = store or get_store()
+    store = store or get_store(settings)
     options = SearchOptions.from_settings(settings)
     if mode is not None:
         options = replace(options, mode=RetrievalMode(mode))
-    hits = search_chunks(store, query, get_embedder().embed_query(query), k, user, options)
+    hits = search_chunks(store, query, get_embedder(settings.embed_precision).embed_query(query), k, user, options)
     return [
         RetrievedChunk(
             doc_id=hit.chunk.doc_id,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.index_bench import bench_embed, flops_per_token, matmul_gflops
-from kb.embedding import Embedder, configured_precision, get_embedder
+from kb.embedding import Embedder, get_embedder
 
 PASSAGES = [
     "Escrow accounts collect property taxes and insurance with each monthly mortgage payment.",
@@ -70,13 +70,9 @@ def test_bf16_autocast_gives_float32_vectors_close_to_fp32(embedder: Embedder):
 
 def test_precision_comes_from_the_environment_and_rejects_typos(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("APFA_EMBED_PRECISION", raising=False)
-    get_settings.cache_clear()
-    assert configured_precision() == "fp32"
+    assert Settings().embed_precision == "fp32"
     monkeypatch.setenv("APFA_EMBED_PRECISION", "bf16")
-    get_settings.cache_clear()
-    assert configured_precision() == "bf16"
+    assert Settings().embed_precision == "bf16"
     monkeypatch.setenv("APFA_EMBED_PRECISION", "fp8")
-    get_settings.cache_clear()
     with pytest.raises(ValueError, match="APFA_EMBED_PRECISION"):
-        configured_precision()
-    get_settings.cache_clear()
+        Settings()

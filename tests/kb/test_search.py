@@ -148,7 +148,7 @@ def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeyp
         def embed_query(self, text: str) -> np.ndarray:
             return QUERY_VECTOR
 
-    monkeypatch.setattr(retrieval, "get_embedder", FixedEmbedder)
+    monkeypatch.setattr(retrieval, "get_embedder", lambda precision: FixedEmbedder())
     monkeypatch.setenv("APFA_RETRIEVAL_MODE", "hybrid")
     monkeypatch.setenv("APFA_HYBRID_DENSE_WEIGHT", str(LEXICAL_HEAVY))
     get_settings.cache_clear()
