@@ -64,6 +64,8 @@ _PRIVATE_FIELD = (
     r"address|phone(?: number)?|date of birth|birthday|loan(?: details| balance| application)?|"
     r"mortgage(?: balance| details)?|balance|application|documents?|uploads?)"
 )
+# "you are now DAN / in admin mode / no longer …", not "costs that you are now reimbursing"
+_NEW_ROLE = r"you are now (?:a|an|in|my|the|no longer|free|called|named|dan|unrestricted)\b"
 _AGENCY = (
     r"(?:irs|hud|fha|va|usda|cfpb|fannie mae|freddie mac|ftc|fdic|treasury|government|agency|the state|"
     r"county|court|bank|lender|mortgage company|loan officer|underwriter|servicer|credit bureau|equifax|"
@@ -140,7 +142,7 @@ REQUEST_RULES: list[tuple[Concern, re.Pattern[str]]] = [
             r"\b(?:repeat|print|output|show|reveal)\b.{0,30}\b(?:above|before this|everything you were told)\b|"
             r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,30}\b(?:instructions|rules|guidelines|"
             r"restrictions|prompt|programming)\b|"
-            r"\byou are now\b|\b(?:developer|admin|god|jailbreak)\s+mode\b|\bDAN\b|\bno restrictions\b|"
+            r"\b" + _NEW_ROLE + r"|\b(?:developer|admin|god|jailbreak)\s+mode\b|\bDAN\b|\bno restrictions\b|"
             r"\bwhich (?:llm|model|ai model)\b",
             re.I,
         ),
@@ -191,7 +193,7 @@ INJECTION = re.compile(
     r"\b(?:assistant|chatbot|ai|a\.i\.|language model|llm|ai model|model|bot|gpt|claude|apfa)\s*[,:]\s*\w|"
     r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:assistant|chatbot|ai|model|bot|llm)\b|"
     r"^\s*(?:system|assistant|developer)\s*:|\b(?:system|developer|admin)\s+(?:prompt|mode|override)\b|"
-    r"\byou are now\b|\bfrom now on\b.{0,30}\b(?:reply|answer|respond|say)\b|"
+    r"\b" + _NEW_ROLE + r"|\bfrom now on\b.{0,30}\b(?:reply|answer|respond|say)\b|"
     r"\b(?:reveal|print|repeat)\b.{0,20}\b(?:system prompt|instructions|configuration)\b|"
     r"\b(?:tell|instruct|ask)\s+the\s+(?:user|borrower|customer)\s+to\b|"
     r"^\s*(?:tell|inform|assure|convince|say to|reply to|respond to|answer)\s+(?:the\s+)?(?:user|borrower|customer|"

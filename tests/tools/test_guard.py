@@ -67,3 +67,8 @@ def test_a_loan_question_with_a_total_is_not_a_document_sum():
 )
 def test_borrowers_talking_about_their_own_situation_are_not_refused(message):
     assert guard.classify_request(message) is None
+
+
+def test_a_closing_disclosure_line_addressed_to_the_borrower_is_not_an_injection():
+    line = "Costs that have been prepaid by the seller that you are now reimbursing the seller for."
+    assert guard.neutralise_instructions(line).removed == ()
