@@ -1,4 +1,4 @@
-"""The hardening must not break the product: the chat UI signs in and answers in Chromium under the CSP."""
+"""The hardening must not break the product: the chat UI signs in, answers and draws charts under the CSP."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def test_the_chat_signs_in_and_answers_with_no_policy_violations(product, unique
             page.keyboard.press("Enter")
             answer = page.locator('[data-step-type="assistant_message"]').filter(has_not_text="I'm APFA")
             expect(answer.first).to_be_visible(timeout=120_000)
+            page.locator("#chat-input").fill("What is the monthly payment on a $300,000 loan at 6% for 30 years?")
+            page.keyboard.press("Enter")
+            expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=120_000)
         finally:
             page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
             browser.close()
