@@ -81,7 +81,7 @@ async def calculate(state: TurnState) -> dict:
     previous = loan_questions.Scenario.from_json(state.get("scenario")) or loan_questions.scenario_from_history(
         [text for role, text in state.get("history", []) if role == "user"]
     )
-    result = loan_questions.answer_question(question, previous)
+    result = loan_questions.answer_question(question, previous, intent_source=state["question"])
     protected = sorted({f.characteristic for f in bias.check_question(question).flags})
     kept = result.scenario if result else previous
     return {

@@ -20,6 +20,7 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True)
     add_eval_retrieval(eval_commands)
     add_eval_calc(eval_commands)
+    add_eval_loan_estimates(eval_commands)
     add_eval_qa(eval_commands)
     add_eval_support(eval_commands)
     add_eval_pii(eval_commands)
@@ -110,6 +111,21 @@ def add_eval_calc(commands: argparse._SubParsersAction) -> None:
         from evals.calc import evaluate_calc
 
         return _print_report(evaluate_calc(Path(args.dataset), split=args.split, console=Console()))
+
+    parser.set_defaults(func=run)
+
+
+def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("loan-estimates", help="Loan Estimate fields read right (blanks reported missing)")
+    parser.add_argument("--dataset", required=True, help="JSONL: id, fields, split, file (a PDF in --docs) or drawn")
+    parser.add_argument("--docs", help="directory holding the real forms named by `file` (e.g. the CFPB sample)")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.loan_estimates import evaluate_loan_estimates
+
+        docs = Path(args.docs) if args.docs else None
+        return _print_report(evaluate_loan_estimates(Path(args.dataset), docs, split=args.split, console=Console()))
 
     parser.set_defaults(func=run)
 

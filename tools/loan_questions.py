@@ -1022,10 +1022,10 @@ def _monthly_cost(label: str, value: Decimal, period: str | None, yearly_from: D
     return value, None
 
 
-def read_scenario(question: str) -> Scenario:
+def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
     """Read one message into a scenario: each figure gets exactly one role or is listed as unresolved."""
     text = normalize(question)
-    found: dict[str, Any] = {"intent": detect_intent(text)}
+    found: dict[str, Any] = {"intent": detect_intent(normalize(intent_source) if intent_source else text)}
     assumptions: list[str] = []
     unresolved: list[str] = []
     masked = _mask(text, _read_dates(text, found) + _read_arm(text, found))
@@ -2061,9 +2061,15 @@ def calculate(scenario: Scenario) -> Calculation | Clarification | None:
     return dataclasses.replace(calculation, assumptions=[*calculation.assumptions, *assumptions])
 
 
-def answer_question(question: str, previous: Scenario | None = None) -> Calculation | Clarification | None:
-    """Read a message (with the conversation's last scenario for follow-ups) and calculate, ask, or stay out."""
-    current = read_scenario(question)
+def answer_question(
+    question: str, previous: Scenario | None = None, intent_source: str | None = None
+) -> Calculation | Clarification | None:
+    """Read a message (with the conversation's last scenario for follow-ups) and calculate, ask, or stay out.
+
+    Figures are always read from `question` (the redacted text). `intent_source`, the text as typed, only picks
+    the calculator: a word the PII guard took for a name ("max price" -> "<PERSON_1> price") still counts there.
+    """
+    current = read_scenario(question, intent_source)
     follow_up = previous is not None and is_follow_up(question, current)
     if current.intent is None and not follow_up:
         return None
