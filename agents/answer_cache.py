@@ -71,15 +71,18 @@ def same_meaning_markers(left: str, right: str) -> bool:
 
 @dataclass(frozen=True)
 class CacheNamespace:
-    """What an answer depends on besides the question: entries under another namespace are never read."""
+    """What an answer depends on besides the question: entries under another namespace are never read.
 
-    index_version: int
+    `index_version` names the index as well as its version ("<index dir digest>.v<n>"), so two data directories
+    sharing one Redis (or one test after another, each starting at version 1) never read each other's entries."""
+
+    index_version: str
     model: str
     prompt_version: str
 
     @property
     def key(self) -> str:
-        return f"{KEY_PREFIX}:v{self.index_version}:{self.model}:{self.prompt_version}"
+        return f"{KEY_PREFIX}:{self.index_version}:{self.model}:{self.prompt_version}"
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ class CacheSteps:
         *,
         model: str,
         prompt_version: str,
-        index_version: Callable[[], int],
+        index_version: Callable[[], str],
         embed: Callable[[str], np.ndarray],
         is_follow_up: Callable[[dict], bool],
         chunk_type: Callable[..., Any],

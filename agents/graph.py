@@ -234,6 +234,11 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
     return graph.compile()
 
 
+def index_version(store) -> str:
+    """Which index and which version of it answered: the cache namespace must change with either."""
+    return f"{hashlib.sha256(str(store.root).encode()).hexdigest()[:8]}.v{store.current_version()}"
+
+
 def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
     """Cache steps keyed by this model and the prompt modules' source, so a prompt change starts a new namespace."""
     from kb.embedding import get_embedder
@@ -245,7 +250,7 @@ def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
         cache,
         model=str(model),
         prompt_version=hashlib.sha256(source.encode()).hexdigest()[:12],
-        index_version=lambda: get_store().current_version(),
+        index_version=lambda: index_version(get_store()),
         embed=lambda text: get_embedder().embed_query(text),
         is_follow_up=is_follow_up,
         chunk_type=retrieval.RetrievedChunk,

@@ -58,7 +58,7 @@ def test_normalised_text_ignores_case_quotes_spacing_end_punctuation_and_pleasan
 def test_a_similar_hit_makes_the_same_wording_an_exact_hit_next_time(client):
     redis, model = client
     cache = AnswerCache(redis)
-    space = CacheNamespace(3, model, "p1")
+    space = CacheNamespace("v3", model, "p1")
     cache.store(space, "What is PMI?", unit(1, 0, 0), entry("PMI is mortgage insurance [1]."))
     assert cache.lookup(space, "What exactly is PMI?", unit(1, 0.05, 0)).match == "similar"
     assert cache.lookup(space, "what exactly is pmi", None).match == "exact"
@@ -67,7 +67,7 @@ def test_a_similar_hit_makes_the_same_wording_an_exact_hit_next_time(client):
 def test_exact_and_near_identical_questions_hit_but_other_figures_or_a_not_do_not(client):
     redis, model = client
     cache = AnswerCache(redis)
-    space = CacheNamespace(3, model, "p1")
+    space = CacheNamespace("v3", model, "p1")
     assert cache.store(space, "What is PMI?", unit(1, 0, 0), entry("PMI is mortgage insurance [1]."))
     assert cache.lookup(space, "what is pmi", None).match == "exact"
     similar = cache.lookup(space, "What's PMI exactly?", unit(1, 0.05, 0))
@@ -83,8 +83,12 @@ def test_exact_and_near_identical_questions_hit_but_other_figures_or_a_not_do_no
 def test_a_new_index_version_model_or_prompt_finds_nothing(client):
     redis, model = client
     cache = AnswerCache(redis)
-    cache.store(CacheNamespace(3, model, "p1"), "What is PMI?", unit(1, 0), entry("old"))
-    for other in (CacheNamespace(4, model, "p1"), CacheNamespace(3, model + "x", "p1"), CacheNamespace(3, model, "p2")):
+    cache.store(CacheNamespace("v3", model, "p1"), "What is PMI?", unit(1, 0), entry("old"))
+    for other in (
+        CacheNamespace("v4", model, "p1"),
+        CacheNamespace("v3", model + "x", "p1"),
+        CacheNamespace("v3", model, "p2"),
+    ):
         assert cache.lookup(other, "What is PMI?", unit(1, 0)).match == "miss"
 
 
@@ -98,7 +102,7 @@ def dead_redis() -> Redis:
 def test_dead_redis_is_skipped_with_one_clear_warning_then_retried_later(caplog):
     now = [0.0]
     cache = AnswerCache(dead_redis(), clock=lambda: now[0])
-    space = CacheNamespace(1, "m", "p")
+    space = CacheNamespace("v1", "m", "p")
     with caplog.at_level(logging.WARNING, logger="apfa.answer_cache"):
         assert cache.lookup(space, "What is PMI?", unit(1, 0)).match == "unavailable"
         assert cache.store(space, "What is PMI?", unit(1, 0), entry("x")) is False
@@ -163,7 +167,7 @@ def graph_cache(client, monkeypatch):
             cache,
             model=model_name,
             prompt_version="p",
-            index_version=lambda: 7,
+            index_version=lambda: "v7",
             embed=lambda text: unit(1.0, 0.0) if "pmi" in text.lower() else unit(0.0, 1.0),
             is_follow_up=lambda state: False,
             chunk_type=Chunk,
@@ -208,7 +212,7 @@ async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
             cache,
             model="m",
             prompt_version="p",
-            index_version=lambda: 1,
+            index_version=lambda: "v1",
             embed=lambda text: unit(1, 0),
             is_follow_up=lambda s: False,
             chunk_type=Chunk,

@@ -258,7 +258,7 @@ def agent_cache(monkeypatch):
             cache,
             model=model_name,
             prompt_version="p",
-            index_version=lambda: 1,
+            index_version=lambda: "v1",
             embed=lambda text: np.array([1.0, 0.0], dtype=np.float32),
             is_follow_up=lambda state: False,
             chunk_type=Chunk,
