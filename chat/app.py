@@ -26,6 +26,13 @@ from chat.calculation_view import calculation_elements, scenario_from_steps, sce
 from chat.data_layer import ApfaDataLayer, ThreadAccessDenied, ThreadSummary
 from chat.display import readable_placeholders
 from chat.history import history_from_steps, is_command
+from chat.loan_estimates_view import (
+    ADVICE_QUERY,
+    UploadedEstimate,
+    comparison_text,
+    read_if_loan_estimate,
+    shopping_advice,
+)
 from chat.uploads import (
     UploadRejected,
     describe_progress,
@@ -34,6 +41,7 @@ from chat.uploads import (
     validate_upload,
 )
 from ingest.progress import JobProgress
+from tools.loan_estimate import comparison_table
 
 logger = logging.getLogger("apfa.chat")
 settings = get_settings()
@@ -203,9 +211,13 @@ async def handle_message(message: cl.Message) -> None:
 
 
 async def respond(message: cl.Message) -> None:
+    read_estimate = False
     for element in message.elements or []:
         if getattr(element, "path", None):
+            read_estimate |= await keep_loan_estimate(element.name, Path(element.path))
             await start_ingest(element.name, Path(element.path))
+    if read_estimate:
+        await show_loan_estimates()
     question = (message.content or "").strip()
     if not question:
         return
@@ -262,6 +274,48 @@ def citation_elements(citations: list[Any]) -> list[cl.Text]:
         cl.Text(name=citation_name(citation), content=citation.excerpt or citation.title, display="inline")
         for citation in citations
     ]
+
+
+# ----- Loan Estimates -----
+
+MAX_COMPARED_ESTIMATES = 4
+
+
+async def keep_loan_estimate(filename: str, path: Path) -> bool:
+    """Read an attached Loan Estimate (before it is queued for indexing) and keep it for this session."""
+    estimate = await asyncio.to_thread(read_if_loan_estimate, path, filename, settings.max_upload_bytes)
+    if estimate is None:
+        return False
+    kept: list[UploadedEstimate] = cl.user_session.get("loan_estimates") or []
+    kept.append(UploadedEstimate(filename, estimate))
+    cl.user_session.set("loan_estimates", kept[-MAX_COMPARED_ESTIMATES:])
+    return True
+
+
+async def show_loan_estimates() -> None:
+    """One Loan Estimate: its fields; two or more: side by side with the differences and cited CFPB advice."""
+    from agents.state import Citation
+    from tools import retrieval
+
+    kept: list[UploadedEstimate] = cl.user_session.get("loan_estimates") or []
+    if len(kept) == 1:
+        await cl.Message(
+            content=f"I read your Loan Estimate from **{kept[0].name}**. Attach another one to compare them.\n\n"
+            + comparison_table([kept[0].estimate], [kept[0].name]),
+            metadata={"apfa_kind": "loan_estimates"},
+        ).send()
+        return
+    chunks = await asyncio.to_thread(retrieval.retrieve, ADVICE_QUERY, current_identifier())
+    cited = sorted({number for number, _ in shopping_advice(chunks)})
+    citations = [
+        Citation(n, chunks[n - 1].doc_id, chunks[n - 1].title, chunks[n - 1].page, chunks[n - 1].text[:320])
+        for n in cited
+    ]
+    await cl.Message(
+        content=comparison_text(kept, chunks),
+        elements=citation_elements(citations),
+        metadata={"apfa_kind": "loan_estimates"},
+    ).send()
 
 
 # ----- uploads -----
