@@ -598,6 +598,7 @@ class _Engines:
 
 _engines: _Engines | None = None
 _engines_lock = threading.Lock()
+_building = threading.local()  # set in the thread that is building the engines
 
 
 def _build_engines() -> _Engines:
@@ -682,7 +683,11 @@ def get_engines() -> _Engines:
     if _engines is None:
         with _engines_lock:
             if _engines is None:
-                _engines = _build_engines()
+                _building.active = True  # Presidio logs while loading; the log filter must not wait for us
+                try:
+                    _engines = _build_engines()
+                finally:
+                    _building.active = False
     return _engines
 
 
@@ -818,7 +823,7 @@ class RedactingLogFilter(logging.Filter):
     _busy = threading.local()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(self._busy, "active", False):
+        if getattr(self._busy, "active", False) or getattr(_building, "active", False):
             # Logged by Presidio itself while redacting, often with the text being redacted: withheld.
             record.msg, record.args, record.exc_info, record.exc_text = (
                 f"<{record.name} message withheld: logged while redacting>",
