@@ -40,11 +40,13 @@ from chat.uploads import (
     store_upload,
     validate_upload,
 )
+from ingest.jobs import QueueConfig
 from ingest.progress import JobProgress
 from tools.loan_estimate import comparison_table
 
 logger = logging.getLogger("apfa.chat")
 settings = get_settings()
+ingest_queue = QueueConfig.from_settings(settings)
 
 PROGRESS_INTERVAL_S = 0.5
 MAX_HISTORY_MESSAGES = 20
@@ -82,11 +84,9 @@ def warm_up_models() -> None:
 
 @cl.on_app_startup
 async def start_warm_up() -> None:
-    from ingest.pipeline import redact_shared_documents_with
-    from tools.pii import install_log_redaction, redact_text
+    from tools.pii import install_log_redaction
 
     install_log_redaction()
-    redact_shared_documents_with(redact_text)
     task = asyncio.create_task(asyncio.to_thread(warm_up_models))
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
@@ -340,7 +340,7 @@ async def start_ingest(filename: str, path: Path) -> None:
     role = await current_role()
     try:
         job_id = await asyncio.to_thread(
-            enqueue_ingest, str(stored.path), filename, scope_for_role(role), current_identifier()
+            enqueue_ingest, ingest_queue, str(stored.path), filename, scope_for_role(role), current_identifier()
         )
     except QueueUnavailableError as error:
         progress.content = (
@@ -367,7 +367,7 @@ async def follow_ingest(job_id: str, filename: str, progress: cl.Message) -> Non
     while asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(PROGRESS_INTERVAL_S)
         try:
-            state = await asyncio.to_thread(job_progress, job_id)
+            state = await asyncio.to_thread(job_progress, ingest_queue, job_id)
         except QueueUnavailableError as error:
             state = JobProgress.failure(job_id, str(error))
         text = describe_progress(state, filename)
@@ -391,7 +391,7 @@ async def cancel_ingest(action: cl.Action) -> None:
     from ingest.jobs import QueueUnavailableError, cancel_job
 
     try:
-        await asyncio.to_thread(cancel_job, job_id)
+        await asyncio.to_thread(cancel_job, ingest_queue, job_id)
     except QueueUnavailableError as error:
         await cl.Message(content=str(error), metadata={"apfa_kind": "upload"}).send()
         return

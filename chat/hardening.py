@@ -69,13 +69,14 @@ _sessions: SessionStore | None = None
 
 def install(settings: Settings) -> None:
     """Configure Chainlit and put APFA's checks in front of it; call once, before the server starts."""
-    from ingest.jobs import get_redis, redis_url
+    from ingest.jobs import QueueConfig
 
     lifetime_s = int(settings.session_hours * 3600)
     chainlit_config.project.user_session_timeout = lifetime_s
     global _sessions
-    sessions = _sessions = SessionStore(get_redis(), lifetime_s)
-    throttle = SignInThrottle(redis_url(), settings.signin_limits_per_account, settings.signin_limits_per_address)
+    redis = QueueConfig.from_settings(settings)
+    sessions = _sessions = SessionStore(redis.connection(), lifetime_s)
+    throttle = SignInThrottle(redis.redis_url, settings.signin_limits_per_account, settings.signin_limits_per_address)
     _register_auth_callbacks(sessions)
     _limit_origins(settings.cors_origins)
     _serve_first(

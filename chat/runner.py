@@ -161,7 +161,7 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
 
         from ingest.starter_kb import ensure_starter_kb
 
-        starter = ensure_starter_kb(wait=False)
+        starter = ensure_starter_kb(settings, wait=False)
         if starter.files:
             console.print(f"Indexing the starter knowledge base: {starter.files} documents queued for the worker.")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.settings import get_settings
 from evals.cli import register_measurement_commands
 
 ROLES = ("borrower", "advisor", "admin", "super_admin")
@@ -30,7 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from ingest.jobs import run_worker
 
-    run_worker(burst=args.burst)
+    run_worker(get_settings(), burst=args.burst, shared_redactor=_redact_text)
     return 0
 
 
@@ -44,7 +45,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     try:
         summary = ingest_paths(
-            [Path(p) for p in args.paths], scope=args.scope, owner=owner, wait=args.wait, console=Console()
+            get_settings(),
+            [Path(p) for p in args.paths],
+            scope=args.scope,
+            owner=owner,
+            wait=args.wait,
+            console=Console(),
+            shared_redactor=_redact_text,
         )
     except QueueUnavailableError as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
@@ -121,7 +128,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from apfa.settings import get_settings
     from kb.store import get_store
 
     store = get_store(get_settings())
@@ -198,18 +204,15 @@ def _redact_text(text: str) -> str:
 
 
 def protect_personal_data() -> None:
-    """Every `apfa` process (worker, ingestion, evaluations) redacts its log lines and the shared documents it
-    indexes; the guard's models load on first use."""
-    from ingest.pipeline import redact_shared_documents_with
+    """Every `apfa` process (worker, ingestion, evaluations) redacts its log lines; the worker and `apfa ingest`
+    also redact the shared documents they index (`_redact_text`). The guard's models load on first use."""
     from tools.pii import install_log_redaction
 
     install_log_redaction()
-    redact_shared_documents_with(_redact_text)
 
 
 def main(argv: list[str] | None = None) -> int:
     from apfa.private_files import keep_files_private
-    from apfa.settings import get_settings
 
     args = build_parser().parse_args(argv)
     keep_files_private(get_settings().data_dir)

@@ -16,8 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from apfa.settings import Settings
 from ingest import jobs
 from ingest.parsing import IngestError, check_size, is_supported, supported_types_text
+from ingest.pipeline import TextRedactor
 from ingest.progress import TERMINAL_STATES, JobProgress, JobState, Stage
 
 _POLL_SECONDS = 0.25
@@ -99,38 +101,47 @@ def expand_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[st
 
 
 def ingest_paths(
+    settings: Settings,
     paths: Sequence[Path | str],
     scope: str = "shared",
     owner: str = "system",
     wait: bool = True,
     console: Console | None = None,
+    shared_redactor: TextRedactor | None = None,
 ) -> IngestSummary:
     """Enqueue every supported file; with `wait`, show progress until all are done and print a summary.
 
-    When no worker is listening, an in-process burst worker processes the queue so the command still
-    completes on a laptop without `apfa worker` running.
+    When no worker is listening, an in-process burst worker (with `shared_redactor` as its PII guard)
+    processes the queue so the command still completes on a laptop without `apfa worker` running.
     """
     started = time.monotonic()
     console = console or Console()
+    config = jobs.QueueConfig.from_settings(settings)
     files, skipped = expand_paths(paths)
     summary = IngestSummary(skipped=skipped)
     for file in files:
         try:
-            check_size(file, file.name)
+            check_size(file, file.name, settings.max_upload_bytes)
         except IngestError as error:
             summary.skipped.append((str(file), error.message))
             continue
-        job_id = jobs.enqueue_ingest(file, file.name, scope, owner)
+        job_id = jobs.enqueue_ingest(config, file, file.name, scope, owner)
         summary.outcomes.append(FileOutcome(path=str(file), job_id=job_id, state=JobState.QUEUED))
     if wait and summary.outcomes:
-        _wait_with_progress(summary, console)
+
+        def run_burst() -> None:
+            jobs.run_worker(settings, burst=True, in_process=True, shared_redactor=shared_redactor)
+
+        _wait_with_progress(config, summary, console, run_burst)
     summary.seconds = round(time.monotonic() - started, 2)
     if wait:
         print_summary(summary, console)
     return summary
 
 
-def _wait_with_progress(summary: IngestSummary, console: Console) -> None:
+def _wait_with_progress(
+    config: jobs.QueueConfig, summary: IngestSummary, console: Console, run_burst: Callable[[], None]
+) -> None:
     columns = (
         TextColumn("{task.description}", style="bold"),
         BarColumn(),
@@ -148,25 +159,25 @@ def _wait_with_progress(summary: IngestSummary, console: Console) -> None:
 
         def refresh() -> bool:
             with refresh_lock:
-                return _refresh_outcomes(summary, progress, tasks)
+                return _refresh_outcomes(config, summary, progress, tasks)
 
-        if jobs.workers_listening() == 0:
-            _process_in_process(refresh)
+        if jobs.workers_listening(config) == 0:
+            _process_in_process(refresh, run_burst)
             return
         waiting_since = time.monotonic()
         while not refresh():
             if any(o.state != JobState.QUEUED for o in summary.outcomes):
                 waiting_since = time.monotonic()
             elif time.monotonic() - waiting_since > _STALE_WORKER_SECONDS:
-                _process_in_process(refresh)
+                _process_in_process(refresh, run_burst)
                 return
             time.sleep(_POLL_SECONDS)
 
 
-def _refresh_outcomes(summary: IngestSummary, progress: Progress, tasks: dict) -> bool:
+def _refresh_outcomes(config: jobs.QueueConfig, summary: IngestSummary, progress: Progress, tasks: dict) -> bool:
     """Poll every unfinished job once; True when all are finished."""
     for outcome in summary.pending:
-        state = jobs.job_progress(outcome.job_id)
+        state = jobs.job_progress(config, outcome.job_id)
         _apply_progress(outcome, state)
         progress.update(
             tasks[outcome.job_id], completed=state.done, total=state.total or None, stage=_stage_text(state)
@@ -174,7 +185,7 @@ def _refresh_outcomes(summary: IngestSummary, progress: Progress, tasks: dict) -
     return not summary.pending
 
 
-def _process_in_process(refresh: Callable[[], bool]) -> None:
+def _process_in_process(refresh: Callable[[], bool], run_burst: Callable[[], None]) -> None:
     """Run burst workers in this process while a thread keeps the progress display current."""
     finished = threading.Event()
 
@@ -186,7 +197,7 @@ def _process_in_process(refresh: Callable[[], bool]) -> None:
     poller.start()
     try:
         while not refresh():
-            jobs.run_worker(burst=True, in_process=True)
+            run_burst()
             if not refresh():
                 time.sleep(1.0)
     finally:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from apfa.settings import get_settings
 from ingest.parsing import Page
 from kb.store import Chunk
 
@@ -25,11 +24,8 @@ def nearest_heading(text: str, before: int) -> str:
     return heading
 
 
-def chunk_pages(pages: Sequence[Page], size: int | None = None, overlap: int | None = None) -> list[Chunk]:
+def chunk_pages(pages: Sequence[Page], size: int, overlap: int) -> list[Chunk]:
     """Chunk each page separately so no chunk straddles two pages (its page number stays exact)."""
-    settings = get_settings()
-    size = settings.chunk_size if size is None else size
-    overlap = settings.chunk_overlap if overlap is None else overlap
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=min(overlap, size // 2))
     chunks: list[Chunk] = []
     for page in pages:

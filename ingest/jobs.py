@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
@@ -30,11 +31,12 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.timeouts import JobTimeoutException
 
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from ingest.parsing import IngestError
-from ingest.pipeline import ingest_file
+from ingest.pipeline import IngestOptions, TextRedactor, ingest_file
 from ingest.progress import TERMINAL_STAGES, JobProgress, JobState, Stage
-from kb.embedding import get_embedder
+from kb.embedding import Embedder, get_embedder
+from kb.store import IndexStore, get_store
 
 log = logging.getLogger(__name__)
 
@@ -80,32 +82,38 @@ class QueueUnavailableError(RuntimeError):
         self.message = message
 
 
-def redis_url() -> str:
-    return get_settings().redis_url or DEFAULT_REDIS_URL
-
-
 @lru_cache(maxsize=4)
 def _client(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30)
 
 
-def get_redis(url: str | None = None) -> Redis:
-    """A shared client for REDIS_URL (fast connect timeout, so a down Redis is reported within seconds)."""
-    return _client(url or redis_url())
+@dataclass(frozen=True)
+class QueueConfig:
+    """Where ingestion jobs wait (REDIS_URL, APFA_QUEUE) and how long one may run; built at each process's edge."""
+
+    redis_url: str
+    name: str
+    job_timeout_s: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> QueueConfig:
+        return cls(settings.redis_url or DEFAULT_REDIS_URL, settings.queue_name, settings.job_timeout_s)
+
+    def connection(self) -> Redis:
+        """A shared client (fast connect timeout, so a down Redis is reported within seconds)."""
+        return _client(self.redis_url)
+
+    def queue(self, connection: Redis | None = None) -> Queue:
+        return Queue(self.name, connection=connection or self.connection())
 
 
-def get_queue(connection: Redis | None = None) -> Queue:
-    return Queue(get_settings().queue_name, connection=connection or get_redis())
-
-
-def enqueue_ingest(path: Path | str, filename: str, scope: str, owner: str) -> str:
+def enqueue_ingest(config: QueueConfig, path: Path | str, filename: str, scope: str, owner: str) -> str:
     """Queue an already-stored file for ingestion and return the job id."""
-    settings = get_settings()
     try:
-        job = get_queue().enqueue_call(
+        job = config.queue().enqueue_call(
             INGEST_FUNCTION,
             kwargs={"path": str(Path(path).resolve()), "filename": filename, "scope": scope, "owner": owner},
-            timeout=settings.job_timeout_s,
+            timeout=config.job_timeout_s,
             result_ttl=RESULT_TTL_SECONDS,
             failure_ttl=FAILURE_TTL_SECONDS,
             description=f"ingest {filename}",
@@ -115,6 +123,19 @@ def enqueue_ingest(path: Path | str, filename: str, scope: str, owner: str) -> s
     except RedisError as error:
         raise QueueUnavailableError() from error
     return job.id
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    """What a job needs from the worker that runs it: set once by `run_worker`, inherited by each work horse."""
+
+    store: IndexStore
+    embedder: Embedder
+    options: IngestOptions
+    job_timeout_s: int
+
+
+_worker_context: WorkerContext | None = None
 
 
 class _MetaReporter:
@@ -151,14 +172,25 @@ def run_ingest_job(path: str, filename: str, scope: str, owner: str) -> dict:
     job = get_current_job()
     reporter = _MetaReporter(job)
     reporter.update(stage=Stage.PARSING.value, done=0, total=0, message=None)
+    context = _worker_context
+    if context is None:
+        raise RuntimeError("ingestion jobs run in `apfa worker` (ingest.jobs.run_worker), which configures them")
     try:
-        embedder = get_embedder(get_settings().embed_precision)
-        result = ingest_file(path, filename, scope, owner, on_progress=reporter, embedder=embedder)
+        result = ingest_file(
+            path,
+            filename,
+            scope,
+            owner,
+            on_progress=reporter,
+            store=context.store,
+            embedder=context.embedder,
+            options=context.options,
+        )
     except IngestError as error:
         _fail_permanently(job, reporter, error.message)
         raise
     except JobTimeoutException:
-        minutes = max(1, get_settings().job_timeout_s // 60)
+        minutes = max(1, context.job_timeout_s // 60)
         _fail_permanently(
             job, reporter, f"“{filename}” took longer than {minutes} minutes to process. Try a smaller file."
         )
@@ -205,10 +237,10 @@ _STATES = {
 }
 
 
-def job_progress(job_id: str) -> JobProgress:
+def job_progress(config: QueueConfig, job_id: str) -> JobProgress:
     """RQ status and job.meta merged into one record for the UI; failures carry a user-readable message."""
     try:
-        job = Job.fetch(job_id, connection=get_redis())
+        job = Job.fetch(job_id, connection=config.connection())
         status = job.get_status(refresh=False)
     except NoSuchJobError:
         return JobProgress.failure(job_id, UNKNOWN_JOB_MESSAGE, JobState.UNKNOWN)
@@ -248,9 +280,9 @@ def job_progress(job_id: str) -> JobProgress:
     )
 
 
-def cancel_job(job_id: str) -> bool:
+def cancel_job(config: QueueConfig, job_id: str) -> bool:
     """Stop a running job or drop a waiting one; False when it had already ended."""
-    connection = get_redis()
+    connection = config.connection()
     try:
         job = Job.fetch(job_id, connection=connection)
         status = job.get_status(refresh=False)
@@ -272,10 +304,10 @@ def cancel_job(job_id: str) -> bool:
         raise QueueUnavailableError() from error
 
 
-def workers_listening(connection: Redis | None = None) -> int:
+def workers_listening(config: QueueConfig) -> int:
     """How many registered workers serve the ingest queue."""
     try:
-        return len(Worker.all(queue=get_queue(connection)))
+        return len(Worker.all(queue=config.queue()))
     except RedisError as error:
         raise QueueUnavailableError() from error
 
@@ -357,25 +389,39 @@ def requeue_abandoned_jobs(queue: Queue) -> list[str]:
     return recovered
 
 
-def run_worker(burst: bool = False, *, in_process: bool = False) -> bool:
+def run_worker(
+    settings: Settings,
+    burst: bool = False,
+    *,
+    in_process: bool = False,
+    shared_redactor: TextRedactor | None = None,
+) -> bool:
     """Serve the ingest queue (`apfa worker`); returns whether any job was processed.
 
     The default forks a work horse per job after loading the embedding model once in the parent, so
     each job starts warm and a crash or a cancel only ends the horse. The parent never runs the model:
     PyTorch's OpenMP pool does not survive fork() once used. `in_process=True` runs jobs without forking
-    (for the CLI, whose process may already have used the model).
+    (for the CLI, whose process may already have used the model). `shared_redactor` is the PII guard for
+    shared documents (`IngestOptions`).
     """
-    connection = Redis.from_url(redis_url(), socket_connect_timeout=2)
-    queue = Queue(get_settings().queue_name, connection=connection)
+    global _worker_context
+    config = QueueConfig.from_settings(settings)
+    connection = Redis.from_url(config.redis_url, socket_connect_timeout=2)
+    queue = config.queue(connection)
     try:
         connection.ping()
     except RedisError as error:
         raise QueueUnavailableError() from error
     requeue_abandoned_jobs(queue)
+    _worker_context = WorkerContext(
+        store=get_store(settings),
+        embedder=get_embedder(settings.embed_precision),
+        options=IngestOptions.from_settings(settings, shared_redactor),
+        job_timeout_s=config.job_timeout_s,
+    )
     if in_process:
         worker: Worker | SimpleWorker = SimpleWorker([queue], connection=connection)
     else:
-        get_embedder(get_settings().embed_precision)
         worker = Worker(
             [queue],
             connection=connection,

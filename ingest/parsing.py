@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 
 SUPPORTED_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
@@ -80,6 +80,18 @@ class ArchiveLimits:
 
 
 @dataclass(frozen=True)
+class UploadLimits:
+    """How large an upload may be, and what its office container may expand to."""
+
+    max_bytes: int = 25 * 1024 * 1024
+    archive: ArchiveLimits = ArchiveLimits()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> UploadLimits:
+        return cls(settings.max_upload_bytes, ArchiveLimits.from_settings(settings))
+
+
+@dataclass(frozen=True)
 class Page:
     number: int
     text: str
@@ -104,9 +116,8 @@ def is_supported(filename: str) -> bool:
     return Path(filename).suffix.lower() in SUPPORTED_TYPES
 
 
-def check_size(path: Path, filename: str, max_bytes: int | None = None) -> int:
+def check_size(path: Path, filename: str, limit: int) -> int:
     """Refuse oversize files before reading them; returns the size in bytes."""
-    limit = get_settings().max_upload_bytes if max_bytes is None else max_bytes
     size = path.stat().st_size
     if size > limit:
         raise FileTooLargeError(
@@ -116,7 +127,7 @@ def check_size(path: Path, filename: str, max_bytes: int | None = None) -> int:
     return size
 
 
-def check_archive(path: Path, filename: str, limits: ArchiveLimits | None = None) -> None:
+def check_archive(path: Path, filename: str, limits: ArchiveLimits) -> None:
     """Refuse a zip-based office file whose members would inflate too far, reading only its directory.
 
     The sizes come from the zip's central directory; `zipfile` never inflates a member past its declared size
@@ -124,7 +135,6 @@ def check_archive(path: Path, filename: str, limits: ArchiveLimits | None = None
     """
     if Path(filename).suffix.lower() not in ZIP_BASED_TYPES:
         return
-    limits = limits or ArchiveLimits.from_settings(get_settings())
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -151,8 +161,7 @@ def check_archive(path: Path, filename: str, limits: ArchiveLimits | None = None
 def parse_file(
     path: Path | str,
     filename: str | None = None,
-    max_bytes: int | None = None,
-    archive_limits: ArchiveLimits | None = None,
+    limits: UploadLimits = UploadLimits(),
 ) -> ParsedDocument:
     """Extract the title and the text of every page; `filename` is the user's name for the file."""
     path = Path(path)
@@ -162,9 +171,9 @@ def parse_file(
         raise UnsupportedFileError(
             f"“{filename}” is not a supported file type. Supported types: {supported_types_text()}."
         )
-    if check_size(path, filename, max_bytes) == 0:
+    if check_size(path, filename, limits.max_bytes) == 0:
         raise EmptyDocumentError(f"“{filename}” is empty.")
-    check_archive(path, filename, archive_limits)
+    check_archive(path, filename, limits.archive)
 
     stem = Path(filename).stem
     match suffix:

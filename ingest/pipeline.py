@@ -14,40 +14,50 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from apfa.settings import Settings
 from ingest.chunking import chunk_pages
 from ingest.parsing import (
     EmptyDocumentError,
     Page,
     ParsedDocument,
+    UploadLimits,
     check_size,
     parse_file,
 )
 from ingest.progress import Stage
-from kb.embedding import Embedder, get_embedder
-from kb.store import SCOPES, DocumentRecord, DuplicateDocumentError, IndexStore, get_store
+from kb.embedding import Embedder
+from kb.store import SCOPES, DocumentRecord, DuplicateDocumentError, IndexStore
 
 StageCallback = Callable[[Stage, int, int], None]
 TextRedactor = Callable[[str], str]
 log = logging.getLogger(__name__)
-_shared_redactor: TextRedactor | None = None
 
 
-def redact_shared_documents_with(redactor: TextRedactor) -> None:
-    """Set the PII redactor applied to shared documents before they are chunked and embedded.
+@dataclass(frozen=True)
+class IngestOptions:
+    """What every ingestion of this process follows, read from the settings at the edge that starts it.
 
-    Each process's edge sets it (the `apfa` command for the worker and ingestion, the chat at start): the guard
-    lives in `tools`, which `ingest` may not import. Private documents stay whole, in their owner's scope only.
+    `shared_redactor` is the PII guard applied to shared documents before they are chunked and embedded; it
+    lives in `tools`, which `ingest` may not import, so the edge (the `apfa` command, the tests) passes it in.
+    Private documents stay whole, in their owner's scope only.
     """
-    global _shared_redactor
-    _shared_redactor = redactor
+
+    limits: UploadLimits
+    chunk_size: int
+    chunk_overlap: int
+    shared_redactor: TextRedactor | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, shared_redactor: TextRedactor | None = None) -> IngestOptions:
+        return cls(UploadLimits.from_settings(settings), settings.chunk_size, settings.chunk_overlap, shared_redactor)
 
 
-def _redacted(parsed: ParsedDocument, filename: str) -> ParsedDocument:
-    if _shared_redactor is None:
+def _redacted(parsed: ParsedDocument, filename: str, redactor: TextRedactor | None) -> ParsedDocument:
+    if redactor is None:
         log.warning("No PII redactor is configured: shared document %s is indexed unredacted", filename)
         return parsed
-    pages = [Page(page.number, _shared_redactor(page.text)) for page in parsed.pages]
-    return dataclasses.replace(parsed, title=_shared_redactor(parsed.title), pages=pages)
+    pages = [Page(page.number, redactor(page.text)) for page in parsed.pages]
+    return dataclasses.replace(parsed, title=redactor(parsed.title), pages=pages)
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,9 @@ def ingest_file(
     owner: str = "system",
     on_progress: StageCallback | None = None,
     *,
-    store: IndexStore | None = None,
-    embedder: Embedder | None = None,
+    store: IndexStore,
+    embedder: Embedder,
+    options: IngestOptions,
 ) -> IngestResult:
     """Index one file and return what was added; a re-upload of the same bytes returns the existing doc."""
     started = time.monotonic()
@@ -86,28 +97,26 @@ def ingest_file(
         raise ValueError(f"scope must be one of {SCOPES}")
     if not owner:
         raise ValueError("every document needs an owner")
-    store = store or get_store()
 
     def report(stage: Stage, done: int = 0, total: int = 0) -> None:
         if on_progress:
             on_progress(stage, done, total)
 
     report(Stage.PARSING)
-    check_size(path, filename)
+    check_size(path, filename, options.limits.max_bytes)
     digest = sha256_of(path)
     existing = store.find_by_hash(digest, scope, owner)
     if existing is not None:
         return _duplicate_result(existing, started)
-    parsed = parse_file(path, filename)
+    parsed = parse_file(path, filename, options.limits)
     if scope == "shared":
-        parsed = _redacted(parsed, filename)
+        parsed = _redacted(parsed, filename, options.shared_redactor)
 
     report(Stage.CHUNKING)
-    chunks = chunk_pages(parsed.pages)
+    chunks = chunk_pages(parsed.pages, options.chunk_size, options.chunk_overlap)
     if not chunks:
         raise EmptyDocumentError(f"“{filename}” contains no text that APFA can read.")
 
-    embedder = embedder or get_embedder()
     report(Stage.EMBEDDING, 0, len(chunks))
     vectors = embedder.embed_documents(
         [chunk.for_embedding(parsed.title) for chunk in chunks],

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.settings import Settings
 from ingest.batch import IngestSummary, ingest_paths
 from ingest.pipeline import sha256_of
-from kb.store import get_store
+from kb.store import IndexStore, get_store
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter_kb"
 STARTER_SCOPE = "shared"
@@ -22,9 +23,8 @@ def starter_documents() -> list[Path]:
     return sorted(STARTER_DIR.glob("*.md"))
 
 
-def missing_starter_documents() -> list[Path]:
+def missing_starter_documents(store: IndexStore) -> list[Path]:
     """Starter documents whose exact content is not in the index yet (edited files count as new)."""
-    store = get_store()
     return [
         path
         for path in starter_documents()
@@ -32,9 +32,9 @@ def missing_starter_documents() -> list[Path]:
     ]
 
 
-def ensure_starter_kb(wait: bool = True, console: Console | None = None) -> IngestSummary:
+def ensure_starter_kb(settings: Settings, wait: bool = True, console: Console | None = None) -> IngestSummary:
     """Enqueue the starter documents that are not indexed yet; with `wait`, block until they are."""
-    missing = missing_starter_documents()
+    missing = missing_starter_documents(get_store(settings))
     if not missing:
         return IngestSummary()
-    return ingest_paths(missing, scope=STARTER_SCOPE, owner=STARTER_OWNER, wait=wait, console=console)
+    return ingest_paths(settings, missing, scope=STARTER_SCOPE, owner=STARTER_OWNER, wait=wait, console=console)

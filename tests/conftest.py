@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import clear_caches
-
-from ingest import jobs
+from docfactory import clear_caches, current_queue
 
 TEST_REDIS_DB = 3
 
@@ -33,7 +31,7 @@ def queue_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("APFA_QUEUE", queue_name)
     clear_caches()
     yield queue_name
-    _delete_queue_keys(jobs.get_redis(), queue_name)
+    _delete_queue_keys(current_queue().connection(), queue_name)
 
 
 def _delete_queue_keys(connection, queue_name: str) -> None:

@@ -22,6 +22,30 @@ def stop_worker(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def current_queue():
+    """The ingest queue a process started now would use (this test's REDIS_URL and APFA_QUEUE)."""
+    from apfa.settings import Settings
+    from ingest.jobs import QueueConfig
+
+    return QueueConfig.from_settings(Settings())
+
+
+def index_file(path: Path, filename: str | None = None, scope: str = "private", owner: str = "system", **overrides):
+    """`ingest_file` as the worker runs it, with this test's settings (`store`, `embedder`, `options` overridable)."""
+    from apfa.settings import Settings
+    from ingest.pipeline import IngestOptions, ingest_file
+    from kb.embedding import get_embedder
+    from kb.store import get_store
+
+    settings = Settings()
+    parts = {
+        "store": get_store(settings),
+        "embedder": get_embedder(),
+        "options": IngestOptions.from_settings(settings),
+    } | overrides
+    return ingest_file(path, filename, scope, owner, **parts)
+
+
 def clear_caches() -> None:
     """Forget cached settings, stores and Redis clients so a changed environment takes effect."""
     from apfa.settings import get_settings

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from docfactory import index_file
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -16,7 +17,6 @@ from agents.graph import build_graph, excerpt
 from agents.turn import run_turn
 from agents.vetting import cited_numbers
 from apfa.settings import get_settings
-from ingest.pipeline import ingest_file
 from kb import store as store_module
 from tools import retrieval
 
@@ -54,9 +54,9 @@ def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     doc_ids = {}
     for name, text in GUIDES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-        doc_ids[name] = ingest_file(tmp_path / name, name, "shared", "system").doc_id
+        doc_ids[name] = index_file(tmp_path / name, name, "shared", "system").doc_id
     (tmp_path / "paystub.txt").write_text(ALICE_PAY_STUB, encoding="utf-8")
-    doc_ids["paystub.txt"] = ingest_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice").doc_id
+    doc_ids["paystub.txt"] = index_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice").doc_id
     yield doc_ids
     get_settings.cache_clear()
     store_module.store_at.cache_clear()

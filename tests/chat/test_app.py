@@ -96,20 +96,20 @@ def fake_jobs_module(monkeypatch, stages: list[dict], queue_down: bool = False) 
     module = types.ModuleType("ingest.jobs")
     module.QueueUnavailableError = QueueUnavailableError
 
-    def enqueue_ingest(path, filename, scope, owner):
+    def enqueue_ingest(config, path, filename, scope, owner):
         if queue_down:
             raise QueueUnavailableError("The background queue (Redis) is not reachable.")
         calls.enqueued.append((path, filename, scope, owner))
         return "job-1"
 
-    def job_progress(job_id):
+    def job_progress(config, job_id):
         fields = dict(remaining.pop(0) if len(remaining) > 1 else remaining[0])
         state, stage = JobState(fields.pop("state")), Stage(fields.pop("stage"))
         return JobProgress(job_id=job_id, state=state, stage=stage, **fields)
 
     module.enqueue_ingest = enqueue_ingest
     module.job_progress = job_progress
-    module.cancel_job = calls.cancelled.append
+    module.cancel_job = lambda config, job_id: calls.cancelled.append(job_id)
     monkeypatch.setitem(sys.modules, "ingest.jobs", module)
     return calls
 

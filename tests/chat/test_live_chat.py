@@ -80,7 +80,7 @@ def live_app(pg_url, tmp_path, unique_name):
         env,
         server_log,
     )
-    worker = start([python, "-c", "from ingest.jobs import run_worker; run_worker()"], env, worker_log)
+    worker = start([python, "-m", "cli.main", "worker"], env, worker_log)
     try:
         deadline = time.monotonic() + 240
         while "Models warmed up" not in server_log.read_text():

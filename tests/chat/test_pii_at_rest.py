@@ -14,6 +14,7 @@ import uuid
 import zlib
 
 import pytest
+from docfactory import current_queue, index_file
 from langchain_core.messages import BaseMessage
 from sqlalchemy import text
 
@@ -21,8 +22,8 @@ from agents.graph import build_graph
 from agents.llm import FakeGroundedChatModel
 from agents.turn import run_turn
 from apfa.db import session_scope
-from ingest import pipeline
-from ingest.jobs import enqueue_ingest, get_redis, run_worker
+from apfa.settings import Settings
+from ingest.jobs import enqueue_ingest, run_worker
 from tools import pii
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -55,18 +56,15 @@ class RecordingModel(FakeGroundedChatModel):
 
 @pytest.fixture
 def redacting_process():
-    """What `apfa worker` and the chat do at start: log redaction and shared-document redaction."""
+    """What every `apfa` process and the chat do at start: log redaction (the worker also gets the redactor)."""
     factory = logging.getLogRecordFactory()
-    previous_redactor = pipeline._shared_redactor
     pii.install_log_redaction()
-    pipeline.redact_shared_documents_with(pii.redact_text)
     yield
     logging.setLogRecordFactory(factory)
-    pipeline.redact_shared_documents_with(previous_redactor)
 
 
 def _job_payloads(queue_name: str) -> list[bytes]:
-    connection = get_redis()
+    connection = current_queue().connection()
     payloads = []
     for key in connection.scan_iter("rq:job:*"):
         if connection.type(key) != b"hash":
@@ -118,10 +116,10 @@ def test_no_raw_value_in_database_logs_prompts_jobs_or_index(
     caplog.set_level(logging.DEBUG)
     upload = tmp_path / "escrow-file.md"
     upload.write_text(DOCUMENT, encoding="utf-8")
-    enqueue_ingest(upload, "escrow-file.md", "shared", "alice")
+    enqueue_ingest(current_queue(), upload, "escrow-file.md", "shared", "alice")
     payloads = _job_payloads(queue_env)
     assert payloads, "the job was queued"
-    run_worker(burst=True, in_process=True)
+    run_worker(Settings(), burst=True, in_process=True, shared_redactor=pii.redact_text)
 
     model = RecordingModel()
     result = asyncio.run(run_turn(QUESTION, user="alice", graph=build_graph(model)))
@@ -157,7 +155,7 @@ def test_a_private_document_is_indexed_whole_but_only_for_its_owner(redacting_pr
 
     upload = tmp_path / "my-escrow.md"
     upload.write_text(DOCUMENT, encoding="utf-8")
-    pipeline.ingest_file(upload, scope="private", owner="alice")
+    index_file(upload, scope="private", owner="alice")
     own = retrieve("escrow account property taxes", user="alice")
     assert own and any(SSN in chunk.text for chunk in own)
     assert not [chunk for chunk in retrieve("escrow account property taxes", user="bob") if SSN in chunk.text]

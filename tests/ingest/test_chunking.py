@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docfactory import long_text
 
+from apfa.settings import Settings
 from ingest.chunking import chunk_pages
 from ingest.parsing import Page
 
@@ -47,10 +48,11 @@ def test_repeated_passages_get_their_own_offsets():
         assert page.text[chunk.start : chunk.end] == paragraph
 
 
-def test_defaults_come_from_settings(data_dir):
+def test_the_shipped_chunk_size_bounds_every_chunk():
+    settings = Settings()
     page = Page(1, long_text(2000, seed=9))
 
-    chunks = chunk_pages([page])
+    chunks = chunk_pages([page], settings.chunk_size, settings.chunk_overlap)
 
     assert max(len(chunk.text) for chunk in chunks) <= 900
     assert max(len(chunk.text) for chunk in chunks) > 600

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import LOAN_TOPICS, long_text, stop_worker
+from docfactory import LOAN_TOPICS, current_queue, long_text, stop_worker
 
 from ingest import jobs
 from ingest.jobs import enqueue_ingest, job_progress
@@ -25,13 +25,13 @@ TERMINAL = TERMINAL_STATES
 
 @pytest.fixture
 def start_worker(queue_env: str, tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Starts `run_worker()` processes (as `apfa worker` does) and stops any still alive at the end."""
+    """Starts `apfa worker` processes and stops any still alive at the end."""
     started: list[subprocess.Popen] = []
 
     def start() -> subprocess.Popen:
         log = tmp_path / f"worker-{len(started)}.log"
         process = subprocess.Popen(
-            [sys.executable, "-c", "from ingest.jobs import run_worker; run_worker()"],
+            [sys.executable, "-m", "cli.main", "worker"],
             cwd=PROJECT_ROOT,
             env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
             stdout=log.open("w"),
@@ -51,7 +51,7 @@ def start_worker(queue_env: str, tmp_path: Path) -> Iterator[Callable[[], subpro
 
 
 def _worker_registered(pid: int) -> bool:
-    connection = jobs.get_redis()
+    connection = current_queue().connection()
     return any(connection.hget(key, "pid") == str(pid).encode() for key in connection.smembers("rq:workers"))
 
 
@@ -77,7 +77,7 @@ def _work_horse(worker_pid: int) -> int:
 def _wait_for(job_id: str, condition: Callable[[dict], bool], timeout: float = 300) -> dict:
     deadline = time.monotonic() + timeout
     while True:
-        progress = job_progress(job_id)
+        progress = job_progress(current_queue(), job_id)
         if condition(progress):
             return progress
         assert time.monotonic() < deadline, f"gave up waiting; last progress {progress}"
@@ -103,14 +103,16 @@ def test_killed_worker_leaves_the_index_intact_and_its_job_runs_again(start_work
     first_worker = start_worker()
     seed = tmp_path / "escrow.md"
     seed.write_text("# Escrow basics\n\n" + LOAN_TOPICS["escrow"], encoding="utf-8")
-    seeded = _wait_for(enqueue_ingest(seed, "escrow.md", "shared", "system"), lambda p: p.state in TERMINAL)
+    seeded = _wait_for(
+        enqueue_ingest(current_queue(), seed, "escrow.md", "shared", "system"), lambda p: p.state in TERMINAL
+    )
     assert seeded.state == "finished", seeded
     before = _index_fingerprint(index_dir)
     assert (index_dir / "CURRENT").read_text().strip() == "000001"
 
     big = tmp_path / "servicing-manual.txt"
     big.write_text(long_text(14_000, seed=5), encoding="utf-8")
-    job_id = enqueue_ingest(big, "servicing-manual.txt", "shared", "system")
+    job_id = enqueue_ingest(current_queue(), big, "servicing-manual.txt", "shared", "system")
 
     # The horse alone dies (as under the OOM killer): its worker records it and retries the job.
     _wait_for(job_id, _embedding_under_way)
@@ -128,7 +130,7 @@ def test_killed_worker_leaves_the_index_intact_and_its_job_runs_again(start_work
     first_worker.wait(timeout=10)
     time.sleep(0.5)
 
-    assert job_progress(job_id).state == "started", "nobody is left to notice the job died"
+    assert job_progress(current_queue(), job_id).state == "started", "nobody is left to notice the job died"
     assert _index_fingerprint(index_dir) == before
     reader = IndexStore(index_dir)
     assert reader.current_version() == 1 and [doc.title for doc in reader.documents()] == ["Escrow basics"]
@@ -156,7 +158,7 @@ def test_a_failing_job_is_retried_with_backoff_then_fails_with_its_reason(
     note.write_text(LOAN_TOPICS["apr"], encoding="utf-8")
 
     started = time.monotonic()
-    job_id = enqueue_ingest(note, "apr.txt", "private", "alice")
+    job_id = enqueue_ingest(current_queue(), note, "apr.txt", "private", "alice")
     waiting = _wait_for(job_id, lambda p: p.state == "scheduled", timeout=120)
     assert waiting.stage == "queued" and "retried" in waiting.message
     failed = _wait_for(job_id, lambda p: p.state in TERMINAL, timeout=120)
@@ -169,7 +171,7 @@ def test_a_failing_job_is_retried_with_backoff_then_fails_with_its_reason(
     assert "Not a directory" in failed.message and "Traceback" not in failed.message
 
     (data_dir / "index").unlink()
-    job_id = enqueue_ingest(note, "apr.txt", "private", "alice")
+    job_id = enqueue_ingest(current_queue(), note, "apr.txt", "private", "alice")
     finished = _wait_for(job_id, lambda p: p.state in TERMINAL, timeout=120)
     assert finished.state == "finished" and finished.title == "apr"
 
@@ -179,7 +181,7 @@ def _start_on_a_dead_worker(job_id: str, retries_left: int) -> None:
     from rq.executions import Execution
     from rq.job import Job
 
-    connection = jobs.get_redis()
+    connection = current_queue().connection()
     job = Job.fetch(job_id, connection=connection)
     job.retries_left = retries_left
     job.save()
@@ -195,9 +197,9 @@ def test_abandoned_jobs_are_requeued_while_retries_last_then_fail_with_a_reason(
 
     note = tmp_path / "apr.txt"
     note.write_text(LOAN_TOPICS["apr"], encoding="utf-8")
-    queue = jobs.get_queue()
-    retried = enqueue_ingest(note, "apr.txt", "private", "alice")
-    exhausted = enqueue_ingest(note, "apr-copy.txt", "private", "alice")
+    queue = current_queue().queue()
+    retried = enqueue_ingest(current_queue(), note, "apr.txt", "private", "alice")
+    exhausted = enqueue_ingest(current_queue(), note, "apr-copy.txt", "private", "alice")
     for job_id in (retried, exhausted):
         queue.remove(job_id)
     _start_on_a_dead_worker(retried, retries_left=2)
@@ -207,9 +209,9 @@ def test_abandoned_jobs_are_requeued_while_retries_last_then_fail_with_a_reason(
 
     assert StartedJobRegistry(queue=queue).get_job_ids(cleanup=False) == []
     assert queue.get_job_ids() == [retried]
-    again = job_progress(retried)
+    again = job_progress(current_queue(), retried)
     assert again.state == "queued" and again.stage == "queued" and "retried" in again.message
-    failed = job_progress(exhausted)
+    failed = job_progress(current_queue(), exhausted)
     assert failed.state == "failed" and failed.stage == "failed"
     assert "apr-copy.txt" in failed.message and "stopped unexpectedly" in failed.message
     assert jobs.requeue_abandoned_jobs(queue) == []

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docfactory import LOAN_TOPICS, clear_caches, make_docx, make_image_only_pdf, make_pdf
+from docfactory import LOAN_TOPICS, make_docx, make_image_only_pdf, make_pdf
 
+from apfa.settings import Settings
 from ingest.parsing import (
     CorruptDocumentError,
     EmptyDocumentError,
     FileTooLargeError,
     IngestError,
     UnsupportedFileError,
+    UploadLimits,
     parse_file,
 )
 
@@ -179,19 +181,19 @@ def test_oversize_file_is_refused_with_explicit_limit(tmp_path: Path):
     big.write_text("x" * 2048, encoding="utf-8")
 
     with pytest.raises(FileTooLargeError) as caught:
-        parse_file(big, max_bytes=1024)
+        parse_file(big, limits=UploadLimits(max_bytes=1024))
     _assert_user_readable(caught.value, "big.txt")
 
 
 def test_oversize_limit_comes_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("APFA_MAX_UPLOAD_MB", "1")
-    clear_caches()
     big = tmp_path / "scan.pdf"
     big.write_bytes(b"%PDF" + b"0" * (1024 * 1024 + 1))
-    try:
-        with pytest.raises(FileTooLargeError) as caught:
-            parse_file(big)
-        assert "1.0 MB" in str(caught.value)
-    finally:
-        monkeypatch.delenv("APFA_MAX_UPLOAD_MB")
-        clear_caches()
+
+    with pytest.raises(FileTooLargeError) as caught:
+        parse_file(big, limits=UploadLimits.from_settings(Settings()))
+    assert "1.0 MB" in str(caught.value)
+
+
+def test_the_default_limits_are_the_shipped_settings():
+    assert UploadLimits() == UploadLimits.from_settings(Settings())

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from docfactory import LOAN_TOPICS, long_text, make_pdf
+from docfactory import LOAN_TOPICS, index_file, long_text, make_pdf
 
-from ingest.parsing import CorruptDocumentError, FileTooLargeError
+from apfa.settings import Settings
 from ingest.batch import expand_paths
-from ingest.pipeline import ingest_file
+from ingest.parsing import CorruptDocumentError, FileTooLargeError
 from kb.store import get_store
 
 
@@ -50,8 +50,8 @@ def test_a_pdf_becomes_searchable_with_pages_and_offsets(data_dir: Path, tmp_pat
     stages: list[tuple[str, int, int]] = []
     embedder = WordHashEmbedder()
 
-    result = ingest_file(
-        pdf, "handbook.pdf", "private", "alice", lambda *event: stages.append(event), embedder=embedder
+    result = index_file(
+        pdf, "handbook.pdf", "private", "alice", on_progress=lambda *event: stages.append(event), embedder=embedder
     )
 
     assert (result.title, result.pages, result.duplicate_of) == ("Servicing Handbook", 3, None)
@@ -60,54 +60,51 @@ def test_a_pdf_becomes_searchable_with_pages_and_offsets(data_dir: Path, tmp_pat
     assert order[0] == "parsing" and order[-1] == "done"
     assert order.index("chunking") < order.index("embedding") < order.index("indexing")
     assert ("embedding", result.chunks, result.chunks) in stages
-    hits = get_store().search(embedder.embed_query(LOAN_TOPICS["escrow"]), 1, "alice")
+    hits = get_store(Settings()).search(embedder.embed_query(LOAN_TOPICS["escrow"]), 1, "alice")
     assert hits[0].chunk.page == 3 and hits[0].chunk.doc_id == result.doc_id
-    assert get_store().search(embedder.embed_query(LOAN_TOPICS["escrow"]), 5, "bob") == []
+    assert get_store(Settings()).search(embedder.embed_query(LOAN_TOPICS["escrow"]), 5, "bob") == []
 
 
 def test_uploading_the_same_bytes_again_is_skipped(data_dir: Path, tmp_path: Path):
     note = tmp_path / "note.md"
     note.write_text("# Escrow\n\n" + LOAN_TOPICS["escrow"], encoding="utf-8")
-    first = ingest_file(note, "note.md", "private", "alice", embedder=WordHashEmbedder())
-    version = get_store().current_version()
+    first = index_file(note, "note.md", "private", "alice", embedder=WordHashEmbedder())
+    version = get_store(Settings()).current_version()
 
-    again = ingest_file(note, "renamed.md", "private", "alice", embedder=WordHashEmbedder(fail=True))
-    someone_else = ingest_file(note, "note.md", "private", "bob", embedder=WordHashEmbedder())
+    again = index_file(note, "renamed.md", "private", "alice", embedder=WordHashEmbedder(fail=True))
+    someone_else = index_file(note, "note.md", "private", "bob", embedder=WordHashEmbedder())
 
     assert again.duplicate_of == first.doc_id and again.title == "Escrow"
     assert someone_else.duplicate_of is None
-    assert get_store().current_version() == version + 1
+    assert get_store(Settings()).current_version() == version + 1
 
 
 def test_a_failure_before_publishing_leaves_the_index_unchanged(data_dir: Path, tmp_path: Path):
     good = tmp_path / "good.txt"
     good.write_text(LOAN_TOPICS["apr"], encoding="utf-8")
-    ingest_file(good, "good.txt", "shared", "system", embedder=WordHashEmbedder())
+    index_file(good, "good.txt", "shared", "system", embedder=WordHashEmbedder())
     bad = tmp_path / "other.txt"
     bad.write_text(LOAN_TOPICS["pmi"], encoding="utf-8")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 not a pdf at all")
 
     with pytest.raises(RuntimeError):
-        ingest_file(bad, "other.txt", "shared", "system", embedder=WordHashEmbedder(fail=True))
+        index_file(bad, "other.txt", "shared", "system", embedder=WordHashEmbedder(fail=True))
     with pytest.raises(CorruptDocumentError):
-        ingest_file(broken, "broken.pdf", "shared", "system", embedder=WordHashEmbedder())
+        index_file(broken, "broken.pdf", "shared", "system", embedder=WordHashEmbedder())
 
-    assert get_store().current_version() == 1
-    assert [record.filename for record in get_store().documents()] == ["good.txt"]
+    assert get_store(Settings()).current_version() == 1
+    assert [record.filename for record in get_store(Settings()).documents()] == ["good.txt"]
 
 
 def test_oversize_files_are_refused_before_any_work(data_dir: Path, tmp_path: Path, monkeypatch):
-    from docfactory import clear_caches
-
     monkeypatch.setenv("APFA_MAX_UPLOAD_MB", "1")
-    clear_caches()
     big = tmp_path / "big.txt"
     big.write_text("loan " * 300_000, encoding="utf-8")
 
     with pytest.raises(FileTooLargeError):
-        ingest_file(big, "big.txt", "shared", "system", embedder=WordHashEmbedder(fail=True))
-    assert get_store().current_version() == 0
+        index_file(big, "big.txt", "shared", "system", embedder=WordHashEmbedder(fail=True))
+    assert get_store(Settings()).current_version() == 0
 
 
 def test_expand_paths_walks_directories_and_explains_skips(tmp_path: Path):

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from docfactory import index_file
 
 from apfa.settings import get_settings
-from ingest.pipeline import ingest_file
 from kb import store as store_module
 from tools.lc_tools import search_knowledge_base
 from tools.retrieval import RetrievedChunk, retrieve
@@ -31,9 +31,9 @@ def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     store_module.store_at.cache_clear()
     for name, text in GUIDES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-        ingest_file(tmp_path / name, name, "shared", "system")
+        index_file(tmp_path / name, name, "shared", "system")
     (tmp_path / "paystub.txt").write_text(ALICE_PRIVATE, encoding="utf-8")
-    ingest_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice")
+    index_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice")
     yield tmp_path
     get_settings.cache_clear()
     store_module.store_at.cache_clear()
@@ -72,7 +72,7 @@ def test_newly_ingested_documents_are_found_without_restart(knowledge_base: Path
     assert all("HELOC" not in result.text for result in retrieve("home equity line of credit", "bob", k=3))
     note = knowledge_base / "heloc.md"
     note.write_text("# HELOCs\n\nA HELOC is a revolving home equity line of credit.", encoding="utf-8")
-    ingest_file(note, "heloc.md", "shared", "system")
+    index_file(note, "heloc.md", "shared", "system")
 
     assert retrieve("home equity line of credit", "bob", k=1)[0].title == "HELOCs"
 
