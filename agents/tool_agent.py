@@ -9,6 +9,7 @@ turn actually retrieved). Passages are numbered across the whole turn, so [n] al
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from agents import prompts
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
-from tools import retrieval
+from tools import guard, retrieval
 from tools.lc_tools import AGENT_TOOLS, search_knowledge_base
 
 MAX_TOOL_ROUNDS = 4
@@ -81,8 +82,10 @@ def collect_sources(state: TurnState) -> dict:
 
     Parallel searches in one round each come back numbered from 1; renumbering them here, in order, before the
     model reads them keeps every [n] unique for the turn and equal to the index the citations are resolved with.
+    Sentences addressed to an AI assistant are removed here too and recorded, so the borrower is told.
     """
     chunks: list[Any] = list(state.get("chunks", []))
+    injections: list[str] = list(state.get("injections", []))
     seen = {(c.doc_id, c.page, c.start): n for n, c in enumerate(chunks, start=1)}
     renumbered: list[ToolMessage] = []
     for message in reversed(state["messages"]):
@@ -96,7 +99,10 @@ def collect_sources(state: TurnState) -> dict:
         numbered = []
         for chunk in message.artifact:
             key = (chunk.doc_id, chunk.page, chunk.start)
+            cleaned = guard.neutralise_instructions(chunk.text)
+            chunk = dataclasses.replace(chunk, text=cleaned.text)
             if key not in seen:
+                injections.extend(cleaned.removed)
                 chunks.append(chunk)
                 seen[key] = len(chunks)
             numbered.append((seen[key], chunk))
@@ -104,7 +110,7 @@ def collect_sources(state: TurnState) -> dict:
             retrieval.format_passages([])
         )
         updates.append(message.model_copy(update={"content": content}))
-    return {"messages": updates, "chunks": chunks}
+    return {"messages": updates, "chunks": chunks, "injections": injections}
 
 
 def after_agent(then: str):

@@ -148,9 +148,10 @@ async def test_bedrock_model_calls_retrieval_and_loan_math_itself_and_its_answer
     assert "4417-2290" not in results_text
     assert "$1,896.20" in results_text
     assert "[7]" not in result.answer
+    assert len(result.flags["injection"]) == 1 and result.answer.endswith(guard.INJECTION_NOTICE)
     assert result.answer.startswith("Private mortgage insurance protects the lender, not you [1].")
     assert [(c.n, c.doc_id) for c in result.citations] == [(1, "pmi")]
-    assert streamed.strip() == result.answer
+    assert streamed.split() == result.answer.split()
 
 
 async def test_bedrock_path_still_refuses_out_of_role_requests_before_the_model(knowledge_base):
