@@ -24,6 +24,7 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_eval_qa(eval_commands)
     add_eval_support(eval_commands)
     add_eval_pii(eval_commands)
+    add_eval_safety(eval_commands)
     add_eval_fairness(eval_commands)
 
     bench = commands.add_parser("bench", help="speed benchmarks that print figures")
@@ -32,6 +33,7 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_bench_search(bench_commands)
     add_bench_turn(bench_commands)
     add_bench_persist(bench_commands)
+    add_bench_cache(bench_commands)
 
 
 def _print_report(report: dict) -> int:
@@ -219,5 +221,46 @@ def add_bench_persist(commands: argparse._SubParsersAction) -> None:
         from evals.persist_bench import bench_persist
 
         return _print_report(bench_persist(turns=args.turns, console=Console()))
+
+    parser.set_defaults(func=run)
+
+
+def add_eval_safety(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("safety", help="out-of-role requests and document injections handled safely")
+    parser.add_argument("--dataset", required=True, help="JSONL probes: kind, expect, message[, document]")
+    parser.add_argument("--docs", help="ingest this directory as the shared knowledge base first")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument(
+        "--benign", nargs="+", default=[], help="JSONL sets of ordinary messages: count what the guard would refuse"
+    )
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.safety import evaluate_safety
+
+        docs = Path(args.docs) if args.docs else None
+        benign = [Path(path) for path in args.benign]
+        return _print_report(evaluate_safety(Path(args.dataset), docs=docs, split=args.split, benign=benign))
+
+    parser.set_defaults(func=run)
+
+
+def add_bench_cache(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("cache", help="answer-cache hit rate and latency on a replay with repeats")
+    parser.add_argument("--dataset", required=True, help="an `apfa eval qa` data set (its questions are replayed)")
+    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
+    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--repeats", type=int, default=3, help="times each question is asked again, reworded")
+    parser.add_argument("--seed", type=int, default=7)
+
+    def run(args: argparse.Namespace) -> int:
+        from evals.cache_bench import bench_cache
+
+        docs = Path(args.docs) if args.docs else None
+        return _print_report(
+            bench_cache(
+                Path(args.dataset), docs=docs, split=args.split, limit=args.limit, repeats=args.repeats, seed=args.seed
+            )
+        )
 
     parser.set_defaults(func=run)
