@@ -72,6 +72,8 @@ def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--limit", type=int, help="only the first N groups")
     parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
     parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
+    parser.add_argument("--answers", help="append every variant's answer to this JSONL file (for review)")
+    parser.add_argument("--score-answers", help="score the answers saved by an earlier --answers run; no model")
 
     def run(args: argparse.Namespace) -> int:
         from evals.fairness import evaluate_fairness, evaluate_recogniser
@@ -84,6 +86,8 @@ def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
                 split=args.split,
                 limit=args.limit,
                 docs=Path(args.docs) if args.docs else None,
+                answers_out=Path(args.answers) if args.answers else None,
+                answers_in=Path(args.score_answers) if args.score_answers else None,
                 console=Console(),
             )
         )
