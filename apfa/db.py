@@ -14,8 +14,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from apfa.settings import get_settings
-
 
 class Base(DeclarativeBase):
     """Declarative base for every table APFA owns; alembic autogenerates from its metadata."""
@@ -42,17 +40,17 @@ def async_url(url: str) -> str:
 
 
 @lru_cache
-def get_engine(url: str | None = None) -> Engine:
-    return create_engine(sync_url(url or get_settings().effective_database_url), pool_pre_ping=True)
+def get_engine(url: str) -> Engine:
+    return create_engine(sync_url(url), pool_pre_ping=True)
 
 
 @lru_cache
-def get_async_engine(url: str | None = None) -> AsyncEngine:
-    return create_async_engine(async_url(url or get_settings().effective_database_url), pool_pre_ping=True)
+def get_async_engine(url: str) -> AsyncEngine:
+    return create_async_engine(async_url(url), pool_pre_ping=True)
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
+def session_scope(url: str) -> Iterator[Session]:
     """A transaction that commits on success and rolls back on error."""
     session = sessionmaker(get_engine(url), expire_on_commit=False)()
     try:

@@ -94,7 +94,7 @@ async def start_warm_up() -> None:
 
 @cl.data_layer
 def make_data_layer() -> ApfaDataLayer:
-    return ApfaDataLayer()
+    return ApfaDataLayer(settings.effective_database_url)
 
 
 def data_layer() -> ApfaDataLayer:
@@ -153,7 +153,7 @@ async def current_role() -> str:
     """The role from the credentials table (authoritative), cached for the session."""
     role = cl.user_session.get("role")
     if role is None:
-        account = await asyncio.to_thread(auth.get_account, current_identifier())
+        account = await asyncio.to_thread(auth.get_account, current_identifier(), url=settings.effective_database_url)
         role = account.role if account else "borrower"
         cl.user_session.set("role", role)
     return role

@@ -64,7 +64,7 @@ def _check_role(role: str) -> str:
     return role
 
 
-def create_user(name: str, password: str, role: str = "borrower", url: str | None = None) -> Account:
+def create_user(name: str, password: str, role: str = "borrower", *, url: str) -> Account:
     """Create an account; refuses duplicates, weak passwords and unknown roles."""
     _check_name(name)
     _check_password(password)
@@ -76,7 +76,7 @@ def create_user(name: str, password: str, role: str = "borrower", url: str | Non
     return Account(name=name, role=role)
 
 
-def verify(name: str, password: str, url: str | None = None) -> Account | None:
+def verify(name: str, password: str, *, url: str) -> Account | None:
     """The account if the password matches, else None.
 
     An unknown name still costs one argon2 verification, so response time does not reveal which names exist.
@@ -95,7 +95,7 @@ def verify(name: str, password: str, url: str | None = None) -> Account | None:
         return Account(name=credential.identifier, role=credential.role)
 
 
-def set_password(name: str, password: str, url: str | None = None) -> None:
+def set_password(name: str, password: str, *, url: str) -> None:
     _check_password(password)
     with session_scope(url) as session:
         credential = session.get(Credential, name)
@@ -105,7 +105,7 @@ def set_password(name: str, password: str, url: str | None = None) -> None:
         credential.updated_at = utc_now()
 
 
-def set_role(name: str, role: str, url: str | None = None) -> None:
+def set_role(name: str, role: str, *, url: str) -> None:
     _check_role(role)
     with session_scope(url) as session:
         credential = session.get(Credential, name)
@@ -115,19 +115,19 @@ def set_role(name: str, role: str, url: str | None = None) -> None:
         credential.updated_at = utc_now()
 
 
-def get_account(name: str, url: str | None = None) -> Account | None:
+def get_account(name: str, *, url: str) -> Account | None:
     with session_scope(url) as session:
         credential = session.get(Credential, name)
         return Account(credential.identifier, credential.role) if credential else None
 
 
-def list_users(url: str | None = None) -> list[Account]:
+def list_users(*, url: str) -> list[Account]:
     with session_scope(url) as session:
         rows = session.execute(select(Credential.identifier, Credential.role).order_by(Credential.identifier))
         return [Account(name=name, role=role) for name, role in rows]
 
 
-def ensure_first_run_account(url: str | None = None) -> tuple[str, str] | None:
+def ensure_first_run_account(*, url: str) -> tuple[str, str] | None:
     """On a database without accounts, create a `demo` borrower with a random password and return both.
 
     Returns None when any account already exists, so the password is shown exactly once.
@@ -140,11 +140,11 @@ def ensure_first_run_account(url: str | None = None) -> tuple[str, str] | None:
     return DEMO_ACCOUNT, password
 
 
-async def authenticate(username: str, password: str) -> cl.User | None:
+async def authenticate(username: str, password: str, *, url: str) -> cl.User | None:
     """Chainlit password callback: a cl.User carrying the role, or None to refuse the login."""
     import chainlit as cl
 
-    account = await asyncio.to_thread(verify, (username or "").strip(), password or "")
+    account = await asyncio.to_thread(verify, (username or "").strip(), password or "", url=url)
     if account is None:
         return None
     return cl.User(identifier=account.name, metadata={"role": account.role})

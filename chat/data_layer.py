@@ -37,7 +37,6 @@ from chainlit.logger import logger
 from sqlalchemy import text
 
 from apfa.db import async_url
-from apfa.settings import get_settings
 from chat.auth import STAFF_ROLES
 
 if TYPE_CHECKING:
@@ -137,8 +136,8 @@ def _as_json(value: Any) -> Any:
 
 
 class ApfaDataLayer(SQLAlchemyDataLayer):
-    def __init__(self, url: str | None = None, redactor: Redactor | None = None, user_thread_limit: int = 1000):
-        self.database_url = url or get_settings().effective_database_url
+    def __init__(self, url: str, redactor: Redactor | None = None, user_thread_limit: int = 1000):
+        self.database_url = url
         super().__init__(
             conninfo=async_url(self.database_url),
             storage_provider=InlineTextStorage(),

@@ -77,7 +77,7 @@ def install(settings: Settings) -> None:
     redis = QueueConfig.from_settings(settings)
     sessions = _sessions = SessionStore(redis.connection(), lifetime_s)
     throttle = SignInThrottle(redis.redis_url, settings.signin_limits_per_account, settings.signin_limits_per_address)
-    _register_auth_callbacks(sessions)
+    _register_auth_callbacks(sessions, settings.effective_database_url)
     _limit_origins(settings.cors_origins)
     _serve_first(
         ("/login", _throttled_login(throttle), ["POST"]),
@@ -126,10 +126,10 @@ def _serve_first(*routes: tuple[str, Callable, list[str]]) -> None:
 # ----- sign-in, sessions, logout -----
 
 
-def _register_auth_callbacks(sessions: SessionStore) -> None:
+def _register_auth_callbacks(sessions: SessionStore, database_url: str) -> None:
     @cl.password_auth_callback
     async def sign_in(username: str, password: str) -> cl.User | None:
-        user = await auth.authenticate(username, password)
+        user = await auth.authenticate(username, password, url=database_url)
         if user is not None:
             user.metadata[SESSION_CLAIM] = await asyncio.to_thread(sessions.start, user.identifier)
         return user

@@ -9,14 +9,13 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from apfa.db import sync_url
-from apfa.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(url: str | None = None) -> Config:
-    """An alembic Config pointing at chat/migrations and the given (or configured) database."""
-    database_url = sync_url(url or get_settings().effective_database_url)
+def alembic_config(url: str) -> Config:
+    """An alembic Config pointing at chat/migrations and the given database."""
+    database_url = sync_url(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -29,8 +28,7 @@ def _ensure_sqlite_directory(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def upgrade(url: str | None = None) -> None:
-    """Run `alembic upgrade head` against `url` (default: the configured database, SQLite if none)."""
-    database_url = url or get_settings().effective_database_url
-    _ensure_sqlite_directory(sync_url(database_url))
-    command.upgrade(alembic_config(database_url), "head")
+def upgrade(url: str) -> None:
+    """Run `alembic upgrade head` against `url` (`settings.effective_database_url`: SQLite when none is set)."""
+    _ensure_sqlite_directory(sync_url(url))
+    command.upgrade(alembic_config(url), "head")

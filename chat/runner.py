@@ -141,8 +141,8 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
         from chat.auth import ensure_first_run_account
         from chat.migrate import upgrade
 
-        upgrade()
-        first_account = ensure_first_run_account()
+        upgrade(settings.effective_database_url)
+        first_account = ensure_first_run_account(url=settings.effective_database_url)
 
         if settings.llm_provider == "local":
             from agents.local_llm import ensure_model_file

@@ -98,7 +98,8 @@ def cmd_users(args: argparse.Namespace) -> int:
     from chat import auth
     from chat.migrate import upgrade
 
-    upgrade()
+    url = get_settings().effective_database_url
+    upgrade(url)
     match args.users_command:
         case "add":
             if args.password_stdin:
@@ -111,10 +112,10 @@ def cmd_users(args: argparse.Namespace) -> int:
             if len(password) < 8:
                 print("Use a password of at least 8 characters.", file=sys.stderr)
                 return 2
-            auth.create_user(args.name, password, args.role)
+            auth.create_user(args.name, password, args.role, url=url)
             print(f"Created {args.role} {args.name}.")
         case "list":
-            for user in auth.list_users():
+            for user in auth.list_users(url=url):
                 print(f"{user.name}\t{user.role}")
     return 0
 
@@ -122,7 +123,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from chat.migrate import upgrade
 
-    upgrade()
+    upgrade(get_settings().effective_database_url)
     print("Database is up to date.")
     return 0
 

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
+from apfa.settings import get_settings
 from chat.data_layer import ApfaDataLayer, pii_redactor
 from chat.migrate import upgrade
 
@@ -72,8 +73,9 @@ async def _run(turns: int) -> list[tuple[float, float]]:
         finally:
             redaction_ms.append((time.perf_counter() - started) * 1000)
 
-    upgrade()
-    layer = ApfaDataLayer(redactor=timed_redactor)
+    url = get_settings().effective_database_url
+    upgrade(url)
+    layer = ApfaDataLayer(url, redactor=timed_redactor)
     init_http_context()
     benchmark_user = cl.User(identifier=f"bench-persist-{uuid.uuid4().hex[:8]}", metadata={"role": "borrower"})
     user = await layer.create_user(benchmark_user)

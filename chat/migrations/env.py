@@ -7,13 +7,12 @@ from sqlalchemy import engine_from_config, pool
 
 import chat.models  # noqa: F401  (registers the tables on Base.metadata)
 from apfa.db import Base, sync_url
-from apfa.settings import get_settings
 
 target_metadata = Base.metadata
 
 
 def database_url() -> str:
-    return context.config.get_main_option("sqlalchemy.url") or sync_url(get_settings().effective_database_url)
+    return sync_url(context.config.get_main_option("sqlalchemy.url") or "")
 
 
 def run_migrations_offline() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from sqlalchemy import text
 
@@ -99,9 +97,8 @@ async def test_chainlit_callback_returns_a_user_carrying_the_role(unique_name, d
 
     name = unique_name("jo")
     auth.create_user(name, "long enough pw", "advisor", url=db)
-    monkeypatch.setattr(auth, "verify", functools.partial(auth.verify, url=db))
-    user = await auth.authenticate(f" {name} ", "long enough pw")
+    user = await auth.authenticate(f" {name} ", "long enough pw", url=db)
     assert isinstance(user, cl.User)
     assert user.identifier == name
     assert user.metadata == {"role": "advisor"}
-    assert await auth.authenticate(name, "wrong password") is None
+    assert await auth.authenticate(name, "wrong password", url=db) is None
