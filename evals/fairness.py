@@ -214,16 +214,20 @@ def evaluate_fairness(
         from agents.graph import build_graph
         from agents.llm import make_chat_model, supports_native_tools
 
-        with local_model_served(settings), fresh_knowledge_base(docs):
+        async def run_groups() -> None:
+            # One event loop for the whole run: the model client's connection pool belongs to the loop it opened on.
             graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
             for group in groups:
-                answers = [asyncio.run(_answer(graph, variant.question)) for variant in group.variants]
+                answers = [await _answer(graph, variant.question) for variant in group.variants]
                 rows.append(score_group(group, answers))
                 if answers_out:
                     with answers_out.open("a", encoding="utf-8") as handle:
                         for variant, answer in zip(group.variants, answers, strict=True):
                             handle.write(json.dumps({"variant_id": variant.variant_id, "answer": answer}) + "\n")
                 _print_row(console, rows[-1])
+
+        with local_model_served(settings), fresh_knowledge_base(docs):
+            asyncio.run(run_groups())
         provider = settings.llm_provider
     summary = _summary(rows, groups, len(all_groups), provider, split)
     console.print(
