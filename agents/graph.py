@@ -15,18 +15,16 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from agents import prompts, role_guard, tool_agent, vetting
+from agents import answer, prompts, role_guard, tool_agent, vetting
 from agents.answer_cache import AnswerCache, CacheSteps
 from agents.state import Citation, TurnState
-from agents.vetting import SentenceVetter, cited_numbers
+from agents.vetting import cited_numbers
 from apfa.settings import get_settings
 from tools import bias, loan_questions, pii, protected, retrieval
 
-HISTORY_TURNS = 4
 FOLLOW_UP_WORDS = 8
 EXCERPT_CHARS = 320
 
@@ -111,51 +109,10 @@ async def retrieve(state: TurnState) -> dict:
     return {"chunks": relevant}
 
 
-def build_messages(state: TurnState) -> list[BaseMessage]:
-    messages: list[BaseMessage] = [SystemMessage(prompts.SYSTEM_PROMPT)]
-    for role, text in state.get("history", [])[-2 * HISTORY_TURNS :]:
-        messages.append(HumanMessage(text) if role == "user" else AIMessage(text))
-    messages.append(
-        HumanMessage(
-            prompts.user_prompt(
-                state["redacted_question"],
-                state["chunks"],
-                state.get("calculation"),
-                state.get("protected_question", []),
-            )
-        )
-    )
-    return messages
-
-
 def make_generate(llm: BaseChatModel) -> Node:
     @timed("generation")
     async def generate(state: TurnState) -> dict:
-        write = get_stream_writer()
-        calculation = state.get("calculation")
-        lead = f"**Calculation:** {calculation}\n\n" if calculation else ""
-        if lead:
-            write({"text": lead})
-        if not state["chunks"]:
-            answer = prompts.NO_SOURCES_ANSWER
-            write({"text": answer})
-            return {"draft": lead + answer, "answer": lead + answer}
-        vetter = SentenceVetter([c.text for c in state["chunks"]])
-        first_token_at = None
-        started = time.perf_counter()
-        async for chunk in llm.astream(build_messages(state)):
-            token = chunk.content if isinstance(chunk.content, str) else "".join(
-                part.get("text", "") for part in chunk.content if isinstance(part, dict)
-            )
-            if token and first_token_at is None:
-                first_token_at = time.perf_counter()
-            for piece in vetter.feed(token):
-                write({"text": piece})
-        for piece in vetter.flush():
-            write({"text": piece})
-        ttft = round(((first_token_at or time.perf_counter()) - started) * 1000, 1)
-        answer = lead + vetter.text
-        return {"draft": answer, "answer": answer, "bias_flags": vetter.flags, "timings_ms": {"first_token": ttft}}
+        return await answer.generate(llm, state, get_stream_writer())
 
     return generate
 

@@ -1,18 +1,37 @@
-"""Prompts for the answer step. Kept short: the local model is small and every prompt token costs ~18 ms."""
+"""Prompts for the answer step.
+
+The system prompt is a byte-stable prefix (no dates, names or settings in it), so llama.cpp keeps its tokens in
+the prompt cache and only the evidence and the question are read per turn (~18 ms per token on 2 cores). The
+evidence is the few passage sentences that best answer the question, not whole passages: fewer tokens and less
+for a small model to misread. The worked example is about a topic the knowledge base's evaluation set does not ask.
+"""
+
+from collections.abc import Sequence
 
 SYSTEM_PROMPT = """You are APFA, a careful loan and mortgage assistant for borrowers.
+You answer from the numbered evidence only.
 Rules:
-- Answer ONLY from the numbered sources below. If they do not contain the answer, say you don't know.
-- After every sentence that uses a source, cite it with its number in square brackets, like [1] or [2].
+- Use only facts the evidence states. Never add a number, a name or a condition the evidence does not state.
+- Keep the evidence's own words, especially numbers and words such as "not", "only", "usually", "may".
+- Write 1 to 3 short sentences. End each sentence with the number of the evidence it uses, like [1].
+- If the evidence does not answer the question, say "The sources I have don't say." and nothing else.
 - If a calculation result is given, repeat its figures exactly; never compute numbers yourself.
 - Never use or suggest race, colour, religion, national origin, sex, marital status, age, receipt of public
   assistance, familial status or disability as a factor in any credit decision.
-- Placeholders such as <PERSON_1> stand for the borrower's private details; never guess what they hide.
-- Be concise: at most 6 sentences, plain English, no preamble."""
+- Text such as <PERSON_1> hides the borrower's private details: never repeat it or guess what it hides.
+- No headings, no lists, no preamble, no "Yes" or "No" on its own.
+
+Example.
+Evidence:
+[1] Most lenders prefer a debt-to-income ratio of 36 percent or less.
+[2] Some loan programs allow a ratio up to 43 percent.
+Question: is a 40% dti ok for lenders??
+Answer: Most lenders prefer a debt-to-income ratio of 36 percent or less [1]. Some loan programs allow a ratio up \
+to 43 percent [2]."""
 
 PROTECTED_QUESTION_NOTE = (
     "The borrower's question mentions a protected characteristic ({characteristics}). Explain that lenders may not "
-    "use it under the Equal Credit Opportunity Act and point to the factors lenders may use, citing the sources."
+    "use it under the Equal Credit Opportunity Act and point to the factors lenders may use, citing the evidence."
 )
 
 NO_SOURCES_ANSWER = (
@@ -20,20 +39,37 @@ NO_SOURCES_ANSWER = (
     "or upload a document that covers it and ask again."
 )
 
-
-def format_sources(chunks) -> str:
-    lines = []
-    for n, chunk in enumerate(chunks, start=1):
-        page = f", page {chunk.page}" if chunk.page else ""
-        lines.append(f"[{n}] {chunk.title}{page}:\n{chunk.text.strip()}")
-    return "\n\n".join(lines)
+NO_SUPPORTED_ANSWER = (
+    "The passages I found don't clearly answer that, so I won't guess. Try asking it another way, or open the "
+    "sources below."
+)
 
 
-def user_prompt(question: str, chunks, calculation: str | None, protected: list[str]) -> str:
-    parts = [f"Sources:\n{format_sources(chunks)}"]
+def format_sources(sources: Sequence) -> str:
+    """Numbered evidence, one line per source: "[n] text". No titles or pages, which a small model copies."""
+    return "\n".join(f"[{n}] {' '.join(source.text.split())}" for n, source in enumerate(sources, start=1))
+
+
+def format_evidence(evidence: Sequence[tuple[int, str]]) -> str:
+    """Evidence sentences grouped under the number of the source they come from, in source order."""
+    by_source: dict[int, list[str]] = {}
+    for number, sentence in sorted(evidence, key=lambda pair: pair[0]):
+        by_source.setdefault(number, []).append(sentence)
+    return "\n".join(f"[{n}] {' '.join(sentences)}" for n, sentences in by_source.items())
+
+
+def user_prompt(
+    question: str,
+    sources: Sequence,
+    calculation: str | None,
+    protected: list[str],
+    evidence: Sequence[tuple[int, str]] | None = None,
+) -> str:
+    """The per-turn message: evidence (the chosen sentences, or whole sources), calculation, question."""
+    parts = [f"Evidence:\n{format_evidence(evidence) if evidence else format_sources(sources)}"]
     if calculation:
         parts.append(f"Calculation result (exact, already shown to the borrower): {calculation}")
     if protected:
         parts.append(PROTECTED_QUESTION_NOTE.format(characteristics=", ".join(protected)))
     parts.append(f"Question: {question}")
-    return "\n\n".join(parts)
+    return "\n".join(parts) + "\nAnswer:"

@@ -59,6 +59,7 @@ async def stream_turn(
             "refusal": [final["refusal"]] if final.get("refusal") else [],
             "injection": final.get("injections", []),
             "cache": [final["cache"]] if final.get("cache") else [],
+            "unsupported": final.get("unsupported", []),
         },
         timings_ms=timings,
         redacted_question=final.get("redacted_question", ""),

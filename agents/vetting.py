@@ -1,8 +1,14 @@
-"""Per-sentence vetting of streamed model output: nothing reaches the borrower before the bias check.
+"""Per-sentence vetting of streamed model output: nothing reaches the borrower before it is checked.
 
-The model's tokens are buffered into sentences; each complete sentence has its citation markers checked against the
-sources of this turn (unknown numbers are dropped, an uncited sentence that clearly restates one source gets that
-source's number) and passes the fair-lending check before it is released.
+The model's tokens are buffered into sentences; each complete sentence
+- passes the fair-lending check (else it is withheld and a notice added),
+- has its citation markers checked against the sources of this turn (unknown numbers are dropped, an uncited
+  sentence that clearly restates one source gets that source's number),
+- must be supported by the passage it cites (`tools.grounding.check_support`): otherwise it is cited to the
+  source that does support it, or replaced by that passage's closest sentence, quoted, or dropped. A figure or a
+  "not" the source does not have is never released.
+A bare "Yes"/"No" opener is removed (no passage can support a verdict word; the claim after it is checked), and
+PII placeholders such as <PERSON_1> never reach the borrower.
 """
 
 from __future__ import annotations
@@ -11,18 +17,72 @@ import re
 from collections.abc import Sequence
 
 from tools import bias
+from tools.grounding import check_support, content_stems, strip_citations
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END = re.compile(r"(?:[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[^\s\[])|\n+(?=\S))")
 WORD = re.compile(r"[a-z0-9][a-z0-9'%$.-]*")
 STOPWORDS = frozenset(
     {
-        "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "has", "have", "how", "if", "in",
-        "into", "is", "it", "its", "may", "of", "on", "or", "that", "the", "their", "them", "there", "these", "this",
-        "to", "was", "were", "what", "when", "which", "who", "will", "with", "you", "your",
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
     }
 )
 MIN_ATTRIBUTION_OVERLAP = 0.5
+MIN_SUPPORT_OVERLAP = 0.6  # chosen on the tune half of tests/data/support_labels.jsonl (apfa eval support)
+MIN_REPLACEMENT_OVERLAP = 0.5
+MIN_QUOTE_WORDS = 5
+REPEAT_SIMILARITY = 0.8
+VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"<([A-Z]+(?:_[A-Z]+)*)_\d+>")
+PLACEHOLDER_WORDS = {
+    "PERSON": "you",
+    "EMAIL_ADDRESS": "your e-mail address",
+    "PHONE_NUMBER": "your phone number",
+    "US_SSN": "your Social Security number",
+    "LOCATION": "your address",
+    "DATE_TIME": "that date",
+}
 
 
 def split_complete_sentences(buffer: str) -> tuple[list[str], str]:
@@ -64,39 +124,133 @@ def _fix_citations(sentence: str, source_texts: Sequence[str]) -> str:
     return f"{stripped} [{best + 1}]{trailing}"
 
 
-class SentenceVetter:
-    """Turns a token stream into released, vetted text and remembers what it withheld."""
+def without_placeholders(text: str) -> str:
+    """PII placeholders in the model's words replaced by plain words: the borrower never sees <PERSON_1>."""
+    replaced = PLACEHOLDER.sub(lambda m: PLACEHOLDER_WORDS.get(m.group(1), "your details"), text)
+    if replaced == text:
+        return text
+    lead = len(replaced) - len(replaced.lstrip())
+    return replaced[:lead] + replaced[lead : lead + 1].upper() + replaced[lead + 1 :]
 
-    def __init__(self, source_texts: Sequence[str]):
+
+def without_verdict_opener(sentence: str) -> str:
+    stripped = VERDICT_OPENER.sub(r"\1", sentence, count=1)
+    if stripped == sentence or not stripped.strip():
+        return sentence if stripped == sentence else ""
+    lead = len(stripped) - len(stripped.lstrip())
+    return stripped[:lead] + stripped[lead].upper() + stripped[lead + 1 :]
+
+
+def _similarity(first: str, second: str) -> float:
+    a, b = content_stems(first), content_stems(second)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+class SentenceVetter:
+    """Turns a token stream into released, vetted text and remembers what it withheld.
+
+    `allowed_numbers` are figures the borrower gave or the exact calculation produced; `shown` are passage
+    sentences already quoted to the borrower (not repeated). `max_sentences` bounds the answer: `done` turns true
+    once that many sentences were released, so the caller can stop the model early.
+    """
+
+    def __init__(
+        self,
+        source_texts: Sequence[str],
+        allowed_numbers: Sequence[str] = (),
+        shown: Sequence[str] = (),
+        max_sentences: int | None = None,
+    ):
         self._sources = list(source_texts)
+        self._allowed_numbers = set(allowed_numbers)
+        self._shown = list(shown)
+        self._max_sentences = max_sentences
         self._buffer = ""
         self.released: list[str] = []
         self.flags: list[dict[str, str]] = []
+        self.unsupported: list[dict[str, str]] = []
+
+    @property
+    def done(self) -> bool:
+        return self._max_sentences is not None and len(self.released) >= self._max_sentences
 
     def feed(self, token: str) -> list[str]:
         self._buffer += token
         complete, self._buffer = split_complete_sentences(self._buffer)
-        return [piece for s in complete if (piece := self._vet(s))]
+        released = []
+        for sentence in complete:
+            if self.done:
+                break
+            if piece := self._vet(sentence):
+                released.append(piece)
+        return released
 
     def flush(self) -> list[str]:
         rest, self._buffer = self._buffer, ""
-        released = [piece] if rest.strip() and (piece := self._vet(rest)) else []
+        released = [piece] if rest.strip() and not self.done and (piece := self._vet(rest)) else []
         if self.flags:
             released.append("\n\n" + bias.ADJUSTMENT_NOTICE)
             self.released.append(released[-1])
         return released
 
     def _vet(self, sentence: str) -> str | None:
+        sentence = without_placeholders(sentence)
+        if not self.released:
+            sentence = without_verdict_opener(sentence)
+        if not sentence.strip():
+            return None
         flags = bias.check_text(sentence).flags
         if flags:
             self.flags.extend(
                 {"characteristic": f.characteristic, "reason": f.reason, "sentence": f.sentence} for f in flags
             )
             return None
-        piece = _fix_citations(sentence, self._sources)
+        piece = self._supported(_fix_citations(sentence, self._sources))
+        if piece is None or any(_similarity(piece, shown) >= REPEAT_SIMILARITY for shown in self._shown):
+            return None
+        self._shown.append(piece)
         self.released.append(piece)
         return piece
+
+    def _supported(self, sentence: str) -> str | None:
+        """The sentence if a source it cites supports it; else re-cited, replaced by a quote, or None."""
+        if not self._sources:
+            return sentence
+        cited = [n for n in dict.fromkeys(cited_numbers(sentence)) if 1 <= n <= len(self._sources)]
+        others = [n for n in range(1, len(self._sources) + 1) if n not in cited]
+        verdicts = {}
+        for n in cited + others:
+            verdict = check_support(
+                sentence, self._sources[n - 1], self._allowed_numbers, min_overlap=MIN_SUPPORT_OVERLAP
+            )
+            if verdict.supported:
+                if n in cited:
+                    return sentence
+                return _recited(sentence, n)
+            verdicts[n] = verdict
+        reference = cited[0] if cited else max(verdicts, key=lambda n: verdicts[n].overlap)
+        closest = verdicts[reference].closest
+        self.unsupported.append({"sentence": sentence.strip(), "reason": verdicts[reference].reason.value})
+        if len(closest.split()) >= MIN_QUOTE_WORDS and _overlap_share(sentence, closest) >= MIN_REPLACEMENT_OVERLAP:
+            return f"“{closest}” [{reference}]" + (_trailing_space(sentence) or " ")
+        return None
 
     @property
     def text(self) -> str:
         return "".join(self.released).strip()
+
+
+def _recited(sentence: str, number: int) -> str:
+    """The sentence with its citation markers replaced by [number]."""
+    body = strip_citations(sentence).rstrip()
+    end = body[-1] if body and body[-1] in ".!?" else "."
+    return f"{body.rstrip('.!?')} [{number}]{end}{_trailing_space(sentence)}"
+
+
+def _trailing_space(sentence: str) -> str:
+    return sentence[len(sentence.rstrip()) :]
+
+
+def _overlap_share(claim: str, source: str) -> float:
+    words = content_stems(claim)
+    return len(words & content_stems(source)) / len(words) if words else 0.0

@@ -28,3 +28,63 @@ def test_vetter_streams_the_same_text_it_returns():
     pieces += vetter.flush()
     assert "".join(pieces).strip() == vetter.text
     assert vetter.text.endswith("[1].")
+
+
+FHA = "FHA loans allow down payments as low as 3.5 percent. The FHA does not lend the money directly."
+
+
+def vetted(text: str, sources=(FHA,), **options) -> tuple[str, SentenceVetter]:
+    vetter = SentenceVetter(list(sources), **options)
+    pieces = vetter.feed(text) + vetter.flush()
+    assert "".join(pieces).strip() == vetter.text
+    return vetter.text, vetter
+
+
+def test_a_supported_sentence_is_released_with_its_citation():
+    text, vetter = vetted("FHA loans allow down payments as low as 3.5 percent [1]. ")
+    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
+    assert vetter.unsupported == []
+
+
+def test_a_figure_the_source_lacks_is_never_released_as_if_it_were():
+    text, vetter = vetted("FHA loans allow down payments as low as 3 percent [1]. ")
+    assert "3 percent" not in text
+    assert text == "“FHA loans allow down payments as low as 3.5 percent.” [1]"
+    assert vetter.unsupported[0]["reason"] == "number not in the source"
+
+
+def test_a_flipped_not_is_replaced_by_the_source_words():
+    text, _ = vetted("The FHA lends the money directly [1]. ")
+    assert text == "“The FHA does not lend the money directly.” [1]"
+
+
+def test_a_claim_with_nothing_in_the_sources_is_dropped():
+    text, vetter = vetted("Closing costs are usually tax deductible for first-time buyers [1]. ")
+    assert text == ""
+    assert len(vetter.unsupported) == 1
+
+
+def test_a_sentence_citing_the_wrong_source_is_cited_to_the_right_one():
+    text, _ = vetted("The FHA does not lend the money directly [2]. ", sources=("Escrow holds taxes.", FHA))
+    assert text == "The FHA does not lend the money directly [2]."
+    text, _ = vetted("The FHA does not lend the money directly [1]. ", sources=("Escrow holds taxes.", FHA))
+    assert text == "The FHA does not lend the money directly [2]."
+
+
+def test_a_bare_yes_opener_is_removed():
+    text, _ = vetted("Yes, FHA loans allow down payments as low as 3.5 percent [1]. ")
+    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
+
+
+def test_placeholders_never_reach_the_borrower():
+    text, _ = vetted("<PERSON_1> can get an FHA loan with down payments as low as 3.5 percent [1]. ")
+    assert text == "You can get an FHA loan with down payments as low as 3.5 percent [1]."
+
+
+def test_the_answer_stops_after_the_sentence_limit_and_skips_what_was_already_quoted():
+    quoted = "FHA loans allow down payments as low as 3.5 percent."
+    vetter = SentenceVetter([FHA], shown=[quoted], max_sentences=1)
+    vetter.feed(f"{quoted[:-1]} [1]. The FHA does not lend the money directly [1]. It is")
+    assert vetter.done
+    vetter.flush()
+    assert vetter.text == "The FHA does not lend the money directly [1]."

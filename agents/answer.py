@@ -1,0 +1,137 @@
+"""The grounded answer step: the best supporting sentence, quoted, at once; then the model's short explanation.
+
+Why this shape (measured with `apfa eval qa` on the tune half, docs/benchmarks.md):
+- The borrower sees the source's own words with its citation within a second of asking, long before the local
+  model's first token, and that quote is right whenever retrieval is.
+- The model reads only the few passage sentences that best answer the question (`tools.grounding.select_evidence`)
+  after a byte-stable system prompt that llama.cpp keeps cached, so its first token comes seconds sooner.
+- Every model sentence is vetted (`agents.vetting.SentenceVetter`): bias check, citation check, support check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from agents import prompts
+from agents.state import TurnState
+from agents.vetting import SentenceVetter
+from kb.embedding import get_embedder
+from tools.grounding import Evidence, numbers_in, select_evidence
+
+HISTORY_TURNS = 2
+EVIDENCE_SENTENCES = 4
+QUOTED_SENTENCES = 2
+SECOND_QUOTE_SHARE = 0.8  # a second sentence is quoted only when it matches the question nearly as well
+MAX_MODEL_SENTENCES = 3
+MIN_QUOTE_WORDS = 6
+MIN_QUOTE_SCORE = 0.45  # cosine + 0.5 × lexical overlap of the best sentence; below it nothing is quoted
+
+Write = Callable[[dict], None]
+
+
+def choose_evidence(question: str, chunks: list) -> list[Evidence]:
+    texts = [chunk.text for chunk in chunks]
+    return select_evidence(question, texts, get_embedder().embed_documents, limit=EVIDENCE_SENTENCES)
+
+
+def is_quotable(evidence: Evidence) -> bool:
+    """A complete sentence (not a heading or a wrapped fragment) that matches the question well enough."""
+    text = evidence.text
+    return evidence.score >= MIN_QUOTE_SCORE and len(text.split()) >= MIN_QUOTE_WORDS and text[-1] in ".!"
+
+
+def quote_block(quoted: list[Evidence]) -> str:
+    """The quoted sentences as one Markdown block quote, each with its citation, then a blank line."""
+    if not quoted:
+        return ""
+    return "\n>\n".join(f"> “{e.text}” [{e.source + 1}]" for e in quoted) + "\n\n"
+
+
+def build_messages(state: TurnState, evidence: list[Evidence]) -> list[BaseMessage]:
+    """System prompt (cached prefix), the last turns, then this turn's evidence and question."""
+    messages: list[BaseMessage] = [SystemMessage(prompts.SYSTEM_PROMPT)]
+    for role, text in state.get("history", [])[-2 * HISTORY_TURNS :]:
+        messages.append(HumanMessage(text) if role == "user" else AIMessage(text))
+    messages.append(
+        HumanMessage(
+            prompts.user_prompt(
+                state["redacted_question"],
+                state["chunks"],
+                state.get("calculation"),
+                state.get("protected_question", []),
+                evidence=[(e.source + 1, e.text) for e in evidence],
+            )
+        )
+    )
+    return messages
+
+
+def _token_text(content) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
+    """Stream the calculation, the quote and the vetted explanation; return the state update."""
+    started = time.perf_counter()
+    calculation = state.get("calculation")
+    lead = f"**Calculation:** {calculation}\n\n" if calculation else ""
+    if lead:
+        write({"text": lead})
+    chunks = state["chunks"]
+    if not chunks:
+        answer = lead + prompts.NO_SOURCES_ANSWER
+        write({"text": prompts.NO_SOURCES_ANSWER})
+        return {"draft": answer, "answer": answer}
+    question = state["redacted_question"]
+    evidence = await asyncio.to_thread(choose_evidence, question, chunks)
+    quotable = [e for e in evidence if is_quotable(e)]
+    quoted = [e for e in quotable[:QUOTED_SENTENCES] if e.score >= SECOND_QUOTE_SHARE * quotable[0].score]
+    quote = quote_block(quoted)
+    if quote:
+        write({"text": quote})
+    first_text_ms = round((time.perf_counter() - started) * 1000, 1)
+    allowed = numbers_in(question) | numbers_in(calculation or "")
+    vetter = SentenceVetter(
+        [c.text for c in chunks],
+        allowed_numbers=sorted(allowed),
+        shown=[e.text for e in quoted],
+        max_sentences=MAX_MODEL_SENTENCES,
+    )
+    first_token_at = None
+    model_started = time.perf_counter()
+    stream = llm.astream(build_messages(state, evidence))
+    try:
+        async for chunk in stream:
+            token = _token_text(chunk.content)
+            if token and first_token_at is None:
+                first_token_at = time.perf_counter()
+            for piece in vetter.feed(token):
+                write({"text": piece})
+            if vetter.done:
+                break
+    finally:
+        await stream.aclose()
+    for piece in vetter.flush():
+        write({"text": piece})
+    answer = lead + quote + vetter.text
+    if not vetter.text and not quote:
+        answer = lead + prompts.NO_SUPPORTED_ANSWER
+        write({"text": prompts.NO_SUPPORTED_ANSWER})
+    timings = {
+        "first_text": first_text_ms,
+        "first_token": round(((first_token_at or time.perf_counter()) - model_started) * 1000, 1),
+    }
+    return {
+        "draft": answer,
+        "answer": answer,
+        "bias_flags": vetter.flags,
+        "unsupported": vetter.unsupported,
+        "timings_ms": timings,
+    }

@@ -1,0 +1,237 @@
+"""`apfa eval qa`: are the chat's answers right, cited and supported, and how fast do they come?
+
+Each line of the data set is a borrower's question with `must_contain` (a list of groups of acceptable phrasings:
+the answer passes when every group has one phrasing in it), `sources` (the file names an answer may cite) and a
+`split` (tune | report). Every question goes through the chat's own turn graph (without the answer cache, so the
+model is measured, not the cache). With `docs`, the directory is first ingested into a fresh data directory, so the
+figure does not depend on what else the knowledge base holds. With the local provider the packaged model is
+started when none is serving, and stopped afterwards.
+
+Matching is case-insensitive, with curly quotes straightened and numbers normalised ("three" = "3",
+"3%" = "3 percent", "424,100" = "424100"); a phrasing must start and end at word boundaries (a plural "s" allowed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from apfa.settings import Settings, get_settings
+from tools.grounding import check_support, normalise_numbers, strip_citations
+
+QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+QUOTED_SENTENCE = re.compile(r'^\s*>?\s*"')
+# Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
+PRE_MODEL_STAGES = ("pii", "guard", "loan_math", "retrieval", "sanitise", "cache")
+SERVER_START_TIMEOUT_S = 600
+EVAL_USER = "qa-eval"
+
+
+@dataclass(frozen=True)
+class QaItem:
+    id: str
+    question: str
+    must_contain: list[list[str]]
+    sources: list[str]
+    split: str
+
+
+def load_items(path: Path, split: str | None = None) -> list[QaItem]:
+    items = [QaItem(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+    return [item for item in items if split in (None, "all", item.split)]
+
+
+def normalise(text: str) -> str:
+    text = text.translate(QUOTES).lower()
+    return " ".join(normalise_numbers(text).split())
+
+
+def contains_phrase(answer: str, phrase: str) -> bool:
+    pattern = r"(?<![\w])(?<!\d\.)" + re.escape(normalise(phrase)) + r"(?:e?s)?(?![\w])(?!\.\d)"
+    return re.search(pattern, normalise(answer)) is not None
+
+
+def missing_groups(answer: str, must_contain: list[list[str]]) -> list[list[str]]:
+    return [group for group in must_contain if not any(contains_phrase(answer, phrase) for phrase in group)]
+
+
+def ttft_ms(timings: dict[str, float]) -> float:
+    """Milliseconds from the question to the model's first token, from a turn's stage timings."""
+    return round(sum(timings.get(stage, 0.0) for stage in PRE_MODEL_STAGES) + timings.get("first_token", 0.0), 1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    return round(float(np.percentile(values, share * 100)), 1) if values else 0.0
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """The sentences of an answer that the model wrote (quoted source sentences and the calculation left out)."""
+    sentences = []
+    for line in answer.splitlines():
+        if line.startswith("**Calculation:**") or not line.strip():
+            continue
+        sentences += [s for s in re.split(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z“\"])", line) if s.strip()]
+    return [s for s in sentences if not QUOTED_SENTENCE.match(s.translate(QUOTES))]
+
+
+@contextmanager
+def local_model_served(settings: Settings) -> Iterator[None]:
+    """Make sure the local model answers: use a running server, else start one and stop it afterwards."""
+    if settings.llm_provider != "local":
+        yield
+        return
+    from agents.local_llm import is_running, server_url, spawn_server, wait_until_ready
+
+    url = server_url(settings)
+    if is_running(url):
+        yield
+        return
+    process = spawn_server(settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_ready(url, SERVER_START_TIMEOUT_S, process)
+        yield
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def fresh_knowledge_base(docs: Path | None) -> Iterator[None]:
+    """With `docs`, a throw-away data directory holding only those documents (shared scope); else the current one."""
+    if docs is None:
+        yield
+        return
+    from evals.workspace import indexer
+
+    previous = os.environ.get("APFA_DATA_DIR")
+    with tempfile.TemporaryDirectory(prefix="apfa-qa-") as data_dir:
+        os.environ["APFA_DATA_DIR"] = data_dir
+        get_settings.cache_clear()
+        try:
+            index = indexer(get_settings())
+            for path in sorted(p for p in docs.iterdir() if p.is_file()):
+                index(path, scope="shared", owner=EVAL_USER)
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("APFA_DATA_DIR", None)
+            else:
+                os.environ["APFA_DATA_DIR"] = previous
+            get_settings.cache_clear()
+
+
+def _chunk_texts() -> dict[tuple[str, int], str]:
+    from kb.store import get_store
+
+    _, chunks = get_store().chunks_at_current_version()
+    return {(chunk.doc_id, chunk.start): chunk.text for chunk in chunks.values()}
+
+
+def _file_names() -> dict[str, str]:
+    from kb.store import get_store
+
+    return {record.doc_id: record.filename for record in get_store().documents(None)}
+
+
+def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, int], str]) -> list[str]:
+    """Model sentences that reached the borrower although no passage they cite supports them."""
+    by_number = {c.n: chunk_texts.get((c.doc_id, c.start), "") for c in citations}
+    found = []
+    for sentence in answer_sentences(answer):
+        numbers = [int(n) for group in CITATION.findall(sentence) for n in group.split(",")]
+        passages = [by_number[n] for n in numbers if by_number.get(n)] or list(by_number.values())
+        is_claim = len(strip_citations(sentence).split()) > 2
+        if is_claim and not any(check_support(sentence, p).supported for p in passages):
+            found.append(sentence.strip())
+    return found
+
+
+async def _ask(graph, item: QaItem) -> tuple[object, float, float]:
+    from agents.turn import TurnResult, stream_turn
+
+    started = time.perf_counter()
+    first_text_ms = None
+    result = None
+    async for piece in stream_turn(item.question, user=EVAL_USER, history=[], graph=graph):
+        if isinstance(piece, TurnResult):
+            result = piece
+        elif first_text_ms is None:
+            first_text_ms = (time.perf_counter() - started) * 1000
+    return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
+
+
+def evaluate_qa(
+    dataset: Path, docs: Path | None = None, split: str | None = None, limit: int | None = None, emit=print
+) -> dict:
+    """Ask every item, `emit` one JSON line per item, and return the summary."""
+    from agents.graph import build_graph
+    from agents.llm import make_chat_model, supports_native_tools
+
+    items = load_items(dataset, split)[:limit]
+    settings = get_settings()
+    rows = []
+    with local_model_served(settings), fresh_knowledge_base(docs):
+        graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
+        names, chunk_texts = _file_names(), _chunk_texts()
+        asyncio.run(_ask(graph, QaItem("warm-up", "What is a Loan Estimate?", [], [], "")))
+        for item in items:
+            result, first_text_ms, answer_ms = asyncio.run(_ask(graph, item))
+            cited_files = sorted({names.get(c.doc_id, c.title) for c in result.citations})
+            missing = missing_groups(result.answer, item.must_contain)
+            row = {
+                "id": item.id,
+                "split": item.split,
+                "question": item.question,
+                "correct": not missing,
+                "cited_right": bool(set(cited_files) & set(item.sources)),
+                "missing": missing,
+                "cited": cited_files,
+                "unsupported_released": unsupported_released(result.answer, result.citations, chunk_texts),
+                "withheld": [u["sentence"] for u in result.flags.get("unsupported", [])],
+                "ttft_ms": ttft_ms(result.timings_ms),
+                "first_text_ms": round(first_text_ms, 1),
+                "answer_ms": round(answer_ms, 1),
+                "answer": result.answer,
+            }
+            rows.append(row)
+            emit(json.dumps(row))
+    return summarise(rows, settings)
+
+
+def summarise(rows: list[dict], settings: Settings) -> dict:
+    count = len(rows)
+    ttfts = [r["ttft_ms"] for r in rows]
+    return {
+        "items": count,
+        "correct_share": round(sum(r["correct"] for r in rows) / count, 3) if count else 0.0,
+        "cited_share": round(sum(r["cited_right"] for r in rows) / count, 3) if count else 0.0,
+        "unsupported_sentences": sum(len(r["unsupported_released"]) for r in rows),
+        "withheld_sentences": sum(len(r["withheld"]) for r in rows),
+        "ttft_ms_p50": percentile(ttfts, 0.5),
+        "ttft_ms_p95": percentile(ttfts, 0.95),
+        "first_text_ms_p50": percentile([r["first_text_ms"] for r in rows], 0.5),
+        "answer_ms_p50": percentile([r["answer_ms"] for r in rows], 0.5),
+        "answer_ms_p95": percentile([r["answer_ms"] for r in rows], 0.95),
+        "provider": settings.llm_provider,
+        "model": settings.local_model if settings.llm_provider == "local" else None,
+        "split": sorted({r["split"] for r in rows}),
+        "median_answer_chars": statistics.median([len(r["answer"]) for r in rows]) if rows else 0,
+    }

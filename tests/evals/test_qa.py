@@ -1,0 +1,108 @@
+"""`apfa eval qa` and `apfa eval support`: the scoring rules, and one run through the chat's own graph (fake model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from docfactory import clear_caches
+
+from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
+from evals.support import evaluate_support
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("You get it three business days before closing.", "3 business days"),
+        ("Ask for a cashier’s check.", "cashier's check"),
+        ("Loans come from private lenders.", "private lender"),
+        ("Down payments as low as 3.5%.", "3.5 percent"),
+        ("The limit is $424,100 in most counties.", "424100"),
+    ],
+)
+def test_phrasings_match_whatever_the_spelling_of_numbers_quotes_and_plurals(answer, phrase):
+    assert contains_phrase(answer, phrase)
+
+
+def test_a_number_matches_only_as_a_whole_number():
+    assert not contains_phrase("Most ARMs have a 30-year term.", "3")
+    assert not contains_phrase("As low as 3.5 percent.", "3")
+
+
+def test_every_group_needs_one_of_its_phrasings():
+    groups = [["fannie mae"], ["freddie mac", "freddie"]]
+    assert missing_groups("Fannie Mae and Freddie set the rules.", groups) == []
+    assert missing_groups("Fannie Mae sets the rules.", groups) == [["freddie mac", "freddie"]]
+
+
+def test_quoted_source_sentences_are_not_counted_as_the_model_s_own():
+    answer = "> “Mortgage insurance protects the lender.” [1]\n\nIt does not protect you [1]. It is costly [2]."
+    assert answer_sentences(answer) == ["It does not protect you [1].", "It is costly [2]."]
+
+
+def test_the_shipped_qa_set_is_split_and_names_real_source_files():
+    items = load_items(DATA / "cfpb_qa.jsonl")
+    assert len(items) >= 60
+    assert {item.split for item in items} == {"tune", "report"}
+    assert abs(sum(item.split == "tune" for item in items) - len(items) / 2) <= 1
+    assert all(item.sources and item.must_contain and all(item.must_contain) for item in items)
+    assert len({item.question for item in items}) == len(items)
+
+
+def test_support_check_figures_come_from_labelled_sentences():
+    report = evaluate_support(DATA / "support_labels.jsonl", split="tune")
+    assert report["items"] >= 40
+    assert 0.0 < report["precision_unsupported"] <= 1.0
+    assert 0.0 < report["recall_unsupported"] <= 1.0
+
+
+def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("APFA_LLM_PROVIDER", "fake")
+    clear_caches()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fha.txt").write_text(
+        "FHA loans\n\nFHA loans allow for down payments as low as 3.5 percent. "
+        "Mortgage insurance is required for all FHA loans.\n"
+    )
+    (docs / "escrow.txt").write_text(
+        "Escrow accounts\n\nHomeowner's association fees are often not included in the escrow account.\n"
+    )
+    dataset = tmp_path / "qa.jsonl"
+    rows = [
+        {
+            "id": "a",
+            "question": "whats the minimum down payment for an FHA loan",
+            "must_contain": [["3.5"]],
+            "sources": ["fha.txt"],
+            "split": "tune",
+        },
+        {
+            "id": "b",
+            "question": "are HOA dues paid thru escrow?",
+            "must_contain": [["not included"]],
+            "sources": ["escrow.txt"],
+            "split": "report",
+        },
+    ]
+    dataset.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    lines: list[str] = []
+    summary = evaluate_qa(dataset, docs=docs, split="all", emit=lines.append)
+    per_item = [json.loads(line) for line in lines]
+    assert [row["id"] for row in per_item] == ["a", "b"]
+    assert all(row["correct"] and row["cited_right"] for row in per_item), per_item
+    assert per_item[0]["cited"] == ["fha.txt"]
+    assert set(summary) >= {
+        "items",
+        "correct_share",
+        "cited_share",
+        "unsupported_sentences",
+        "ttft_ms_p50",
+        "ttft_ms_p95",
+        "answer_ms_p50",
+    }
+    assert summary["items"] == 2 and summary["correct_share"] == 1.0 and summary["unsupported_sentences"] == 0

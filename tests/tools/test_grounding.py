@@ -1,0 +1,75 @@
+"""The support check and evidence selection: what a borrower is protected from, and what they are shown first."""
+
+import pytest
+
+from tools.grounding import check_support, numbers_in, passage_sentences, select_evidence
+
+MI = (
+    "Mortgage insurance usually adds to your costs.\n"
+    "Mortgage insurance protects the lender if you fall behind on your payments. It does not protect you."
+)
+FHA = (
+    "The FHA doesn’t lend the money directly–private lenders do. FHA loans:\n\n"
+    "Allow for down payments as low as 3.5 percent.\n\n"
+    "Allow lower credit scores than most conventional loans."
+)
+VA = "VA loans do not require monthly mortgage insurance premiums, but usually require an upfront fee at closing."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mortgage insurance protects the lender if you fall behind on payments [1].",
+        "It does not protect you [1].",
+        "FHA loans allow down payments as low as 3.5% [1].",
+        "VA loans usually require an upfront fee at closing [1].",
+    ],
+)
+def test_a_faithful_sentence_is_supported(sentence):
+    passage = {"M": MI, "F": FHA, "V": VA}[sentence[0]] if sentence[0] in "MFV" else MI
+    assert check_support(sentence, passage).supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passage", "reason"),
+    [
+        ("FHA loans allow down payments as low as 3 percent [1].", FHA, "number"),
+        ("FHA loans require a minimum down payment of five percent [1].", FHA, "number"),
+        ("Mortgage insurance does not protect the lender [1].", MI, "opposite"),
+        ("VA loans require monthly mortgage insurance premiums [1].", VA, "opposite"),
+        ("FHA loans require higher credit scores than conventional loans [1].", FHA, "opposite"),
+        ("Mortgage insurance is tax deductible every year for veterans [1].", MI, "words"),
+    ],
+)
+def test_a_figure_a_not_or_a_claim_the_source_lacks_is_unsupported(sentence, passage, reason):
+    verdict = check_support(sentence, passage)
+    assert not verdict.supported
+    assert reason in verdict.reason.value
+
+
+def test_figures_the_borrower_gave_may_be_repeated():
+    sentence = "With your $300,000 loan, FHA loans allow down payments as low as 3.5 percent [1]."
+    assert not check_support(sentence, FHA).supported
+    assert check_support(sentence, FHA, allowed_numbers=numbers_in("a $300,000 loan")).supported
+
+
+def test_numbers_compare_in_any_spelling():
+    assert numbers_in("three business days, 3.50%, $424,100") == {"3", "3.5", "424100"}
+
+
+def test_wrapped_pdf_lines_are_joined_and_list_items_keep_their_lead_in():
+    sentences = passage_sentences(FHA + "\nClosing is when you\nlegally commit to your mortgage loan.")
+    assert "FHA loans allow for down payments as low as 3.5 percent." in sentences
+    assert "Closing is when you legally commit to your mortgage loan." in sentences
+
+
+def test_evidence_is_the_sentence_that_answers_not_a_heading_or_question():
+    passages = [
+        "Prepayment Penalty\nDoes your loan have a prepayment penalty?\n"
+        "A prepayment penalty means that the lender can charge you a fee if you pay off your mortgage early.",
+        MI,
+    ]
+    best = select_evidence("what is a prepayment penalty", passages, embed=None, limit=2)
+    assert best[0].source == 0
+    assert best[0].text.startswith("A prepayment penalty means")
+    assert all(not e.text.endswith("?") for e in best)
