@@ -11,9 +11,12 @@ Why this shape (measured with `apfa eval qa` on the tune half, docs/benchmarks.m
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -28,15 +31,43 @@ EVIDENCE_SENTENCES = 4
 QUOTED_SENTENCES = 2
 SECOND_QUOTE_SHARE = 0.8  # a second sentence is quoted only when it matches the question nearly as well
 MAX_MODEL_SENTENCES = 3
+SENTENCE_CACHE_SIZE = 20_000  # ~30 MB of 384-d float32 vectors
 MIN_QUOTE_WORDS = 6
 MIN_QUOTE_SCORE = 0.45  # cosine + 0.5 × lexical overlap of the best sentence; below it nothing is quoted
 
 Write = Callable[[dict], None]
 
 
+class SentenceVectors:
+    """Passage-sentence embeddings kept per process: popular passages come back turn after turn, and embedding
+    their ~40 sentences is most of the time before the quote appears."""
+
+    def __init__(self, capacity: int = SENTENCE_CACHE_SIZE):
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for `texts`; the first text (the question) is never cached."""
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts[1:]) if t not in self._vectors]
+        fresh = get_embedder().embed_documents([texts[0], *missing])
+        with self._lock:
+            for text, vector in zip(missing, fresh[1:], strict=True):
+                self._vectors[text] = vector
+            for text in texts[1:]:
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self._capacity:
+                self._vectors.popitem(last=False)
+            return np.stack([fresh[0], *(self._vectors[t] for t in texts[1:])])
+
+
+sentence_vectors = SentenceVectors()
+
+
 def choose_evidence(question: str, chunks: list) -> list[Evidence]:
     texts = [chunk.text for chunk in chunks]
-    return select_evidence(question, texts, get_embedder().embed_documents, limit=EVIDENCE_SENTENCES)
+    return select_evidence(question, texts, sentence_vectors, limit=EVIDENCE_SENTENCES)
 
 
 def is_quotable(evidence: Evidence) -> bool:

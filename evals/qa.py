@@ -36,7 +36,7 @@ QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 QUOTED_SENTENCE = re.compile(r'^\s*>?\s*"')
 # Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
-PRE_MODEL_STAGES = ("pii", "guard", "loan_math", "retrieval", "sanitise", "cache")
+PRE_MODEL_STAGES = ("pii", "guard", "protected", "loan_math", "retrieval", "sanitise", "cache")
 SERVER_START_TIMEOUT_S = 600
 EVAL_USER = "qa-eval"
 

@@ -128,7 +128,7 @@ def test_bedrock_converse_returns_the_model_text_offline():
 
 def test_prompt_sources_are_read_by_number_without_their_headers():
     sources = numbered_sources(prompts.format_sources(PASSAGES))
-    assert sources == {1: PASSAGES[0].text, 2: PASSAGES[1].text}
+    assert sources == {n: " ".join(p.text.split()) for n, p in enumerate(PASSAGES, start=1)}
 
 
 def test_fake_model_streams_a_cited_answer_from_source_one():
