@@ -151,7 +151,7 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
         await stream.aclose()
     for piece in vetter.flush():
         write({"text": piece})
-    answer = lead + quote + vetter.text
+    answer = (lead + quote + vetter.text).rstrip()
     if not vetter.text and not quote:
         answer = lead + prompts.NO_SUPPORTED_ANSWER
         write({"text": prompts.NO_SUPPORTED_ANSWER})
