@@ -1,0 +1,188 @@
+"""`apfa eval calc-extraction`: the alternative to the parser, measured: the local model fills a JSON scenario.
+
+llama.cpp constrains the model's output to the JSON schema below; every number it returns must appear in the
+borrower's text (or it is dropped and counted), and the same calculators then run on the scenario. The figures are
+judged exactly as `apfa eval calc` judges the parser, so the two methods compare on the same cases. The model never
+does arithmetic here either: it only says which number plays which role.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openai import OpenAI
+from rich.console import Console
+
+from agents.local_llm import server_url
+from apfa.settings import get_settings
+from evals.calc import judge, load_cases, percentile
+from tools.loan_questions import Calculator, Scenario, calculate, normalize, scan_numbers
+
+NUMBER = {"type": ["number", "null"]}
+FIELDS: dict[str, dict] = {
+    "loan_amount": NUMBER,
+    "home_price": NUMBER,
+    "down_payment_amount": NUMBER,
+    "down_payment_percent": NUMBER,
+    "interest_rate_percent": NUMBER,
+    "new_interest_rate_percent": NUMBER,
+    "term_years": NUMBER,
+    "gross_income": NUMBER,
+    "income_period": {"type": ["string", "null"], "enum": ["month", "year", "hour", None]},
+    "monthly_debt_payments": {"type": "array", "items": {"type": "number"}},
+    "new_housing_payment": NUMBER,
+    "current_payment": NUMBER,
+    "property_tax_monthly": NUMBER,
+    "insurance_monthly": NUMBER,
+    "hoa_monthly": NUMBER,
+    "pmi_monthly": NUMBER,
+    "points_percent": NUMBER,
+    "closing_costs": NUMBER,
+    "extra_monthly": NUMBER,
+    "extra_yearly": NUMBER,
+    "lump_sum": NUMBER,
+    "payments_made": NUMBER,
+    "dti_limit_percent": NUMBER,
+    "second_mortgage": NUMBER,
+    "interest_only_years": NUMBER,
+    "arm_fixed_years": NUMBER,
+    "rate_cap_initial": NUMBER,
+    "rate_cap_lifetime": NUMBER,
+    "lender_credit": NUMBER,
+    "seller_credit": NUMBER,
+    "earnest_money": NUMBER,
+    "biweekly": {"type": "boolean"},
+}
+SCHEMA = {
+    "type": "object",
+    "properties": {"calculation": {"type": "string", "enum": [c.value for c in Calculator]}, **FIELDS},
+    "required": ["calculation", *FIELDS],
+}
+PROMPT = (
+    "Read the borrower's loan question and fill the JSON. Copy numbers exactly as written (300k -> 300000); "
+    "use null for anything not stated; never compute anything. calculation is what they ask for."
+)
+
+
+def _to_scenario(data: dict[str, Any]) -> Scenario:
+    def dec(name: str) -> Decimal | None:
+        value = data.get(name)
+        try:
+            return None if value is None else Decimal(str(value))
+        except InvalidOperation:
+            return None
+
+    income = dec("gross_income")
+    period = data.get("income_period") or "month"
+    if income is not None:
+        income = {"year": income / 12, "hour": income * 40 * 52 / 12}.get(period, income)
+    term = dec("term_years")
+    io_years, fixed_years = dec("interest_only_years"), dec("arm_fixed_years")
+    try:
+        intent = Calculator(data.get("calculation"))
+    except ValueError:
+        intent = None
+    return Scenario(
+        intent=intent,
+        loan=dec("loan_amount"),
+        price=dec("home_price"),
+        down_amount=dec("down_payment_amount"),
+        down_pct=dec("down_payment_percent"),
+        rate=dec("interest_rate_percent"),
+        new_rate=dec("new_interest_rate_percent"),
+        term_months=int(term * 12) if term else None,
+        income=income,
+        income_read_as=period if income is not None else None,
+        debts=tuple(("debt", Decimal(str(d))) for d in data.get("monthly_debt_payments") or []),
+        housing_payment=dec("new_housing_payment"),
+        current_payment=dec("current_payment"),
+        taxes=dec("property_tax_monthly"),
+        insurance=dec("insurance_monthly"),
+        hoa=dec("hoa_monthly"),
+        pmi=dec("pmi_monthly"),
+        points=dec("points_percent"),
+        fees=dec("closing_costs"),
+        extra_monthly=dec("extra_monthly"),
+        extra_yearly=dec("extra_yearly"),
+        lump_sum=dec("lump_sum"),
+        elapsed_months=int(dec("payments_made")) if dec("payments_made") else None,
+        dti_cap=dec("dti_limit_percent"),
+        second_lien=dec("second_mortgage"),
+        io_months=int(io_years * 12) if io_years else None,
+        arm_fixed_months=int(fixed_years * 12) if fixed_years else None,
+        cap_initial=dec("rate_cap_initial"),
+        cap_lifetime=dec("rate_cap_lifetime"),
+        lender_credits=dec("lender_credit"),
+        seller_credits=dec("seller_credit"),
+        deposit=dec("earnest_money"),
+        biweekly=bool(data.get("biweekly")),
+    )
+
+
+def checked_against_text(data: dict[str, Any], text: str) -> tuple[dict[str, Any], list[str]]:
+    """Drop every extracted number that does not appear in the text (model output is never trusted blindly)."""
+    present = set()
+    for mention in scan_numbers(normalize(text)):
+        present.add(mention.value)
+        if mention.high is not None:
+            present.add(mention.high)
+    dropped, kept = [], dict(data)
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if numbers and any(Decimal(str(v)) not in present for v in numbers):
+            dropped.append(name)
+            kept[name] = [] if isinstance(value, list) else None
+    return kept, dropped
+
+
+def evaluate_extraction(
+    dataset: Path, split: str | None = None, per_calculator: int | None = None, console: Console | None = None
+) -> dict:
+    """`per_calculator` keeps the first N cases of each calculator: the model takes ~30 s a case on 2 cores."""
+    console = console or Console()
+    cases = load_cases(dataset, split)
+    if per_calculator is not None:
+        kept: list = []
+        for case in cases:
+            if sum(k.calculator == case.calculator for k in kept) < per_calculator:
+                kept.append(case)
+        cases = kept
+    client = OpenAI(base_url=f"{server_url(get_settings())}/v1", api_key="local")
+    correct, times, dropped_total = 0, [], 0
+    for case in cases:
+        text = " ".join([*case.history, case.question])
+        started = time.perf_counter()
+        reply = client.chat.completions.create(
+            model="local",
+            messages=[{"role": "system", "content": PROMPT}, {"role": "user", "content": text}],
+            temperature=0,
+            max_tokens=400,
+            response_format={"type": "json_schema", "json_schema": {"name": "scenario", "schema": SCHEMA}},
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        try:
+            data = json.loads(reply.choices[0].message.content or "{}")
+        except json.JSONDecodeError:
+            data = {}
+        data, dropped = checked_against_text(data, text)
+        dropped_total += len(dropped)
+        scenario = _to_scenario(data)
+        right, shown = judge(case, calculate(dataclasses.replace(scenario)))
+        correct += right
+        if not right:
+            console.print(f"[red]FAIL[/red] [{case.calculator}] {case.question!r}: {shown}", highlight=False)
+    return {
+        "items": len(cases),
+        "correct": correct,
+        "accuracy": round(correct / len(cases), 4) if cases else 0.0,
+        "numbers_dropped_not_in_text": dropped_total,
+        "extraction_p95_ms": round(percentile(times, 0.95), 1),
+        "extraction_median_ms": round(sorted(times)[len(times) // 2], 1) if times else 0.0,
+        "split": split or "all",
+    }
