@@ -222,3 +222,53 @@ async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
     result = await ask(build_graph(llm, answer_cache=AnswerCache(dead_redis())), "Who does PMI protect?")
     assert "protects the lender" in result.answer
     assert result.flags["cache"] == ["unavailable"]
+
+
+# --- against a real knowledge base: a new index version invalidates, a private upload is never cached --------------
+
+
+@pytest.fixture
+def real_knowledge_base(tmp_path, monkeypatch):
+    from docfactory import index_file
+
+    from apfa.settings import get_settings
+    from kb import store as store_module
+
+    monkeypatch.setenv("APFA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("APFA_RETRIEVAL_MIN_SCORE", "0")
+    get_settings.cache_clear()
+    store_module.store_at.cache_clear()
+
+    def add(name: str, text: str, scope: str = "shared", owner: str = "system") -> None:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        index_file(tmp_path / name, name, scope, owner)
+
+    add("pmi.md", "# Mortgage insurance\n\nPrivate mortgage insurance protects the lender if you stop paying.")
+    yield add
+    get_settings.cache_clear()
+    store_module.store_at.cache_clear()
+
+
+async def test_a_new_index_version_and_a_private_upload_are_respected_end_to_end(client, real_knowledge_base):
+    from agents.graph import cache_steps
+
+    redis, _ = client
+    cache = AnswerCache(redis)
+    llm = counting_model()
+    graph = build_graph(llm, answer_cache=cache)
+    namespaces = [cache_steps(cache, llm).namespace()]
+    try:
+        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["stored"]
+        assert (await ask(graph, "who does pmi protect")).flags["cache"] == ["exact"]
+        real_knowledge_base("escrow.md", "# Escrow\n\nEscrow pays property taxes and homeowners insurance.")
+        namespaces.append(cache_steps(cache, llm).namespace())
+        assert namespaces[0] != namespaces[1]
+        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["stored"]
+        upload = "# My PMI\n\nMy PMI is paid monthly to protect the lender."
+        real_knowledge_base("my-pmi.md", upload, "private", "alice")
+        namespaces.append(cache_steps(cache, llm).namespace())
+        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["skipped:private"]
+        assert llm.calls == 3
+    finally:
+        for namespace in namespaces:
+            cache.clear(namespace)
