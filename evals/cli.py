@@ -112,8 +112,17 @@ def add_eval_calc(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("calc", help="loan-math figures for borrowers' questions, through the chat's graph")
     parser.add_argument("--dataset", required=True, help="JSONL: question, expected, tolerance, history, figure, split")
     parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument(
+        "--method", choices=["parser", "model"], default="parser", help="model: the local LLM fills a JSON scenario"
+    )
+    parser.add_argument("--per-calculator", type=int, help="with --method model: the first N cases of each calculator")
 
     def run(args: argparse.Namespace) -> int:
+        if args.method == "model":
+            from evals.calc_extraction import evaluate_extraction
+
+            report = evaluate_extraction(Path(args.dataset), args.split, args.per_calculator, console=Console())
+            return _print_report(report)
         from evals.calc import evaluate_calc
 
         return _print_report(evaluate_calc(Path(args.dataset), split=args.split, console=Console()))
