@@ -1,7 +1,11 @@
-"""The per-turn LangGraph: PII guard → loan math → retrieval → generation (vetted stream) → final checks.
+"""The per-turn LangGraph: PII guard → role guard → loan math → retrieval → (answer cache) → generation (vetted
+stream) → final checks.
 
-The local model cannot be trusted with native tool calls, so routing is deterministic: loan arithmetic is computed
-exactly by `tools.loan_math` before the model speaks, and retrieval always runs. Only vetted sentences are streamed.
+The local model cannot be trusted with native tool calls, so its routing is deterministic: loan arithmetic is
+computed exactly by `tools.loan_math` before the model speaks, and retrieval always runs. Bedrock and
+OpenAI-compatible models instead call the same tools themselves (`agents.tool_agent`) between the same guards.
+Out-of-role requests end at the role guard with a fixed reply (`agents.role_guard`). Only vetted sentences are
+streamed. The graph is drawn in docs/architecture.md.
 """
 
 from __future__ import annotations
