@@ -206,6 +206,7 @@ class Mention:
     start: int
     end: int
     words: str
+    whole_sentence: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,33 +248,37 @@ SHORT_SENTENCE_WORDS = 12
 
 def _whole_sentence(text: str, mention: Mention) -> Mention:
     """A short sentence that only states the characteristic ("I'm Black.", "My household receives SNAP benefits.")
-    goes entirely, so no leftover words ("I was ...") tell variants apart; sentences with figures keep them."""
+    goes entirely, with the space after it, so the model reads exactly what a borrower who did not say it wrote;
+    sentences with figures keep them and get a marker instead."""
     for sentence in _SENTENCE.finditer(text):
         if sentence.start() <= mention.start < sentence.end():
             body = sentence.group()
-            figures = re.sub(r"(?i)section 8", "", body)
+            figures = re.sub(r"(?i)section 8", "", body.replace(mention.words, ""))
             if len(body.split()) <= SHORT_SENTENCE_WORDS and not re.search(r"\d", figures):
                 start = sentence.start() + len(body) - len(body.lstrip())
-                return Mention(mention.characteristic, start, sentence.end(), mention.words)
+                end = sentence.end() + len(text[sentence.end() :]) - len(text[sentence.end() :].lstrip())
+                return Mention(mention.characteristic, start, end, mention.words, whole_sentence=True)
             break
     return mention
 
 
 def _without_mentions(text: str, mentions: list[Mention]) -> str:
-    """Replace each mention by one marker (overlapping mentions share it)."""
-    spans: list[list[int]] = []
+    """Drop sentences that only state a characteristic; replace other mentions by one marker each (overlapping
+    mentions share it). A message that said nothing else becomes the marker alone."""
+    spans: list[list] = []
     for mention in sorted((_whole_sentence(text, m) for m in mentions), key=lambda m: (m.start, -m.end)):
-        if spans and mention.start <= spans[-1][1]:
+        if spans and mention.start < spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], mention.end)
+            spans[-1][2] = spans[-1][2] and mention.whole_sentence
         else:
-            spans.append([mention.start, mention.end])
+            spans.append([mention.start, mention.end, mention.whole_sentence])
     pieces, position = [], 0
-    for start, end in spans:
+    for start, end, whole_sentence in spans:
         pieces.append(text[position:start])
-        pieces.append(MARKER)
+        pieces.append("" if whole_sentence else MARKER)
         position = end
     pieces.append(text[position:])
-    return "".join(pieces)
+    return "".join(pieces).strip() or MARKER
 
 
 def screen(text: str) -> Screening:
