@@ -74,6 +74,8 @@ MIN_REPLACEMENT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 5
 REPEAT_SIMILARITY = 0.8
 VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
+# The model's fixed "no answer" sentence (agents.prompts); the answer step has its own fallback, so it is dropped.
+ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"<([A-Z]+(?:_[A-Z]+)*)_\d+>")
 PLACEHOLDER_WORDS = {
     "PERSON": "you",
@@ -195,6 +197,8 @@ class SentenceVetter:
 
     def _vet(self, sentence: str) -> str | None:
         sentence = without_placeholders(sentence)
+        if ABSTENTION.match(sentence):
+            return None
         if not self.released:
             sentence = without_verdict_opener(sentence)
         if not sentence.strip():

@@ -88,3 +88,8 @@ def test_the_answer_stops_after_the_sentence_limit_and_skips_what_was_already_qu
     assert vetter.done
     vetter.flush()
     assert vetter.text == "The FHA does not lend the money directly [1]."
+
+
+def test_the_model_s_no_answer_sentence_is_not_counted_as_unsupported():
+    text, vetter = vetted("The sources I have don't say. ")
+    assert text == "" and vetter.unsupported == []
