@@ -196,7 +196,7 @@ def test_compute_from_question_reports_inputs():
     assert dti_result.scenario.income == Decimal(6000)
 
 
-# Written after the data set was final; the first run got 9 of 15 right (docs/benchmarks.md). Kept as regressions.
+# Written after the data set was final; the first run got 7 of 15 right (docs/benchmarks.md). Kept as regressions.
 FRESH = [
     (
         "hey so we're looking at a 3 bed for 415k, putting 15% down, rate quoted 6.99 on a 30 yr. monthly?",
