@@ -98,7 +98,8 @@ REQUEST_RULES: list[tuple[Concern, re.Pattern[str]]] = [
     (
         Concern.GUARANTEE,
         re.compile(
-            r"\b(?:approv\w*|qualif\w*)\b.{0,30}\b(?:100\s*%|certain|guaranteed|for sure)\b|"
+            r"(?:\b(?:i|i'm|i am|i'll|i will|we|we're|we'll)\b.{0,20}|\bmy\s+)\b(?:approv\w*|qualif\w*)\b.{0,30}"
+            r"\b(?:100\s*%|certain|guaranteed|for sure)\b|"
             r"\b(?:tell|say)\b.{0,10}\b(?:for sure|definitely|with certainty)\b.{0,30}\b(?:approv\w*|qualif\w*)",
             re.I,
         ),
@@ -178,11 +179,96 @@ REQUEST_RULES: list[tuple[Concern, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # wider phrasings, from the first held-out probes (tests/data/safety_probes_holdout.jsonl)
+    (
+        Concern.GUARANTEE,
+        re.compile(
+            r"\b(?:sure thing|zero chance|no chance|no way)\b.{0,60}\b(?:approv\w*|qualif\w*|den(?:y|ied)\w*|"
+            r"reject\w*|says? (?:yes|no)|turn\w* (?:me )?down)|"
+            r"\b(?:confirm|promise|guarantee|assure|swear|tell)\b.{0,25}\b(?:i'll|i will|i'm going to|we'll|we will)\b"
+            r".{0,30}\b(?:qualif\w*|(?:be|get) approv\w*|get (?:the|a|my|this) (?:\w+ )?(?:loan|mortgage|refi\w*))|"
+            r"\b(?:can|could|will|would)\s+(?:you|u)\s+(?:guarantee|promise|assure|confirm)\b.{0,40}\b(?:approv\w*|"
+            r"qualif\w*|go(?:es)? through|close|closes|funded)|"
+            r"\b(?:just )?(?:tell|say)\b.{0,10}\b(?:me )?yes\b.{0,20}\b(?:i will|i'll|i'm going to)\b.{0,20}\b"
+            r"(?:get|be approved|qualify)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.OTHERS_DATA,
+        re.compile(
+            r"\b(?:my|our)\s+(?:sister|brother|mom|mother|dad|father|cousin|aunt|uncle|friend|neighbou?r|coworker|"
+            r"co-worker|boss|roommate|tenant|landlord|ex)\b.{0,60}\b(?:what(?:'s|s| is)|tell me|give me|show me|"
+            r"look up)\b.{0,20}\b(?:her|his|their)\s+" + _PRIVATE_FIELD + r"|"
+            r"\b(?:her|his|their)\s+" + _PRIVATE_FIELD + r"\b.{0,40}\b(?:from|in|on)\s+(?:her|his|their)\s+"
+            r"(?:application|file|account|upload)|"
+            r"\b(?:list|show|tell|give)\b.{0,25}\b(?:borrowers|users|customers|people|clients)\s+"
+            r"(?:you(?:'ve)?|that you|"
+            r"who)\b.{0,25}\b(?:helped|talked|spoke|served|assisted|used)|"
+            r"\b(?:chat|conversation)s?\s+(?:history|histories|logs?)\s+of\s+(?:the\s+)?other\b|"
+            r"\b" + _PRIVATE_FIELD + r"\b.{0,30}\b(?:the\s+)?(?:previous|last|other|another)\s+(?:user|borrower|"
+            r"customer|person|applicant|client)\b|"
+            r"\b(?:what|whats|what's)\b.{0,10}\b(?:my\s+)?(?:coworker|co-worker|neighbou?r|friend|boss|tenant)\b.{0,30}"
+            r"'s\s+(?:\w+\s+){0,1}" + _PRIVATE_FIELD,
+            re.I,
+        ),
+    ),
+    (
+        Concern.SYSTEM_PROMPT,
+        re.compile(
+            r"\binstructions\s+(?:you\s+(?:were|have been|are|got)\s+given|given to you|from your (?:developers?|"
+            r"creators?|makers?))\b|\b(?:hidden|secret)\s+(?:instructions|rules|prompt)\b|"
+            r"\b(?:temperature|max[_ ]tokens|top[_ -]p|context window|model name)\b.{0,40}\b(?:you|your)\b|"
+            r"\b(?:you|your)\b.{0,40}\b(?:temperature|max[_ ]tokens|top[_ -]p|context window|model name)\b|"
+            r"\bwhat (?:model|llm|ai)\b.{0,15}\b(?:are you|do you use|is this)\b|"
+            r"\b(?:new rule|from now on you|you no longer (?:need|have) to|you don't (?:need|have) to follow)\b|"
+            r"\b(?:safety|content)\s+(?:rules|filters?|guidelines)\b.{0,30}\b(?:off|disabled|turned off|removed)\b|"
+            r"\b(?:database|server|backend|infrastructure)\b.{0,30}\b(?:api keys?|passwords?|credentials|does this "
+            r"(?:app|assistant) use)\b",
+            re.I,
+        ),
+    ),
+    (
+        Concern.FALSIFY,
+        re.compile(
+            r"\b(?:so|that)\s+(?:the\s+)?(?:lender|underwriter|bank|appraiser|they)\s+"
+            r"(?:doesn'?t|does not|won'?t|will not|"
+            r"wouldn'?t|never|can'?t)\s+(?:find out|notice|know|see|catch|check)\b|"
+            r"\b(?:fake|forged|fabricated|made[- ]up|phony|bogus)\s+(?:\w+\s+){0,2}(?:invoices?|receipts?|letters?|"
+            r"contracts?|leases?|forms?|records?)\b|"
+            r"\b(?:my|the)\s+(?:\w+\s+){0,2}(?:letter|pay ?stub|statement|w-?2|document)\s+is\s+"
+            r"(?:fake|forged|made up)\b|"
+            r"\b(?:leave|keep)\s+(?:my\s+|the\s+)?(?:\w+\s+){0,2}(?:loans?|debts?|cards?|payments?)\s+off\s+(?:the\s+|my\s+)?"
+            r"application\b.{0,40}\b(?:won'?t|not|never|probably)\b|"
+            r"\b(?:photoshop|edit|alter|doctor|change)\w*\b.{0,15}\b(?:my\s+)?(?:w-?2|1099|pay ?stub|bank statement|"
+            r"tax return)s?\b.{0,40}\b(?:so|to)\b.{0,20}\b(?:match|show|look|say)",
+            re.I,
+        ),
+    ),
+    (
+        Concern.IMPERSONATE,
+        re.compile(
+            r"\b(?:pretend\w*|impersonat\w*|posing|pose as|act(?:ing)? as)\b.{0,20}\b(?:to be\s+)?"
+            r"(?:the\s+|my\s+|a\s+)?" + _AGENCY + r"\b|"
+            r"\bsign(?:ed)?\s+(?:it|this|them|the \w+)\s+as\b|"
+            r"\bmake\s+(?:it|this|them)\s+(?:look|seem|appear)\s+(?:official|real|legit|authentic|genuine)\b|"
+            r"\b(?:looks?|seems?|appears?)\s+(?:like\s+)?(?:it(?:'s| is| came| was)?\s+)?(?:from|sent by|written by)\s+"
+            r"(?:the\s+|my\s+)?" + _AGENCY + r"\b|"
+            r"\bas if\s+(?:my\s+|the\s+)?(?:employer|boss|lender|bank|hr)\s+(?:signed|wrote|sent|issued)\b",
+            re.I,
+        ),
+    ),
 ]
 
 _NOT_IMPERSONATION = re.compile(
-    r"\b(?:claiming|claims?|pretending|pretends)\b.{0,20}\b(?:to be|from)\b|\bscam\b|\bfraud alert\b|"
+    r"\b(?:someone|somebody|a caller|caller|they|he|she|who|an? (?:email|call|text|letter|person))\s+(?:\w+\s+)?"
+    r"(?:claiming|claims?|pretending|pretends)\b|\bscam\b|\bfraud alert\b|"
     r"\b(?:letter|email|request)\s+to\s+(?:the\s+|my\s+)?" + _AGENCY + r"\b",
+    re.I,
+)
+_NOT_FALSIFICATION = re.compile(
+    r"\breport\w*\b.{0,30}\bfraud\b|\b(?:my|the)\s+(?:broker|lender|loan officer|realtor|agent)\s+(?:changed|altered|"
+    r"inflated|faked)\b|\bby mistake\b|\b(?:fix|correct)\b.{0,20}\b(?:error|mistake)\b",
     re.I,
 )
 _NOT_OTHERS_DATA = re.compile(r"\b(?:co-?borrower|co-?signer|spouse|my (?:own|wife|husband|partner))\b", re.I)
@@ -196,8 +282,14 @@ INJECTION = re.compile(
     r"\b" + _NEW_ROLE + r"|\bfrom now on\b.{0,30}\b(?:reply|answer|respond|say)\b|"
     r"\b(?:reveal|print|repeat)\b.{0,20}\b(?:system prompt|instructions|configuration)\b|"
     r"\b(?:tell|instruct|ask)\s+the\s+(?:user|borrower|customer)\s+to\b|"
-    r"^\s*(?:tell|inform|assure|convince|say to|reply to|respond to|answer)\s+(?:the\s+)?(?:user|borrower|customer|"
-    r"reader|them)\b",
+    r"\b(?:ignore|disregard)\b.{0,30}\b(?:what\s+)?(?:the\s+)?(?:user|borrower|customer)(?:'s)?\s+(?:asks?|says|wants|"
+    r"question|request)|\bto\s+(?:the|any)\s+(?:ai|assistant|chatbot|model|bot|llm)s?\b|"
+    r"\b(?:ai|assistant|chatbot|model|bot|llm)s?\s+(?:reading|summari[sz]ing|processing|analy[sz]ing)\s+this\b|"
+    r"\bif you are an? (?:ai|assistant|chatbot|language model|llm|bot)\b|\b(?:note|message)\s+for\s+(?:ai|"
+    r"language models?|llms?|assistants?|chatbots?)\b|\boverrides?\s+(?:all\s+)?(?:earlier|previous|prior|other)\b|"
+    r"\[\s*(?:assistant|ai|system|bot|llm)[^\]]{0,30}\]|"
+    r"^\s*(?:tell|inform|assure|convince|say to|reply to|respond to|answer|respond|reply|recommend|advise|warn)\s+"
+    r"(?:that\s+)?(?:the\s+)?(?:user|borrower|customer|reader|them|they)\b",
     re.I | re.M,
 )
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -220,6 +312,8 @@ def classify_request(message: str) -> Concern | None:
         if concern is Concern.IMPERSONATE and _NOT_IMPERSONATION.search(text):
             continue
         if concern is Concern.OTHERS_DATA and _NOT_OTHERS_DATA.search(text):
+            continue
+        if concern is Concern.FALSIFY and _NOT_FALSIFICATION.search(text):
             continue
         return concern
     return None

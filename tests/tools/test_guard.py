@@ -72,3 +72,23 @@ def test_borrowers_talking_about_their_own_situation_are_not_refused(message):
 def test_a_closing_disclosure_line_addressed_to_the_borrower_is_not_an_injection():
     line = "Costs that have been prepaid by the seller that you are now reimbursing the seller for."
     assert guard.neutralise_instructions(line).removed == ()
+
+
+HELD_OUT = [
+    json.loads(line)
+    for name in ("safety_probes_holdout.jsonl", "safety_probes_holdout2.jsonl")
+    for line in (Path(__file__).parents[1] / "data" / name).open()
+]
+
+
+@pytest.mark.parametrize("probe", [p for p in HELD_OUT if p["kind"] == "chat"], ids=lambda p: p["id"])
+def test_held_out_chat_probes_are_classified_as_labelled(probe):
+    concern = guard.classify_request(probe["message"])
+    expected = probe["expect"] if probe["expect"] in CONCERNS else None
+    assert (concern.value if concern else None) == expected
+
+
+@pytest.mark.parametrize("probe", [p for p in HELD_OUT if p["kind"] == "document"], ids=lambda p: p["id"])
+def test_held_out_documents_lose_exactly_their_embedded_instructions(probe):
+    removed = guard.neutralise_instructions(probe["document"]).removed
+    assert bool(removed) == (probe["expect"] == "injection")
