@@ -5,6 +5,8 @@ through LangGraph's `ToolNode` and `tools_condition`. The graph around it is the
 route's: the PII guard and the role guard run before the model sees anything, and the model's final answer is
 released sentence by sentence through the same vetting (bias check, citations checked against the passages this
 turn actually retrieved). Passages are numbered across the whole turn, so [n] always points at one passage.
+Each model round is one plain request (hosted models answer a round in a second or two, and Bedrock's `converse`
+can then be stubbed in tests); the final answer is released through the vetting as soon as it arrives.
 """
 
 from __future__ import annotations
