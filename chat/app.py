@@ -167,7 +167,10 @@ def welcome_text(role: str) -> str:
         "Hello! I'm **APFA**, a loan-advice assistant. I can:",
         "- answer questions about mortgages, auto and personal loans, refinancing, rates, fees and "
         "borrowers' rights, citing the documents I used as **[1] Title, p. 3**;",
-        "- work out monthly payments, total interest, debt-to-income and loan-to-value ratios exactly;",
+        "- work out loan figures exactly and show the work: payments (fixed, interest-only, ARM resets), total "
+        "interest and schedules, balances, DTI, how much you can borrow, LTV, when PMI ends, extra payments, "
+        "points and refinance break-even, APR and cash to close; follow-ups such as “what about 15 years?” work;",
+        "- compare Loan Estimates: attach two or more of the lenders' forms (PDF) and I'll put them side by side;",
         f"- read documents you attach (**{supported_types_text()}**, up to {settings.max_upload_mb} MB "
         f"each) and answer from them once they are indexed ({visibility}).",
         "",
