@@ -1,0 +1,96 @@
+"""The chat handlers with loan math and Loan Estimates: chart and CSV, follow-up memory, side-by-side offers."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+from test_app import open_session
+
+from agents.state import TurnResult
+from evals.loan_estimate_forms import render_loan_estimate
+from tools.loan_questions import answer_question
+
+DATASET = Path(__file__).resolve().parents[1] / "data/loan_estimates.jsonl"
+
+
+def fake_turn(monkeypatch, result: TurnResult) -> list:
+    seen = []
+    module = types.ModuleType("agents.turn")
+    module.TurnResult = TurnResult
+
+    async def stream_turn(question, user, history, scenario=None):
+        seen.append((question, scenario))
+        yield result.answer
+        yield result
+
+    module.stream_turn = stream_turn
+    monkeypatch.setitem(sys.modules, "agents.turn", module)
+    return seen
+
+
+def turn_result(question: str) -> TurnResult:
+    calculation = answer_question(question)
+    return TurnResult(
+        answer=calculation.markdown(),
+        citations=[],
+        flags={},
+        timings_ms={},
+        redacted_question=question,
+        calculation=calculation.markdown(),
+        calculation_result=calculation,
+        scenario=calculation.scenario.to_json(),
+    )
+
+
+async def test_a_schedule_answer_brings_a_chart_and_a_csv_and_the_next_turn_gets_its_inputs(monkeypatch, tmp_path):
+    import chainlit as cl
+
+    import chat.app
+
+    recorder = open_session(monkeypatch, tmp_path)
+    seen = fake_turn(monkeypatch, turn_result("amortization schedule for $200,000 at 6% over 30 years"))
+    await chat.app.handle_message(cl.Message(content="amortization schedule for $200,000 at 6% over 30 years"))
+    assert sorted(element["type"] for element in recorder.elements) == ["file", "plotly"]
+    kept = cl.user_session.get("scenario")
+    assert kept["loan"] == "200000" and kept["term_months"] == 360
+
+    await chat.app.handle_message(cl.Message(content="what about 15 years?"))
+    assert seen[-1] == ("what about 15 years?", kept)
+
+
+async def test_two_attached_loan_estimates_are_compared_with_cited_advice(monkeypatch, tmp_path):
+    import chainlit as cl
+
+    import chat.app
+    from tools import retrieval
+
+    recorder = open_session(monkeypatch, tmp_path)
+    queued = []
+
+    async def start_ingest(filename, path):
+        queued.append(filename)
+
+    monkeypatch.setattr(chat.app, "start_ingest", start_ingest)
+
+    class Chunk:
+        doc_id, title, page = "kb-10", "Closing Costs, the Loan Estimate and the Closing Disclosure", None
+        text = "Request Loan Estimates from several lenders on the same day so rate moves don't distort the comparison."
+
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None, **kwargs: [Chunk()])
+    rows = [json.loads(line) for line in DATASET.read_text().splitlines()][1:3]
+    files = [
+        cl.File(name=f"offer{i}.pdf", path=str(render_loan_estimate(row["fields"], tmp_path / f"offer{i}.pdf")))
+        for i, row in enumerate(rows)
+    ]
+    await chat.app.handle_message(cl.Message(content="", elements=[files[0]]))
+    assert "Attach another one to compare them" in recorder.messages()[-1]
+    await chat.app.handle_message(cl.Message(content="", elements=[files[1]]))
+    comparison = recorder.messages()[-1]
+    assert "| Field | Ficus Bank | Maple Street Credit Union |" in comparison
+    assert "5-year cost (In 5 Years):" in comparison
+    assert "so rate moves don't distort the comparison. [1]" in comparison
+    assert any(element["name"].startswith("[1] Closing Costs") for element in recorder.elements)
+    assert queued == ["offer0.pdf", "offer1.pdf"]
