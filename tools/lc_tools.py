@@ -17,7 +17,7 @@ from langchain_core.tools import tool
 from langgraph.prebuilt import InjectedState
 from pydantic import Field
 
-from tools import guard, loan_math, pii, retrieval
+from tools import guard, loan_math, loan_questions, pii, retrieval
 
 
 def _money(amount: Decimal) -> str:
@@ -94,5 +94,28 @@ def redact_personal_data(
     return {"text": redaction.text, "found": ", ".join(sorted({e.type for e in redaction.entities})) or "none"}
 
 
-LOAN_TOOLS = [loan_payment, debt_to_income, loan_to_value, add_amounts]
+@tool
+def loan_calculation(
+    question: Annotated[
+        str,
+        Field(
+            min_length=1,
+            description="The borrower's question with every figure as they wrote it (include earlier figures "
+            "of the conversation the question refers to)",
+        ),
+    ],
+) -> dict[str, str]:
+    """Exact loan math from the borrower's own words: payment (fixed, interest-only, ARM reset with caps), total
+    interest, balance after N payments, DTI with every debt, the largest loan a DTI limit allows, LTV/CLTV, when
+    PMI ends, extra payments, points or refinance break-even, APR, cash to close. Returns the figures, or which
+    figure is missing. Never compute loan figures yourself."""
+    result = loan_questions.answer_question(question)
+    if result is None:
+        return {"result": "not a calculation question"}
+    if isinstance(result, loan_questions.Clarification):
+        return {"missing": result.text()}
+    return {"result": result.text(), **{figure.label: figure.shown() for figure in result.figures}}
+
+
+LOAN_TOOLS = [loan_payment, debt_to_income, loan_to_value, add_amounts, loan_calculation]
 AGENT_TOOLS = [search_knowledge_base, *LOAN_TOOLS, redact_personal_data]

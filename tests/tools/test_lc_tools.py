@@ -24,7 +24,7 @@ def test_ratios():
 
 def test_schemas_are_typed_and_described():
     schemas = {tool.name: convert_to_openai_tool(tool)["function"] for tool in LOAN_TOOLS}
-    assert set(schemas) == {"loan_payment", "debt_to_income", "loan_to_value", "add_amounts"}
+    assert set(schemas) == {"loan_payment", "debt_to_income", "loan_to_value", "add_amounts", "loan_calculation"}
     payment = schemas["loan_payment"]["parameters"]
     assert payment["required"] == ["principal", "annual_rate_pct", "years"]
     assert payment["properties"]["years"]["type"] == "integer"
