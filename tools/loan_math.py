@@ -72,10 +72,6 @@ def term_in_months(years: Number | None = None, months: int | None = None) -> in
     return total
 
 
-def _months(years: Number | None, months: int | None) -> int:
-    return term_in_months(years, months)
-
-
 def _monthly_rate(annual_rate_pct: Number) -> Decimal:
     rate = _dec(annual_rate_pct)
     if rate < 0:
@@ -114,7 +110,7 @@ def monthly_payment(
     amount = _positive(principal, "the loan amount")
     with localcontext() as ctx:
         ctx.prec = WORKING_PRECISION
-        return _payment_for(amount, _monthly_rate(annual_rate_pct), _months(years, months))
+        return _payment_for(amount, _monthly_rate(annual_rate_pct), term_in_months(years, months))
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,7 @@ def amortization_schedule(
     """
     amount = to_cents(_positive(principal, "the loan amount"))
     extras = [to_cents(_not_negative(value, "an extra payment")) for value in (extra_monthly, extra_yearly, lump_sum)]
-    total_months = _months(years, months)
+    total_months = term_in_months(years, months)
     rate = _monthly_rate(annual_rate_pct)
     scheduled = to_cents(monthly_payment(amount, annual_rate_pct, months=total_months))
     rows: list[AmortizationRow] = []
@@ -339,10 +335,6 @@ def arm_adjustments(
         return results
 
 
-def arm_worst_case_rate(initial_rate_pct: Number, lifetime_cap: Number) -> Decimal:
-    return _dec(initial_rate_pct) + _dec(lifetime_cap)
-
-
 # ----- ratios -----
 
 
@@ -417,7 +409,7 @@ def max_loan_for_payment(
 ) -> Decimal:
     """Largest principal whose level monthly payment equals ``payment`` (present with ``to_cents``)."""
     budget = _positive(payment, "the monthly payment")
-    total_months = _months(years, months)
+    total_months = term_in_months(years, months)
     with localcontext() as ctx:
         ctx.prec = WORKING_PRECISION
         rate = _monthly_rate(annual_rate_pct)

@@ -952,7 +952,6 @@ FOLLOW_UP_RE = re.compile(
     r"\b(?:that loan|same loan|this loan|that mortgage|same (?:numbers|house|home|figures|thing)|instead|"
     r"that one|those numbers|it was|the same)\b"
 )
-QUESTION_WORDS_RE = re.compile(r"\b(?:what|how|when|calculat\w*|compute|figure|work out|tell me|show)\b")
 
 
 def detect_intent(text: str) -> Calculator | None:
@@ -1217,8 +1216,6 @@ def _place_terms(text: str, terms: list[Mention], found: dict[str, Any]) -> None
 
 
 # ----- follow-ups -----
-
-LOAN_SHAPE = ("loan", "price", "down_amount", "down_pct")
 
 
 def merge(previous: Scenario | None, current: Scenario, follow_up: bool) -> Scenario:
