@@ -94,3 +94,25 @@ async def test_two_attached_loan_estimates_are_compared_with_cited_advice(monkey
     assert "so rate moves don't distort the comparison. [1]" in comparison
     assert any(element["name"].startswith("[1] Closing Costs") for element in recorder.elements)
     assert queued == ["offer0.pdf", "offer1.pdf"]
+
+
+async def test_resuming_a_thread_restores_the_last_calculations_inputs(monkeypatch, tmp_path):
+    import chainlit as cl
+
+    import chat.app
+
+    open_session(monkeypatch, tmp_path)
+    scenario = answer_question("payment on $300,000 at 6.5% for 30 years").scenario.to_json()
+    thread = {
+        "steps": [
+            {"type": "user_message", "createdAt": "2026-01-01T10:00:00Z", "output": "payment?", "metadata": {}},
+            {
+                "type": "assistant_message",
+                "createdAt": "2026-01-01T10:00:01Z",
+                "output": "…",
+                "metadata": {"apfa_scenario": scenario},
+            },
+        ]
+    }
+    await chat.app.resume_chat(thread)
+    assert cl.user_session.get("scenario") == scenario
