@@ -1551,6 +1551,25 @@ def _arm(s: Scenario) -> Calculation:
         f"{_term_text(s.term_months - first.at_payment + 1)}, so the payment goes from {money(before)} to "
         f"{money(first.payment)} a month."
     )
+    if s.cap_lifetime is not None:
+        worst = lm.arm_adjustments(
+            s.resolved_loan,
+            s.rate,
+            s.term_months,
+            s.arm_fixed_months,
+            s.rate + s.cap_lifetime,
+            initial_cap=s.cap_initial,
+            periodic_cap=s.cap_periodic,
+            lifetime_cap=s.cap_lifetime,
+            adjust_every_months=s.arm_adjust_months or 12,
+            adjustments=s.term_months,
+        )
+        highest = max(worst, key=lambda adjustment: adjustment.payment)
+        figures.append(Figure("Highest possible payment", highest.payment, "money"))
+        summary += (
+            f" If the rate rises by every cap allows, it reaches {pct(highest.rate_pct, 3)} at payment "
+            f"{highest.at_payment} and the payment can go as high as {money(highest.payment)}."
+        )
     return Calculation(
         Calculator.ARM,
         "ARM reset: capped rate, balance re-amortised over the remaining term",

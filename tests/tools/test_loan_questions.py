@@ -240,3 +240,16 @@ def test_a_stated_payment_is_checked_to_the_dollar_and_not_carried_to_follow_ups
     assert "$31.74 more" in first.checks[0]
     second = answer_question("what would the payment be if rates were 6% instead", first.scenario)
     assert second.checks == []
+
+
+def test_arm_shows_the_highest_payment_the_caps_allow():
+    result = answer_question("5/1 ARM $300,000 at 5.5% 30 years, caps 2/1/5, if the rate goes to 8% what's the payment")
+    assert figure(result, "Rate after the reset") == Decimal("7.5")
+    # independent: 5.5% -> 7.5% (payment 61) -> 8.5% -> 9.5% -> 10.5% (payment 97), each re-amortised
+    balance, rate, payment, month = 300_000.0, 5.5, ref.payment(300_000, 5.5, 360), 0
+    for reset, new_rate in ((60, 7.5), (72, 8.5), (84, 9.5), (96, 10.5)):
+        for _ in range(reset - month):
+            balance = balance * (1 + rate / 1200) - payment
+        month, rate = reset, new_rate
+        payment = ref.payment(balance, rate, 360 - month)
+    assert abs(float(figure(result, "Highest possible payment")) - payment) < 0.005
