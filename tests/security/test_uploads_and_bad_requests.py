@@ -129,11 +129,11 @@ async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(produ
 def test_archive_limits_cover_member_count_and_compression_ratio_as_well_as_size(tmp_path):
     from docfactory import make_docx
 
-    from ingest.parsing import ArchiveLimitError, ArchiveLimits, check_archive, parse_file
+    from ingest.parsing import ArchiveLimitError, ArchiveLimits, UploadLimits, check_archive, parse_file
 
     normal = make_docx(tmp_path / "normal.docx", "Escrow", [["An escrow account holds taxes and insurance."]])
     check_archive(normal, "normal.docx", ArchiveLimits())
-    assert "escrow account" in parse_file(normal, archive_limits=ArchiveLimits()).pages[0].text
+    assert "escrow account" in parse_file(normal, limits=UploadLimits()).pages[0].text
     with pytest.raises(ArchiveLimitError, match=r"expand to \d+ parts \(the limit is 5\)"):
         check_archive(normal, "normal.docx", ArchiveLimits(max_members=5))
     dense = make_docx_bomb(tmp_path / "dense.docx", inflated_mb=2)
