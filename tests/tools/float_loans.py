@@ -85,7 +85,7 @@ def pmi_months(principal, annual_pct, months, value) -> tuple[int, int, int]:
 
 
 def break_even_months(cost, old_payment, new_payment) -> int:
-    return math.ceil(cost / (cents(old_payment) - cents(new_payment)) - 1e-9)
+    return math.ceil(cost / (cents(old_payment) - cents(new_payment)) - 1e-6)  # float noise, not a real month
 
 
 def arm_payment(principal, rate, months, fixed, target, initial_cap=None, lifetime_cap=None):

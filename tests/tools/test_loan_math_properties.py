@@ -194,3 +194,26 @@ def test_payments_made_by_a_date():
     assert lm.payments_made_by(first, dt.date(2025, 3, 1)) == 61
     assert lm.payments_made_by(first, dt.date(2025, 2, 28)) == 60
     assert lm.payment_date(dt.date(2024, 1, 31), 2) == dt.date(2024, 2, 29)
+
+
+@FAST
+@given(
+    st.integers(min_value=0, max_value=20_000),
+    st.decimals(min_value=500, max_value=6000, places=2),
+    st.decimals(min_value="0.01", max_value=800, places=2),
+)
+def test_refinance_break_even_is_costs_over_saving_rounded_up(costs, new_payment, saving):
+    result = lm.break_even(costs, new_payment + saving, new_payment)
+    assert result.months == ref.break_even_months(costs, float(new_payment + saving), float(new_payment))
+    assert lm.break_even(costs, new_payment, new_payment + saving).months is None
+
+
+@FAST
+@given(
+    st.integers(min_value=0, max_value=3_000_000),
+    st.integers(min_value=0, max_value=500_000),
+    st.integers(min_value=1, max_value=3_000_000),
+)
+def test_ltv_and_cltv_match_the_ratio(first, second, value):
+    assert abs(float(lm.ltv(first, value)) - first / value * 100) < 1e-9
+    assert abs(float(lm.cltv([first, second], value)) - (first + second) / value * 100) < 1e-9
