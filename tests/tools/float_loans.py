@@ -85,7 +85,8 @@ def pmi_months(principal, annual_pct, months, value) -> tuple[int, int, int]:
 
 
 def break_even_months(cost, old_payment, new_payment) -> int:
-    return math.ceil(cost / (cents(old_payment) - cents(new_payment)) - 1e-6)  # float noise, not a real month
+    saving_cents = round(cents(old_payment) * 100) - round(cents(new_payment) * 100)  # whole cents: no float noise
+    return math.ceil(cost * 100 / saving_cents - 1e-9)
 
 
 def arm_payment(principal, rate, months, fixed, target, initial_cap=None, lifetime_cap=None):
