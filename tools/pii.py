@@ -235,7 +235,11 @@ LOWERCASE_PO_BOX_REGEX = (
 RURAL_ROUTE_REGEX = r"(?i:\b\d{1,6}\s+(?:county road|county rd|state road|farm road|rural route|route|rte)\s+\d{1,4}\b)"
 # European and Latin American order: house number, a capitalised street name, a number ("450 Præstevænget 15",
 # "86036 Rua do Arenque 1634"); a capitalised first word keeps "30 year 2025"-style phrases out.
-NUMBERED_STREET_REGEX = r"\b\d{1,6}\s+[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){0,3}?\s+\d{1,5}[A-Za-z]?\b\.?"
+# Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60") are not streets.
+_NOT_A_STREET = r"(?!(?i:years?|months?|weeks?|days?|hours?|of|to|and|or|percent|points?|payments?|times)\b)"
+NUMBERED_STREET_REGEX = (
+    rf"\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+\d{{1,5}}[A-Za-z]?\b\.?"
+)
 # Card numbers whose prefix Presidio's stock pattern does not cover (2-series Mastercard, JCB, 19-digit Visa);
 # the Luhn check inherited from CreditCardRecognizer keeps random digit runs out.
 CARD_NUMBER_REGEX = r"\b\d{4}(?:[ -]?\d){8,15}\b"
@@ -730,14 +734,17 @@ def _context_distance(text: str, span: RecognizerResult) -> int:
     return span.start - matches[-1].end() if matches else _CONTEXT_LOOKBACK + 1
 
 
+def _not_a_name_value(value: str) -> bool:
+    return any(c.isdigit() or "\ue000" <= c <= "\uf8ff" for c in value)
+
+
 def _resolve(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """Non-overlapping entities: same-type spans that overlap or touch across whitespace are merged,
     then the most confident (and, on ties, the longest) span wins each remaining overlap."""
     by_type: dict[str, list[RecognizerResult]] = defaultdict(list)
-    # A "name" with digits in it is the small spaCy model misreading an identifier ("fe9a:77c1").
-    results = [
-        r for r in results if not (r.entity_type == "PERSON" and any(c.isdigit() for c in text[r.start : r.end]))
-    ]
+    # A "name" with digits in it is the small spaCy model misreading an identifier ("fe9a:77c1"); one with
+    # private-use characters is a PDF's symbol-font glyphs.
+    results = [r for r in results if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end]))]
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None
