@@ -101,6 +101,7 @@ PREDICATE_STARTS = _words(
     include includes need needs provide provides typically cost costs tend tends only"""
 )
 MAX_LEAD_WORDS = 8
+NEAR_DUPLICATE = 0.7
 MAX_EVIDENCE_CHARS = 400
 
 
@@ -297,7 +298,8 @@ def select_evidence(
     """The `limit` passage sentences most likely to answer `question`, best first.
 
     `embed` maps texts to unit vectors (the knowledge base's encoder); without it only lexical overlap ranks.
-    Sentences too short to be a claim (headings, form labels) are skipped.
+    Sentences too short to be a claim (headings, form labels) are skipped, and so are near-repeats of a sentence
+    already chosen (the Loan Estimate and Closing Disclosure explainers share many definitions).
     """
     candidates = [(n, s) for n, text in enumerate(passages) for s in passage_sentences(text) if is_statement(s)]
     if not candidates:
@@ -307,12 +309,11 @@ def select_evidence(
         vectors = embed([question] + [s for _, s in candidates])
         scores = scores + vectors[1:] @ vectors[0]
     order = np.argsort(-scores, kind="stable")
-    chosen, seen = [], set()
+    chosen: list[Evidence] = []
     for i in order:
         n, text = candidates[i]
-        if text in seen:
+        if any(_jaccard(content_stems(text), content_stems(e.text)) >= NEAR_DUPLICATE for e in chosen):
             continue
-        seen.add(text)
         chosen.append(Evidence(n, text, round(float(scores[i]), 4)))
         if len(chosen) == limit:
             break

@@ -73,3 +73,14 @@ def test_evidence_is_the_sentence_that_answers_not_a_heading_or_question():
     assert best[0].source == 0
     assert best[0].text.startswith("A prepayment penalty means")
     assert all(not e.text.endswith("?") for e in best)
+
+
+def test_near_repeats_are_not_chosen_twice():
+    passages = [
+        "Lender credits are typically provided in exchange for a higher interest rate.",
+        "Lender credits are typically provided in exchange for you agreeing to a higher interest rate.\n"
+        "A rebate from your lender that offsets some of your closing costs.",
+    ]
+    chosen = select_evidence("what are lender credits, whats the catch", passages, embed=None, limit=2)
+    assert len(chosen) == 2
+    assert any("rebate" in e.text for e in chosen)
