@@ -93,7 +93,7 @@ def build_messages(state: TurnState, evidence: list[Evidence]) -> list[BaseMessa
             prompts.user_prompt(
                 state["redacted_question"],
                 state["chunks"],
-                state.get("calculation"),
+                state.get("calculation_brief") or state.get("calculation"),
                 state.get("protected_question", []),
                 evidence=[(e.source + 1, e.text) for e in evidence],
             )

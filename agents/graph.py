@@ -88,6 +88,7 @@ async def calculate(state: TurnState) -> dict:
     kept = result.scenario if result else previous
     return {
         "calculation": result.markdown() if result else None,
+        "calculation_brief": result.text() if result else None,
         "calculation_result": result,
         "scenario": kept.to_json() if kept else None,
         "protected_question": protected,

@@ -57,6 +57,7 @@ class TurnState(TypedDict, total=False):
     reassurance: str | None
     calculation: str | None
     calculation_result: Any
+    calculation_brief: str | None  # the calculation in one paragraph, for the prompt (the table is shown only)
     scenario: dict[str, Any] | None
     chunks: list[Any]
     draft: str
