@@ -233,7 +233,7 @@ class Clarification:
     reason: str = ""
 
     def markdown(self) -> str:
-        return self.text()
+        return f"I need more figures first. {self.text()}"
 
     def text(self) -> str:
         asked = ", ".join(self.missing[:-1]) + (" and " if len(self.missing) > 1 else "") + self.missing[-1]

@@ -76,3 +76,37 @@ def test_prose_may_repeat_the_calculation_but_not_invent_figures():
     text = "".join(released)
     assert "$1,896.20" in text
     assert "1,512.77" not in text
+
+
+async def test_the_model_gets_the_calculation_in_one_paragraph_and_the_borrower_the_table(monkeypatch):
+    from dataclasses import dataclass
+
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    @dataclass
+    class Chunk:
+        doc_id: str = "pay"
+        title: str = "Monthly payments"
+        page: int | None = 1
+        text: str = "Your monthly payment of principal and interest depends on the loan amount, the rate and the term."
+        score: float = 0.9
+        start: int = 0
+        end: int = 0
+
+    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None, **kwargs: [Chunk()])
+    prompts_seen = []
+
+    class Recording(GenericFakeChatModel):
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+            prompts_seen.append("\n".join(str(m.content) for m in messages))
+            yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    model = Recording(messages=iter([AIMessage("It depends on the loan amount, the rate and the term [1].")]))
+    result = None
+    async for item in stream_turn(
+        "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?", "alice", [], graph=build_graph(model)
+    ):
+        result = item if isinstance(item, TurnResult) else result
+    assert "| Input, as read | Value |" in result.answer
+    assert "$1,896.20" in prompts_seen[0] and "| Input, as read |" not in prompts_seen[0]
