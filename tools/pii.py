@@ -551,9 +551,6 @@ class Redaction:
     text: str
     entities: list[PiiEntity]
 
-    def classification(self, borrower_content: bool = True) -> DataClassification:
-        return classify({entity.type for entity in self.entities}, borrower_content)
-
 
 class DataClassification(StrEnum):
     """How carefully a stored message must be handled, from what the guard found in it (before redaction).
