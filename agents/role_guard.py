@@ -3,12 +3,14 @@
 - `guard_request` runs right after the PII guard: a request for a guarantee, someone else's data, the prompt or
   configuration, falsified documents or an impersonation ends the turn with a fixed refusal; no model sees it.
 - `sanitise_sources` runs after retrieval: sentences in passages that address an AI assistant are removed before
-  the prompt is built, and "add up the fees in my note" gets an exact, itemised total from the passage itself.
+  the prompt is built, and "add up the fees in my note" gets an exact, itemised total from the passage itself
+  (searched further down the ranking when the note is not among the passages the answer uses).
 - `add_notices` tells the borrower when a document's embedded instructions were ignored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 
@@ -16,9 +18,10 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END
 
 from agents.state import TurnState
-from tools import doc_sums, guard
+from tools import doc_sums, guard, retrieval
 
 logger = logging.getLogger("apfa.guard")
+TOTAL_SEARCH_K = 10
 
 
 async def guard_request(state: TurnState) -> dict:
@@ -40,21 +43,43 @@ def after_guard(next_step: str):
     return route
 
 
-async def sanitise_sources(state: TurnState) -> dict:
-    chunks = list(state.get("chunks", []))
-    removed: list[str] = []
-    for index, chunk in enumerate(chunks):
+def _neutralised(chunks: list, removed: list[str]) -> list:
+    cleaned_chunks = []
+    for chunk in chunks:
         cleaned = guard.neutralise_instructions(chunk.text)
-        if cleaned.removed:
-            removed.extend(cleaned.removed)
-            chunks[index] = dataclasses.replace(chunk, text=cleaned.text)
-    update: dict = {"chunks": chunks, "injections": removed}
+        removed.extend(cleaned.removed)
+        cleaned_chunks.append(dataclasses.replace(chunk, text=cleaned.text) if cleaned.removed else chunk)
+    return cleaned_chunks
+
+
+def _itemised(chunks: list) -> tuple[object, doc_sums.ItemisedTotal] | None:
+    """The first passage that lists amounts, the borrower's own uploads before shared guides."""
+    for chunk in sorted(chunks, key=lambda c: getattr(c, "scope", "shared") != "private"):
+        total = doc_sums.itemised_total(chunk.text)
+        if total:
+            return chunk, total
+    return None
+
+
+async def sanitise_sources(state: TurnState) -> dict:
+    removed: list[str] = []
+    chunks = _neutralised(list(state.get("chunks", [])), removed)
+    question = state["redacted_question"]
+    calculation = None
+    if doc_sums.asks_for_total(question):
+        found = _itemised(chunks)
+        if found is None:  # the itemised note may rank below guides about "closing costs": look further down
+            wider = await asyncio.to_thread(retrieval.retrieve, question, user=state["user"], k=TOTAL_SEARCH_K)
+            found = _itemised(_neutralised(wider, removed))
+            if found and found[0] not in chunks:
+                chunks.append(found[0])
+        if found:
+            calculation = f"Total of the amounts listed in {found[0].title}: {found[1].summary}"
     if removed:
         logger.warning("Ignored %d instruction(s) embedded in retrieved passages", len(removed))
-    if doc_sums.asks_for_total(state["redacted_question"]):
-        total = doc_sums.total_of_passages([chunk.text for chunk in chunks])
-        if total:
-            update["calculation"] = f"Total of the amounts listed in your document: {total.summary}"
+    update: dict = {"chunks": chunks, "injections": list(dict.fromkeys(removed))}
+    if calculation:
+        update["calculation"] = calculation
     return update
 
 

@@ -64,12 +64,3 @@ def itemised_total(text: str) -> ItemisedTotal | None:
     if len(items) < MIN_ITEMS:
         return None
     return ItemisedTotal(items=tuple(items), total=sum((amount for _, amount in items), Decimal(0)))
-
-
-def total_of_passages(passages: list[str]) -> ItemisedTotal | None:
-    """The itemised total of the first (best-ranked) passage that lists at least two amounts."""
-    for passage in passages:
-        total = itemised_total(passage)
-        if total:
-            return total
-    return None

@@ -8,6 +8,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from agents import role_guard
 from agents.graph import build_graph
 from agents.turn import TurnResult, stream_turn
 from tools import guard, retrieval
@@ -125,3 +126,22 @@ async def test_fees_in_a_document_are_added_by_the_tools_not_the_model(monkeypat
     assert "Loan amount" not in result.calculation
     assert streamed.index("$3,130.50") < streamed.index("$3,000") if "$3,000" in streamed else True
     assert "$3,130.50" in model.prompts_seen[0]
+
+
+async def test_a_fees_note_ranked_below_the_guides_is_still_found_and_added(monkeypatch):
+    guide = UploadedChunk(
+        "guide", "Closing costs guide", 2, "Closing costs are typically 2 to 5 percent.", 0.9, scope="shared"
+    )
+    asked = []
+
+    def retrieve(query, user, k=None):
+        asked.append((user, k))
+        return [guide, FEES_NOTE] if k == role_guard.TOTAL_SEARCH_K else [guide]
+
+    monkeypatch.setattr(retrieval, "retrieve", retrieve)
+    _, result = await turn("what's the total of the fees listed in my fees note?", model_replying("See [1]."))
+    assert result.calculation == (
+        "Total of the amounts listed in fees-note.txt: Origination fee $1,250.00 + Appraisal fee $575.00 + "
+        "Title insurance $1,180.50 + Recording fee $125.00 = $3,130.50"
+    )
+    assert asked[-1] == ("alice", role_guard.TOTAL_SEARCH_K)

@@ -47,14 +47,14 @@ def test_ordinary_lender_instructions_are_not_mistaken_for_injections():
 @pytest.mark.parametrize("probe", [p for p in PROBES if p["expect"] == "document_sum"], ids=lambda p: p["id"])
 def test_document_sums_are_exact_and_leave_out_non_costs(probe):
     assert doc_sums.asks_for_total(probe["message"])
-    total = doc_sums.total_of_passages([probe["document"]])
+    total = doc_sums.itemised_total(probe["document"])
     assert total is not None and total.summary.endswith(f"= {probe['expected_total']}")
     assert "Loan amount" not in total.summary and "Purchase price" not in total.summary
 
 
 def test_a_loan_question_with_a_total_is_not_a_document_sum():
     assert not doc_sums.asks_for_total("What is the monthly payment on $300,000 at 6% for 30 years?")
-    assert doc_sums.total_of_passages(["Loan amount: $300,000\nRate: 6%"]) is None
+    assert doc_sums.itemised_total("Loan amount: $300,000\nRate: 6%") is None
 
 
 @pytest.mark.parametrize(
