@@ -2109,9 +2109,18 @@ def calculate(scenario: Scenario) -> Calculation | Clarification | None:
         return Clarification(scenario.intent, need.missing, scenario, need.reason)
     except (ValueError, ArithmeticError) as error:
         return Clarification(scenario.intent, ["the figures again"], scenario, f"I could not compute that ({error}).")
-    if scenario.unresolved and scenario.intent not in (Calculator.CASH_TO_CLOSE,):
-        note = f"I did not know what {', '.join(scenario.unresolved)} referred to, so I left it out."
-        calculation = dataclasses.replace(calculation, assumptions=[*calculation.assumptions, note])
+    if scenario.unresolved:
+        # a figure without a role could be the one that changes the answer: ask rather than leave it out
+        figures = " and ".join(scenario.unresolved)
+        return Clarification(
+            scenario.intent,
+            [
+                f"what {figures} {'is' if len(scenario.unresolved) == 1 else 'are'} (the price, the loan amount, "
+                "a monthly debt, a fee ...)"
+            ],
+            scenario,
+            f"I could not tell what {figures} refers to.",
+        )
     assumptions = [a for a in scenario.assumptions if a not in calculation.assumptions]
     return dataclasses.replace(calculation, assumptions=[*calculation.assumptions, *assumptions])
 

@@ -253,3 +253,9 @@ def test_arm_shows_the_highest_payment_the_caps_allow():
         month, rate = reset, new_rate
         payment = ref.payment(balance, rate, 360 - month)
     assert abs(float(figure(result, "Highest possible payment")) - payment) < 0.005
+
+
+def test_a_figure_without_a_role_is_asked_about_not_dropped():
+    result = answer_question("payment on a $300,000 loan at 6% for 30 years, and I have $50,000")
+    assert isinstance(result, Clarification)
+    assert "what $50,000 is" in result.text()
