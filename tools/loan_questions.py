@@ -1229,6 +1229,11 @@ def merge(previous: Scenario | None, current: Scenario, follow_up: bool) -> Scen
             updates[item.name] = value
     updates.pop("assumptions", None)
     updates.pop("unresolved", None)
+    if current.debts:
+        # "what if my car payment was $250?": that debt replaced, the others kept
+        restated = dict(current.debts)
+        kept = [(label, amount) for label, amount in previous.debts if label not in restated or label == "other"]
+        updates["debts"] = tuple(kept + list(current.debts))
     if ("down_amount" in updates or "down_pct" in updates) and "loan" not in updates and previous.price is not None:
         updates["loan"] = None
     if "down_amount" in updates:
@@ -1265,6 +1270,16 @@ def scenario_from_history(history: list[str]) -> Scenario | None:
             continue
         scenario = merge(scenario, current, scenario is not None and is_follow_up(message, current))
     return scenario
+
+
+def _restates_anything(scenario: Scenario) -> bool:
+    """A follow-up changes at least one figure or option ("what if my car payment was $250?", "biweekly?")."""
+    ignored = {"intent", "assumptions", "unresolved", "income_read_as"}
+    return any(
+        getattr(scenario, item.name) not in (None, (), False)
+        for item in dataclasses.fields(Scenario)
+        if item.name not in ignored
+    )
 
 
 def _has_figures(scenario: Scenario) -> bool:
@@ -2137,16 +2152,7 @@ def answer_question(
     follow_up = previous is not None and is_follow_up(question, current)
     if current.intent is None and not follow_up:
         return None
-    if (
-        follow_up
-        and current.intent is None
-        and not _has_figures(current)
-        and not current.biweekly
-        and not any(
-            getattr(current, name) is not None
-            for name in ("down_pct", "down_amount", "extra_monthly", "points", "new_rate")
-        )
-    ):
+    if follow_up and current.intent is None and not _restates_anything(current):
         return None
     scenario = merge(previous, current, follow_up)
     if not follow_up and not _has_anything(scenario):

@@ -259,3 +259,13 @@ def test_a_figure_without_a_role_is_asked_about_not_dropped():
     result = answer_question("payment on a $300,000 loan at 6% for 30 years, and I have $50,000")
     assert isinstance(result, Clarification)
     assert "what $50,000 is" in result.text()
+
+
+def test_a_follow_up_that_restates_one_debt_keeps_the_others():
+    first = answer_question(
+        "I earn 85k a year, car payment $450, student loans $300, credit cards $120, "
+        "new mortgage payment would be $2,100. whats my dti"
+    )
+    second = answer_question("what if my car payment was $250?", first.scenario)
+    assert dict(second.scenario.debts) == {"student loan": 300, "credit card": 120, "car": 250}
+    assert round(figure(second, "Back-end DTI"), 2) == Decimal("39.11")
