@@ -271,10 +271,14 @@ PHRASES = [
     (r"break[\s-]*even|recoup|pay (?:for )?itself|pay (?:it )?back|make (?:it|that) back", " breakeven "),
     (r"bi[\s-]?weekly|every (?:two|2|other) weeks?|every other week|fortnightly", " biweekly "),
     (r"lump[\s-]*sum|one[\s-]*time|one[\s-]*off|windfall|bonus", " lumpsum "),
-    (r"cash (?:needed |required )?(?:to|at) clos\w*|bring (?:to|at) closing|need at closing", " cashtoclose "),
+    (
+        r"cash (?:needed |required )?(?:to|at) clos\w*|bring (?:to|at) closing|need at closing|cash needed|"
+        r"how much cash (?:do|will) (?:i|we) need",
+        " cashtoclose ",
+    ),
     (r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees", " fees "),
     (r"lender credits?", " lendercredit "),
-    (r"seller (?:credits?|concessions?|pays?|paying|contribut\w*)", " sellercredit "),
+    (r"seller (?:credits?|concessions?|paying|pays?|contribut\w*)\b", " sellercredit "),
     (r"earnest money|good faith deposit", " deposit "),
     (r"private mortgage insurance|mortgage insurance|\bmip\b", " pmi "),
     (r"home ?owner'?s'? insurance|homeowners insurance|hazard insurance|home insurance|hoi\b", " insurance "),
@@ -283,7 +287,7 @@ PHRASES = [
     (r"buy(?:ing)? (?:the rate |it )?down|rate buy ?down|buy-?down", " buydown "),
     (r"down ?payment|downpayment", " downpayment "),
     (r"interest rate|\brate\b", " rate "),
-    (r"(?:(?:new|house|housing|mortgage|home)\s+)+payments?|\bpiti\b", " housingpayment "),
+    (r"(?:(?:new|house|housing|mortgage|home)(?:\s+loan)?\s+)+payments?|\bpiti\b", " housingpayment "),
     (r"car (?:loan|payment|note)s?|auto (?:loan|payment)s?|truck (?:loan|payment)s?|\bcars?\b", " carloan "),
     (r"student (?:loan|debt)s?(?: payments?)?", " studentloan "),
     (r"credit ?cards?(?: payments?| minimums?| bills?)?|\bcards?\b", " creditcard "),
@@ -390,10 +394,10 @@ WORD_NUMBERS = {
 WORD_NUMBER_RE = re.compile(
     r"\b("
     + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-    + r")(?=[\s-]*(?:years?|yrs?|percent|points?|months?))",
+    + r")(?=[\s-]*(?:and a (?:half|quarter)\s+)?(?:years?|yrs?|percent|points?|months?))",
     re.IGNORECASE,
 )
-FRACTION_RE = re.compile(r"(\d+)(?:\s+|-)(1|3|5|7)/(2|4|8)(?!\d)|(\d+)\s*½|(\d+) and a half")
+FRACTION_RE = re.compile(r"(\d+)(?:\s+|-)(1|3|5|7)/(2|4|8)(?!\d)|(\d+)\s*½|(\d+) and a half|(\d+) and a quarter")
 ARM_RE = re.compile(r"\b(\d{1,2})\s*/\s*(1|6|3|5)\s*(?:-?\s*(?:arm|adjustable|year arm))", re.IGNORECASE)
 CAPS_RE = re.compile(r"\b(\d(?:\.\d+)?)\s*/\s*(\d(?:\.\d+)?)\s*/\s*(\d{1,2}(?:\.\d+)?)\b")
 MONTH_NAMES = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -480,6 +484,8 @@ def _fix_typos(text: str) -> str:
 def _fraction(match: re.Match[str]) -> str:
     if match.group(1):
         return str(Decimal(match.group(1)) + Decimal(match.group(2)) / Decimal(match.group(3)))
+    if match.group(6):
+        return f"{match.group(6)}.25"
     return f"{match.group(4) or match.group(5)}.5"
 
 
@@ -600,7 +606,7 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
     ("prepaids", frozenset({"prepaids", "prepaid", "escrow", "reserves"})),
     ("second_lien", frozenset({"secondlien"})),
     ("down", frozenset({"down", "downpayment", "put", "putting"})),
-    ("extra", frozenset({"extra", "additional", "more", "prepay", "prepaying", "towards", "toward"})),
+    ("extra", frozenset({"extra", "additional", "more", "prepay", "prepaying", "towards", "toward", "add", "adding"})),
     ("lump_sum", frozenset({"lumpsum"})),
     ("points_amount", frozenset({"points", "point"})),
     ("debt:car", frozenset({"carloan"})),
@@ -685,6 +691,7 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
     ),
 ]
 WEAK_ROLE_WORDS = frozenset({"pay", "new", "spend"})
+STRONG_ROLE_WORDS = frozenset({"sellercredit", "lendercredit", "deposit", "secondlien", "lumpsum"})
 ROLE_PRIORITY = {role: index for index, (role, _) in enumerate(MONEY_ROLES)}
 AFTER_WINDOW = 4
 BEFORE_WINDOW = 5
@@ -714,6 +721,8 @@ def _money_role(text: str, mention: Mention) -> str | None:
                 distance += 3
             if word in WEAK_ROLE_WORDS:
                 distance += 2  # "we pay 650/mo for two cars": the debt word says more than the verb
+            if word in STRONG_ROLE_WORDS:
+                distance -= 0.5  # "seller paying 2,000 of costs": a credit, not the closing costs
             for role, vocabulary in MONEY_ROLES:
                 if word in vocabulary:
                     candidates.append((distance, side, ROLE_PRIORITY[role], role))
@@ -910,7 +919,10 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
     (Calculator.INTEREST_ONLY, re.compile(r"interestonly")),
     (
         Calculator.EXTRA,
-        re.compile(r"\bextra\b|\badditional\b|biweekly|lumpsum|\bprepay\w*|pay (?:it )?off (?:early|faster|sooner)"),
+        re.compile(
+            r"\bextra\b|\badditional\b|biweekly|lumpsum|\bprepay\w*|pay (?:it )?off (?:early|faster|sooner)|"
+            r"\badd(?:ing)? \$?[\d,.]+k?\s*(?:permonth|peryear)"
+        ),
     ),
     (
         Calculator.MAX_LOAN,
@@ -1124,7 +1136,9 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
                 key = "lump_sum"
             found[key] = value
         elif role == "housing_payment":
-            if re.search(r"current|now|existing|old", masked[max(0, mention.start - 30) : mention.start]):
+            clause_before, clause_after = _clause(masked, mention.start, mention.end)
+            around = clause_before[-30:] + " " + clause_after[:12]
+            if re.search(r"\b(?:current|currently|now|existing|old|today)\b", around):
                 found["current_payment"] = value
             else:
                 found["housing_payment"] = value
@@ -1135,8 +1149,8 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
                 weak_loans.append(value)
                 continue
             key = {"lender_credit": "lender_credits", "seller_credit": "seller_credits"}.get(role, role)
-            if key in found and key in ("price", "loan", "value"):
-                unresolved.append(money(value, cents=False))
+            if key in found and found[key] != value:
+                unresolved.append(money(value, cents=False))  # two figures for one role: ask which
                 continue
             found[key] = value
     _place_rates(rates, found)
@@ -1156,6 +1170,8 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
         found[role] = amount
         assumptions.append(f"{money(amount, cents=False)} was read as the {'price' if has_down else 'loan amount'}.")
     unresolved.extend(money(amount, cents=False) for amount in weak_loans[1:])
+    if found["intent"] is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found:
+        found["dti_cap"] = found.pop("stated_dti")  # "max price with 36% DTI": the limit to solve for
     refinancing = found["intent"] is Calculator.REFINANCE and "current_payment" not in found
     if refinancing and "housing_payment" in found and not re.search(r"new payment|payment would|would pay", masked):
         found["current_payment"] = found.pop("housing_payment")
