@@ -286,6 +286,7 @@ PHRASES = [
     (r"\bhoa(?: dues| fees?)?\b|association (?:dues|fees?)|condo fees?", " hoa "),
     (r"buy(?:ing)? (?:the rate |it )?down|rate buy ?down|buy-?down", " buydown "),
     (r"down ?payment|downpayment", " downpayment "),
+    (r"(?:for |in |of )?principal (?:and|&) interest\b|\bp ?& ?i\b|\bp and i\b", " pandi "),
     (r"interest rate|\brate\b", " rate "),
     (r"(?:(?:new|house|housing|mortgage|home)(?:\s+loan)?\s+)+payments?|\bpiti\b", " housingpayment "),
     (r"car (?:loan|payment|note)s?|auto (?:loan|payment)s?|truck (?:loan|payment)s?|\bcars?\b", " carloan "),
@@ -410,7 +411,7 @@ NUMBER_RE = re.compile(
     r"(?P<dollar>\$\s*)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*(?P<mult>k\b|thousand\b|grand\b|million\b|mil\b|mm\b|m\b))?"
     r"(?:\s*(?P<unit>%|percent\b|per cent\b|pct\b|basis points?\b|bps\b|points?\b|pts?\b|"
-    r"-?\s*years?\b|-?\s*yrs?\b|-?\s*months?\b|-?\s*mos?\b|-?\s*mths?\b|payments?\b))?",
+    r"-?\s*years?\b|-?\s*yrs?\b|-?\s*y\b|-?\s*months?\b|-?\s*mos?\b|-?\s*mths?\b|payments?\b))?",
     re.IGNORECASE,
 )
 RANGE_JOIN_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$", re.IGNORECASE)
@@ -489,9 +490,49 @@ def _fraction(match: re.Match[str]) -> str:
     return f"{match.group(4) or match.group(5)}.5"
 
 
+SMALL_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
+    "half a": 0.5,
+}
+SPELLED_AMOUNT_RE = re.compile(
+    r"\b(" + "|".join(sorted(SMALL_NUMBERS, key=len, reverse=True)) + r")"
+    r"(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\s+(hundred thousand|thousand|million)\b",
+    re.IGNORECASE,
+)
+SCALES = {"hundred thousand": 100_000, "thousand": 1_000, "million": 1_000_000}
+
+
+def _spelled_amount(match: re.Match[str]) -> str:
+    """ "two hundred thousand" -> 200000, "half a million" -> 500000 (digits are read by the number scanner)."""
+    value = SMALL_NUMBERS[match.group(1).lower()] + (SMALL_NUMBERS[match.group(2).lower()] if match.group(2) else 0)
+    return f"${Decimal(str(value)) * SCALES[match.group(3).lower()]:f}"
+
+
 def normalize(text: str) -> str:
     """Lower-case, typos fixed, number words and fractions as digits, multi-word terms as one token."""
     text = _fix_typos(text.replace("’", "'").replace("‘", "'"))
+    text = SPELLED_AMOUNT_RE.sub(_spelled_amount, text)
     text = WORD_NUMBER_RE.sub(lambda m: str(WORD_NUMBERS[m.group(1).lower()]), text)
     text = FRACTION_RE.sub(_fraction, text)
     for pattern, replacement in PHRASE_PATTERNS:
@@ -536,7 +577,7 @@ def scan_numbers(text: str) -> list[Mention]:
             kind, value = "percent", value / 100
         elif unit.startswith(("point", "pt")):
             kind = "points"
-        elif unit.startswith(("year", "yr")):
+        elif unit.startswith(("year", "yr")) or unit == "y":
             kind = "years"
         elif unit.startswith(("month", "mo", "mth")):
             kind = "months"
@@ -640,7 +681,7 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
         ),
     ),
     ("budget", frozenset({"afford", "budget", "comfortable", "max", "spend"})),
-    ("housing_payment", frozenset({"payment", "housingpayment", "housing", "pay", "new"})),
+    ("housing_payment", frozenset({"payment", "housingpayment", "housing", "pay", "new", "pandi"})),
     ("value", frozenset({"worth", "valued", "appraised", "appraisal", "value", "appraises"})),
     (
         "price",
@@ -701,6 +742,8 @@ def _money_role(text: str, mention: Mention) -> str | None:
     """The role word nearest the figure in its clause; words right after it win ties ("$400 car payment")."""
     before, after = _clause(text, mention.start, mention.end)
     claimed_by_next = _keyword_before_next_number(after)
+    if re.search(r"\b(?:down|downpayment)\b[^$\d]*[\d.]+\s*%\s*of\s*$", before):
+        return "price"  # "down payment is 10% of 350k"
     pieces = re.split(r"\d", before)
     before = pieces[-1]
     after = re.split(r"\$?\d", after)[0]
@@ -939,8 +982,8 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
     (
         Calculator.BALANCE,
         re.compile(
-            r"\bbalance\b|\bowe\b.*\bafter\b|still owe|left (?:to pay|on)|remaining|payoff amount|paid (?:down|off) by|"
-            r"how much (?:will i|would i|do i) (?:still )?owe"
+            r"\bbalance\b|\bowe\b.*\bafter\b|still owe|left (?:to pay|on|after)|remaining|payoff amount|"
+            r"paid (?:down|off) by|how much (?:will i|would i|do i) (?:still )?owe"
         ),
     ),
     (Calculator.SCHEDULE, re.compile(r"\bschedule\b|year by year|month by month|breakdown")),
@@ -955,7 +998,7 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
         Calculator.PAYMENT,
         re.compile(
             r"payment|permonth|how much (?:will|would|is|do)|\bpiti\b|\bcost\b|calculat|"
-            r"what (?:would|will|is|'s) (?:i|my|the)|\bp&i\b|\bp ?and ?i\b"
+            r"what (?:would|will|is|'s) (?:i|my|the)|\bpandi\b"
         ),
     ),
 ]
@@ -1170,6 +1213,8 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
         found[role] = amount
         assumptions.append(f"{money(amount, cents=False)} was read as the {'price' if has_down else 'loan amount'}.")
     unresolved.extend(money(amount, cents=False) for amount in weak_loans[1:])
+    if found["intent"] is Calculator.MAX_LOAN and "housing_payment" in found and "income" not in found:
+        found.setdefault("budget", found.pop("housing_payment"))  # "$3,000/month for principal and interest"
     if found["intent"] is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found:
         found["dti_cap"] = found.pop("stated_dti")  # "max price with 36% DTI": the limit to solve for
     refinancing = found["intent"] is Calculator.REFINANCE and "current_payment" not in found
