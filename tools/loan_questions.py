@@ -1082,10 +1082,14 @@ def _monthly_cost(label: str, value: Decimal, period: str | None, yearly_from: D
     return value, None
 
 
-def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
-    """Read one message into a scenario: each figure gets exactly one role or is listed as unresolved."""
+def read_scenario(question: str, intent_source: str | None = None, follow_up_of: Calculator | None = None) -> Scenario:
+    """Read one message into a scenario: each figure gets exactly one role or is listed as unresolved.
+
+    `follow_up_of` is the calculation a follow-up continues ("and if I add a $1,500 mortgage?" after a DTI).
+    """
     text = normalize(question)
     found: dict[str, Any] = {"intent": detect_intent(normalize(intent_source) if intent_source else text)}
+    asked = found["intent"] or follow_up_of
     assumptions: list[str] = []
     unresolved: list[str] = []
     masked = _mask(text, _read_dates(text, found) + _read_arm(text, found))
@@ -1152,6 +1156,15 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
         if role is None:
             unresolved.append(money(value, cents=False))
             continue
+        if (
+            role in ("loan", "loan?")
+            and asked is Calculator.DTI
+            and (period == "month" or value < MONTHLY_INCOME_ASSUMED_BELOW)
+        ):
+            # in a DTI question "mortgage would be $1,250" or "owe $700 a month on loans" is a monthly payment
+            clause_before, clause_after = _clause(masked, mention.start, mention.end)
+            housing = re.search(r"\b(?:mortgage|house|home|housing|housingpayment)\b", clause_before + clause_after)
+            role = "housing_payment" if housing else "debt:other"
         if role.startswith("debt:"):
             amount = value / 12 if period == "year" else value
             debts.append((role.split(":", 1)[1], amount))
@@ -1201,7 +1214,7 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
     if debts:
         found["debts"] = tuple(debts)
     nothing_else = not weak_loans and len(unresolved) == 1 and not {"loan", "price", "value"} & found.keys()
-    if nothing_else and found["intent"] in NEEDS_LOAN:
+    if nothing_else and asked in NEEDS_LOAN:
         weak_loans.append(Decimal(re.sub(r"[$,]", "", unresolved.pop())))
     for amount in weak_loans[:1]:
         # "payment on $300k", "3 bed for 415k": the loan, unless a down payment says it is the price
@@ -1213,11 +1226,11 @@ def read_scenario(question: str, intent_source: str | None = None) -> Scenario:
         found[role] = amount
         assumptions.append(f"{money(amount, cents=False)} was read as the {'price' if has_down else 'loan amount'}.")
     unresolved.extend(money(amount, cents=False) for amount in weak_loans[1:])
-    if found["intent"] is Calculator.MAX_LOAN and "housing_payment" in found and "income" not in found:
+    if asked is Calculator.MAX_LOAN and "housing_payment" in found and "income" not in found:
         found.setdefault("budget", found.pop("housing_payment"))  # "$3,000/month for principal and interest"
-    if found["intent"] is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found:
+    if asked is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found:
         found["dti_cap"] = found.pop("stated_dti")  # "max price with 36% DTI": the limit to solve for
-    refinancing = found["intent"] is Calculator.REFINANCE and "current_payment" not in found
+    refinancing = asked is Calculator.REFINANCE and "current_payment" not in found
     if refinancing and "housing_payment" in found and not re.search(r"new payment|payment would|would pay", masked):
         found["current_payment"] = found.pop("housing_payment")
     return Scenario(**found, assumptions=tuple(assumptions), unresolved=tuple(unresolved))
@@ -1329,13 +1342,16 @@ def scenario_from_history(history: list[str]) -> Scenario | None:
         current = read_scenario(message)
         if current.intent is None and scenario is None and not _has_figures(current):
             continue
-        scenario = merge(scenario, current, scenario is not None and is_follow_up(message, current))
+        follow_up = scenario is not None and is_follow_up(message, current)
+        if follow_up and current.intent is None and scenario.intent is not None:
+            current = read_scenario(message, follow_up_of=scenario.intent)
+        scenario = merge(scenario, current, follow_up)
     return scenario
 
 
 def _restates_anything(scenario: Scenario) -> bool:
     """A follow-up changes at least one figure or option ("what if my car payment was $250?", "biweekly?")."""
-    ignored = {"intent", "assumptions", "unresolved", "income_read_as"}
+    ignored = {"intent", "assumptions", "income_read_as"}
     return any(
         getattr(scenario, item.name) not in (None, (), False)
         for item in dataclasses.fields(Scenario)
@@ -2211,6 +2227,8 @@ def answer_question(
     """
     current = read_scenario(question, intent_source)
     follow_up = previous is not None and is_follow_up(question, current)
+    if follow_up and current.intent is None and previous.intent is not None:
+        current = read_scenario(question, intent_source, follow_up_of=previous.intent)
     if current.intent is None and not follow_up:
         return None
     if follow_up and current.intent is None and not _restates_anything(current):

@@ -447,3 +447,82 @@ def test_third_fresh_questions(question, label, expected, history):
     assert isinstance(result, Calculation), result
     tolerance = 1.0 if label in SCHEDULE_TOTALS else 0.011
     assert abs(float(figure(result, label)) - expected) <= tolerance
+
+
+# A fourth fresh set on the most common questions (DTI, affordability, PMI): 6 of 10 right on the first run, with
+# two wrong DTIs ("mortgage would be $1,250" read as a loan amount) — the issue's own failure, in new words.
+FRESH_4 = [
+    (
+        "Single mom, I make about 48,000 a year. I have a $320 car payment and $85 in credit card minimums. If my "
+        "mortgage would be $1,250 what would my DTI be?",
+        "Back-end DTI",
+        (320 + 85 + 1250) / 4000 * 100,
+        None,
+    ),
+    (
+        "my husband makes $4,000 a month and I make $2,500 a month. debts are $600 total. new house payment $2,100. "
+        "dti?",
+        "Back-end DTI",
+        (600 + 2100) / 6500 * 100,
+        None,
+    ),
+    (
+        "With a 45% DTI max, $11k/month income, $900 in other debts, 6.5% 30-yr, $500/mo taxes+insurance, how big a "
+        "loan?",
+        "Maximum loan",
+        ref.max_loan(11000 * 0.45 - 900 - 500, 6.5, 360),
+        None,
+    ),
+    (
+        "how much house can I afford on a 75k salary with 10% down at 6.75%, 30 years, 43% dti, $400 a month for "
+        "taxes and insurance, no debts",
+        "Maximum price",
+        ref.max_loan(75000 / 12 * 0.43 - 400, 6.75, 360) / 0.9,
+        None,
+    ),
+    (
+        "Put 8% down on a $310,000 townhome at 6.6% for 30 years. What month can I ask the lender to cancel PMI?",
+        "Can request cancellation after payment",
+        ref.pmi_months(310000 * 0.92, 6.6, 360, 310000)[0],
+        None,
+    ),
+    ("what's my DTI if I earn 5k monthly and owe $700 a month on loans", "Back-end DTI", 14.0, None),
+    (
+        "and if I add a $1,500 mortgage?",
+        "Back-end DTI",
+        44.0,
+        ["what's my DTI if I earn 5k monthly and owe $700 a month on loans"],
+    ),
+    (
+        "payment on 350k, 30 yr, 6.375%, plus pmi $140, taxes $375 and insurance $110 a month?",
+        "Total monthly housing payment",
+        ref.cents(ref.payment(350000, 6.375, 360)) + 140 + 375 + 110,
+        None,
+    ),
+    (
+        "Is my DTI too high? Salary $92,000, car loan $510, student loans $380, mortgage would be $2,650",
+        "Back-end DTI",
+        (510 + 380 + 2650) / (92000 / 12) * 100,
+        None,
+    ),
+    (
+        "how much can I borrow? I make 7,200 a month, my car payment is 450, rates are around 7 percent for a 30 "
+        "year, my lender's DTI limit is 43%",
+        "Maximum loan",
+        ref.max_loan(7200 * 0.43 - 450, 7, 360),
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "label", "expected", "history"), FRESH_4)
+def test_fourth_fresh_questions(question, label, expected, history):
+    previous = scenario_from_history(history) if history else None
+    result = answer_question(question, previous)
+    assert isinstance(result, Calculation), result
+    assert abs(float(figure(result, label)) - expected) <= 0.011
+
+
+def test_an_unplaced_follow_up_figure_is_asked_about():
+    scenario = scenario_from_history(["what's my DTI if I earn 5k monthly and owe $700 a month on loans"])
+    assert isinstance(answer_question("what about 1,800?", scenario), Clarification)
