@@ -32,6 +32,7 @@ from tools.loan_math import format_money as money
 from tools.loan_math import format_percent as pct
 
 MONTHLY_INCOME_ASSUMED_BELOW = Decimal(15_000)
+TYPICAL_TERMS = frozenset(Decimal(years) for years in (10, 15, 20, 25, 30, 40))
 ASSUMED_BACK_END_CAP = Decimal(43)
 ASSUMED_TERM_MONTHS = 360
 HOURS_PER_WEEK = Decimal(40)
@@ -287,6 +288,7 @@ PHRASES = [
     (r"buy(?:ing)? (?:the rate |it )?down|rate buy ?down|buy-?down", " buydown "),
     (r"down ?payment|downpayment", " downpayment "),
     (r"(?:for |in |of )?principal (?:and|&) interest\b|\bp ?& ?i\b|\bp and i\b", " pandi "),
+    (r"\b(extra|additional) (?:principal )?payments? (?:of )?", r" \1 "),
     (r"interest rate|\brate\b", " rate "),
     (r"(?:(?:new|house|housing|mortgage|home)(?:\s+loan)?\s+)+payments?|\bpiti\b", " housingpayment "),
     (r"car (?:loan|payment|note)s?|auto (?:loan|payment)s?|truck (?:loan|payment)s?|\bcars?\b", " carloan "),
@@ -983,7 +985,8 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
         Calculator.BALANCE,
         re.compile(
             r"\bbalance\b|\bowe\b.*\bafter\b|still owe|left (?:to pay|on|after)|remaining|payoff amount|"
-            r"paid (?:down|off) by|how much (?:will i|would i|do i) (?:still )?owe"
+            r"paid (?:down|off) by|how much (?:will i|would i|do i) (?:still )?owe|\bwill i (?:still )?owe\b|"
+            r"\bowe (?:on|by|in|at)\b"
         ),
     ),
     (Calculator.SCHEDULE, re.compile(r"\bschedule\b|year by year|month by month|breakdown")),
@@ -1042,8 +1045,8 @@ def _read_dates(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
         date = _date_from(match)
         if date is None:
             continue
-        before = text[max(0, match.start() - 40) : match.start()]
-        if re.search(r"(?:first payment|started|start|began|closed|since|from|beginning)\D*$", before):
+        before = DATE_RE.split(text[max(0, match.start() - 90) : match.start()])[-1]
+        if re.search(r"\b(?:first payment|started|start|began|closed|since|beginning)\b", before):
             found["first_payment"] = date
         else:
             found["as_of"] = date
@@ -1147,6 +1150,10 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
             ):
                 rates.append(("rate", value, mention))
                 assumptions.append(f"{value.normalize():f} was read as an interest rate of {value.normalize():f}%.")
+                continue
+            if value in TYPICAL_TERMS and re.search(r"\b(?:for|over)\s*$", masked[: mention.start]):
+                terms.append(Mention("years", value, mention.start, mention.end))
+                assumptions.append(f'"for {value}" was read as a {value}-year term.')
                 continue
             if re.match(r"\s*(?:payments?|months? in|x)\b", masked[mention.end :]):
                 found.setdefault("elapsed_months", int(value))
