@@ -98,18 +98,28 @@ def bench_cache(
     return summarise(rows, len(questions), settings)
 
 
+def matched_entry(cache, namespace, question: str) -> str | None:
+    """The stored question an ask is answered from (a similar hit is not told apart by its text otherwise)."""
+    from agents.answer_cache import normalise
+    from kb.embedding import get_embedder
+
+    found = cache.lookup(namespace, question, get_embedder().embed_query(normalise(question)))
+    return found.answer.question if found.answer else None
+
+
 async def _replay(graph, cache, namespace, asks: list[tuple[int, str]], emit) -> list[dict]:
     """Every ask in one event loop (the model client's connections belong to the loop that opened them)."""
     await _timed_turn(graph, "What is a Loan Estimate?")  # loads the models; its entry is cleared next
     cache.clear(namespace)
-    first_answer: dict[int, str] = {}
+    family_of: dict[str, int] = {}  # stored entry (its normalised question) -> the question it was asked for
     rows = []
     for index, question in asks:
         result, first_text_ms, turn_ms = await _timed_turn(graph, question)
         status = (result.flags.get("cache") or ["off"])[0]
-        hit = status in HIT
-        wrong_hit = hit and first_answer.get(index) not in (None, result.answer)
-        first_answer.setdefault(index, result.answer)
+        entry = matched_entry(cache, namespace, question) if status in (*HIT, "stored") else None
+        if status == "stored" and entry:
+            family_of.setdefault(entry, index)
+        wrong_hit = status in HIT and family_of.get(entry) != index
         row = {
             "question_index": index,
             "question": question,
