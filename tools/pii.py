@@ -735,13 +735,38 @@ def _not_a_name_value(value: str) -> bool:
     return any(c.isdigit() or "\ue000" <= c <= "\uf8ff" for c in value)
 
 
+# "is there a max loan amount": the small spaCy model reads "max"/"min" before a lending noun as a person, while
+# "my name is max" or "Max Smith" stay names.
+_LIMIT_WORD_BEFORE_LENDING_NOUN = re.compile(
+    r"(?:max|min)\.?\s+(?:loan|amount|dti|ltv|cltv|payment|price|limit|rate|term|down|debt|income|credit|score|"
+    r"mortgage|purchase|cash|back-end|front-end|ratio)\b",
+    re.IGNORECASE,
+)
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|any|your)\s+$", re.IGNORECASE)
+
+
+def _limit_word(text: str, result: RecognizerResult) -> bool:
+    if result.entity_type != "PERSON":
+        return False
+    word = text[result.start : result.end].lower().rstrip(".")
+    return bool(_LIMIT_WORD_BEFORE_LENDING_NOUN.match(text, result.start)) or (
+        word in {"max", "min"} and bool(_ARTICLE_BEFORE.search(text, 0, result.start))
+    )
+
+
 def _resolve(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
     """Non-overlapping entities: same-type spans that overlap or touch across whitespace are merged,
     then the most confident (and, on ties, the longest) span wins each remaining overlap."""
     by_type: dict[str, list[RecognizerResult]] = defaultdict(list)
     # A "name" with digits in it is the small spaCy model misreading an identifier ("fe9a:77c1"); one with
     # private-use characters is a PDF's symbol-font glyphs.
-    results = [r for r in results if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end]))]
+    results = [
+        r
+        for r in results
+        if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end])) and not _limit_word(text, r)
+    ]
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None

@@ -178,3 +178,11 @@ def test_redacts_identifiers_as_borrowers_type_them(text, value, entity_type):
 )
 def test_amounts_and_lending_abbreviations_are_never_redacted(text):
     assert pii.redact(text).text == text
+
+
+def test_a_limit_word_before_a_lending_noun_is_not_a_name():
+    assert pii.redact_text("is there a max loan amount for fha loans") == "is there a max loan amount for fha loans"
+    assert pii.redact_text("max dti for fha?") == "max dti for fha?"
+    question = "is 43% dti the max for a qualified mortgage"
+    assert pii.redact_text(question) == question
+    assert "max" not in pii.redact_text("my name is max").lower()
