@@ -178,6 +178,34 @@ async def _ask(graph, item: QaItem) -> tuple[object, float, float]:
     return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
 
 
+async def _ask_all(graph, items: list[QaItem], emit) -> list[dict]:
+    names, chunk_texts = _file_names(), _chunk_texts()
+    await _ask(graph, QaItem("warm-up", "What is a Loan Estimate?", [], [], ""))
+    rows = []
+    for item in items:
+        result, first_text_ms, answer_ms = await _ask(graph, item)
+        cited_files = sorted({names.get(c.doc_id, c.title) for c in result.citations})
+        missing = missing_groups(result.answer, item.must_contain)
+        row = {
+            "id": item.id,
+            "split": item.split,
+            "question": item.question,
+            "correct": not missing,
+            "cited_right": bool(set(cited_files) & set(item.sources)),
+            "missing": missing,
+            "cited": cited_files,
+            "unsupported_released": unsupported_released(result.answer, result.citations, chunk_texts),
+            "withheld": [u["sentence"] for u in result.flags.get("unsupported", [])],
+            "ttft_ms": ttft_ms(result.timings_ms),
+            "first_text_ms": round(first_text_ms, 1),
+            "answer_ms": round(answer_ms, 1),
+            "answer": result.answer,
+        }
+        rows.append(row)
+        emit(json.dumps(row))
+    return rows
+
+
 def evaluate_qa(
     dataset: Path, docs: Path | None = None, split: str | None = None, limit: int | None = None, emit=print
 ) -> dict:
@@ -187,32 +215,10 @@ def evaluate_qa(
 
     items = load_items(dataset, split)[:limit]
     settings = get_settings()
-    rows = []
     with local_model_served(settings), fresh_knowledge_base(docs):
         graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
-        names, chunk_texts = _file_names(), _chunk_texts()
-        asyncio.run(_ask(graph, QaItem("warm-up", "What is a Loan Estimate?", [], [], "")))
-        for item in items:
-            result, first_text_ms, answer_ms = asyncio.run(_ask(graph, item))
-            cited_files = sorted({names.get(c.doc_id, c.title) for c in result.citations})
-            missing = missing_groups(result.answer, item.must_contain)
-            row = {
-                "id": item.id,
-                "split": item.split,
-                "question": item.question,
-                "correct": not missing,
-                "cited_right": bool(set(cited_files) & set(item.sources)),
-                "missing": missing,
-                "cited": cited_files,
-                "unsupported_released": unsupported_released(result.answer, result.citations, chunk_texts),
-                "withheld": [u["sentence"] for u in result.flags.get("unsupported", [])],
-                "ttft_ms": ttft_ms(result.timings_ms),
-                "first_text_ms": round(first_text_ms, 1),
-                "answer_ms": round(answer_ms, 1),
-                "answer": result.answer,
-            }
-            rows.append(row)
-            emit(json.dumps(row))
+        # One event loop for the whole run: the model client's connection pool is bound to the loop it started in.
+        rows = asyncio.run(_ask_all(graph, items, emit))
     return summarise(rows, settings)
 
 

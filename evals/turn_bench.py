@@ -47,6 +47,12 @@ async def _timed_turn(question: str, user: str, graph) -> dict[str, float]:
     return timings
 
 
+async def _timed_turns(questions: list[str], user: str, graph) -> list[dict[str, float]]:
+    """All turns in one event loop (the model client's connection pool is bound to it), after a warm-up turn."""
+    await _timed_turn("What is PMI?", user, graph)
+    return [await _timed_turn(question, user, graph) for question in questions]
+
+
 def bench_turn(
     rounds: int = 1, user: str = "bench", console: Console | None = None, questions: list[str] | None = None
 ) -> dict:
@@ -56,8 +62,7 @@ def bench_turn(
     questions = questions or list(QUESTIONS)
     with local_model_served(settings):
         graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
-        asyncio.run(_timed_turn("What is PMI?", user, graph))
-        runs = [asyncio.run(_timed_turn(q, user, graph)) for _ in range(rounds) for q in questions]
+        runs = asyncio.run(_timed_turns(questions * rounds, user, graph))
     keys = [
         "pii",
         "loan_math",
