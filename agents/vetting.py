@@ -74,6 +74,8 @@ MIN_REPLACEMENT_OVERLAP = 0.5
 MIN_QUOTE_WORDS = 5
 REPEAT_SIMILARITY = 0.8
 VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
+# A model that copies the evidence layout starts a sentence with "[2] " or a Markdown heading; neither is shown so.
+LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
 # The model's fixed "no answer" sentence (agents.prompts); the answer step has its own fallback, so it is dropped.
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"<([A-Z]+(?:_[A-Z]+)*)_\d+>")
@@ -133,6 +135,19 @@ def without_placeholders(text: str) -> str:
         return text
     lead = len(replaced) - len(replaced.lstrip())
     return replaced[:lead] + replaced[lead : lead + 1].upper() + replaced[lead + 1 :]
+
+
+def without_leading_markup(sentence: str) -> str:
+    """ "[2] FHA loans …" → "FHA loans … [2]", "## Escrow …" → "Escrow …": the answer never mimics the source blocks."""
+    match = LEADING_MARKUP.match(sentence)
+    if not match:
+        return sentence
+    rest = sentence[match.end() :].replace("**", "")
+    if match.group(2):
+        body = rest.rstrip()
+        end = body[-1] if body and body[-1] in ".!?" else ""
+        rest = f"{body.rstrip('.!?')} [{match.group(2)}]{end}{_trailing_space(rest)}"
+    return match.group(1) + rest
 
 
 def without_verdict_opener(sentence: str) -> str:
@@ -196,7 +211,7 @@ class SentenceVetter:
         return released
 
     def _vet(self, sentence: str) -> str | None:
-        sentence = without_placeholders(sentence)
+        sentence = without_leading_markup(without_placeholders(sentence))
         if ABSTENTION.match(sentence):
             return None
         if not self.released:

@@ -93,3 +93,10 @@ def test_the_answer_stops_after_the_sentence_limit_and_skips_what_was_already_qu
 def test_the_model_s_no_answer_sentence_is_not_counted_as_unsupported():
     text, vetter = vetted("The sources I have don't say. ")
     assert text == "" and vetter.unsupported == []
+
+
+def test_the_answer_never_mimics_the_evidence_layout():
+    text, _ = vetted("[1] FHA loans allow down payments as low as 3.5 percent. ")
+    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
+    text, _ = vetted("## FHA loans allow down payments as low as 3.5 percent [1]. ")
+    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
