@@ -11,7 +11,6 @@ from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -42,11 +41,6 @@ def async_url(url: str) -> str:
 @lru_cache
 def get_engine(url: str) -> Engine:
     return create_engine(sync_url(url), pool_pre_ping=True)
-
-
-@lru_cache
-def get_async_engine(url: str) -> AsyncEngine:
-    return create_async_engine(async_url(url), pool_pre_ping=True)
 
 
 @contextmanager

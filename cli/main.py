@@ -100,24 +100,41 @@ def cmd_users(args: argparse.Namespace) -> int:
 
     url = get_settings().effective_database_url
     upgrade(url)
-    match args.users_command:
-        case "add":
-            if args.password_stdin:
-                password = sys.stdin.readline().rstrip("\n")
-            else:
-                password = getpass.getpass(f"Password for {args.name}: ")
-                if password != getpass.getpass("Repeat it: "):
-                    print("The passwords do not match.", file=sys.stderr)
+    try:
+        match args.users_command:
+            case "add":
+                password = _new_password(args)
+                if password is None:
                     return 2
-            if len(password) < 8:
-                print("Use a password of at least 8 characters.", file=sys.stderr)
-                return 2
-            auth.create_user(args.name, password, args.role, url=url)
-            print(f"Created {args.role} {args.name}.")
-        case "list":
-            for user in auth.list_users(url=url):
-                print(f"{user.name}\t{user.role}")
+                auth.create_user(args.name, password, args.role, url=url)
+                print(f"Created {args.role} {args.name}.")
+            case "list":
+                for user in auth.list_users(url=url):
+                    print(f"{user.name}\t{user.role}")
+            case "role":
+                auth.set_role(args.name, args.role, url=url)
+                print(f"{args.name} is now {args.role}.")
+            case "password":
+                password = _new_password(args)
+                if password is None:
+                    return 2
+                auth.set_password(args.name, password, url=url)
+                print(f"Password changed for {args.name}.")
+    except auth.AccountError as error:
+        print(error, file=sys.stderr)
+        return 2
     return 0
+
+
+def _new_password(args: argparse.Namespace) -> str | None:
+    """The new password from standard input (`--password-stdin`) or typed twice; None when the two differ."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password for {args.name}: ")
+    if password != getpass.getpass("Repeat it: "):
+        print("The passwords do not match.", file=sys.stderr)
+        return None
+    return password
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -182,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=ROLES, default="borrower")
     add.add_argument("--password-stdin", action="store_true")
     users_sub.add_parser("list")
+    role = users_sub.add_parser("role", help="change an account's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    password = users_sub.add_parser("password", help="set a new password")
+    password.add_argument("name")
+    password.add_argument("--password-stdin", action="store_true")
     users.set_defaults(func=cmd_users)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database tables")
