@@ -195,7 +195,8 @@ def _contradicts(claim: str, clause: str) -> bool:
     claim_words, clause_words = set(WORD.findall(claim.lower())), set(WORD.findall(clause.lower()))
     for first, second in OPPOSITES:
         for said, source in ((first, second), (second, first)):
-            if said in claim_words and said not in clause_words and source in clause_words:
+            flipped = said in claim_words and source in clause_words
+            if flipped and source not in claim_words and said not in clause_words:
                 return True
     return False
 

@@ -84,3 +84,7 @@ def test_near_repeats_are_not_chosen_twice():
     chosen = select_evidence("what are lender credits, whats the catch", passages, embed=None, limit=2)
     assert len(chosen) == 2
     assert any("rebate" in e.text for e in chosen)
+
+
+def test_a_sentence_with_both_words_of_a_pair_is_not_an_opposite():
+    assert check_support(VA.replace(".", " [1]."), VA).supported
