@@ -53,8 +53,11 @@ def _neutralised(chunks: list, removed: list[str]) -> list:
 
 
 def _itemised(chunks: list) -> tuple[object, doc_sums.ItemisedTotal] | None:
-    """The first passage that lists amounts, the borrower's own uploads before shared guides."""
-    for chunk in sorted(chunks, key=lambda c: getattr(c, "scope", "shared") != "private"):
+    """The first of the borrower's own uploads that lists amounts. Shared guides are never summed: a sample form
+    in the knowledge base is not the borrower's document, and adding it up would answer a question nobody asked."""
+    for chunk in chunks:
+        if getattr(chunk, "scope", "shared") != "private":
+            continue
         total = doc_sums.itemised_total(chunk.text)
         if total:
             return chunk, total

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from tools import loan_math
 
+# A request to add figures up: "total" alone is not one ("my total monthly debt payments are $900").
 ASKS_FOR_TOTAL = re.compile(
-    r"\b(?:add(?:ed)?\s+(?:\w+\s+){0,4}up|add together|sum(?:\s+up)?|total(?:led)?|altogether|in total|"
-    r"combined|come to|comes to|add(?:ing)? (?:them|these|those))\b",
+    r"\b(?:add(?:ed)?\s+(?:\w+\s+){0,4}up|add together|sum(?:\s+up)?|the sum|total of|the total|totall?ed|"
+    r"altogether|in total|combined|come to|comes to|add(?:ing)? (?:them|these|those))\b",
     re.I,
 )
 MENTIONS_DOCUMENT_ITEMS = re.compile(

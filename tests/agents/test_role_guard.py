@@ -145,3 +145,18 @@ async def test_a_fees_note_ranked_below_the_guides_is_still_found_and_added(monk
         "Title insurance $1,180.50 + Recording fee $125.00 = $3,130.50"
     )
     assert asked[-1] == ("alice", role_guard.TOTAL_SEARCH_K)
+
+
+async def test_a_shared_guide_with_amounts_is_never_added_up_for_the_borrower(monkeypatch):
+    sample_form = UploadedChunk(
+        "sample-le",
+        "Loan Estimate sample",
+        1,
+        "Closing costs on the sample form:\nOrigination charges: $1,802.00\nServices you cannot shop for: $672.00\n"
+        "Services you can shop for: $3,198.00",
+        0.9,
+        scope="shared",
+    )
+    uploads(monkeypatch, sample_form)
+    _, result = await turn("what's the total of the closing costs?", model_replying("Closing costs vary [1]."))
+    assert not result.calculation or "Total of the amounts listed" not in result.calculation

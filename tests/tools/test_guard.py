@@ -54,6 +54,7 @@ def test_document_sums_are_exact_and_leave_out_non_costs(probe):
 
 def test_a_loan_question_with_a_total_is_not_a_document_sum():
     assert not doc_sums.asks_for_total("What is the monthly payment on $300,000 at 6% for 30 years?")
+    assert not doc_sums.asks_for_total("My total monthly debt payments are $900. Can I afford a $250,000 home?")
     assert doc_sums.itemised_total("Loan amount: $300,000\nRate: 6%") is None
 
 
