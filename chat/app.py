@@ -17,7 +17,7 @@ from chainlit import server as chainlit_routes
 from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer
 from chainlit.server import UserParam
-from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
+from chainlit.types import DeleteFeedbackRequest, ThreadDict, UpdateFeedbackRequest
 from fastapi import HTTPException, Request
 
 from apfa.settings import get_settings
@@ -139,7 +139,7 @@ guard_feedback_routes()
 
 
 @cl.on_shared_thread_view
-async def allow_staff_to_read(thread: dict, viewer: cl.User | None) -> bool:
+async def allow_staff_to_read(thread: ThreadDict, viewer: cl.User | None) -> bool:
     """Chainlit's read-only /share/<thread_id> page: staff may open borrowers' threads (audited)."""
     return await data_layer().authorize_shared_view(thread, viewer.identifier if viewer else None)
 
@@ -195,7 +195,7 @@ async def start_chat() -> None:
 
 
 @cl.on_chat_resume
-async def resume_chat(thread: dict) -> None:
+async def resume_chat(thread: ThreadDict) -> None:
     """Chainlit has already checked that this user wrote the thread; restore its memory from the steps."""
     cl.user_session.set("history", history_from_steps(thread.get("steps") or [])[-MAX_HISTORY_MESSAGES:])
     cl.user_session.set("scenario", scenario_from_steps(thread.get("steps") or []))
@@ -216,9 +216,10 @@ async def handle_message(message: cl.Message) -> None:
 async def respond(message: cl.Message) -> None:
     read_estimate = False
     for element in message.elements or []:
-        if getattr(element, "path", None):
-            read_estimate |= await keep_loan_estimate(element.name, Path(element.path))
-            await start_ingest(element.name, Path(element.path))
+        path = getattr(element, "path", None)
+        if path:
+            read_estimate |= await keep_loan_estimate(element.name, Path(path))
+            await start_ingest(element.name, Path(path))
     if read_estimate:
         await show_loan_estimates()
     question = (message.content or "").strip()
@@ -346,9 +347,7 @@ async def start_ingest(filename: str, path: Path) -> None:
             enqueue_ingest, ingest_queue, str(stored.path), filename, scope_for_role(role), current_identifier()
         )
     except QueueUnavailableError as error:
-        progress.content = (
-            f"{error} “{filename}” is saved; attach it again once the background worker is running."
-        )
+        progress.content = f"{error} “{filename}” is saved; attach it again once the background worker is running."
         await progress.update()
         return
     jobs: dict[str, str] = cl.user_session.get("ingest_jobs") or {}
@@ -458,7 +457,7 @@ def threads_table(summaries: list[ThreadSummary]) -> str:
     return "\n".join(rows)
 
 
-def transcript_text(thread: dict) -> str:
+def transcript_text(thread: ThreadDict) -> str:
     title = _cell(thread.get("name"), 80) or "untitled"
     lines = [
         f"**Transcript: {title}**, borrower `{thread.get('userIdentifier')}`, "
@@ -468,7 +467,8 @@ def transcript_text(thread: dict) -> str:
     steps = sorted(thread.get("steps") or [], key=lambda step: step.get("createdAt") or "")
     for step in steps:
         speaker = {"user_message": "user", "assistant_message": "assistant"}.get(step.get("type") or "")
-        metadata = step.get("metadata") if isinstance(step.get("metadata"), dict) else {}
+        stored_metadata = step.get("metadata")
+        metadata = stored_metadata if isinstance(stored_metadata, dict) else {}
         text = (step.get("output") or "").strip()
         if speaker is None or metadata.get("apfa_kind") == "welcome" or not text:
             continue

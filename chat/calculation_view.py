@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import chainlit as cl
+from chainlit.step import StepDict
 from plotly import graph_objects as go
 
 from tools.loan_math import AmortizationRow, yearly_summary
@@ -74,10 +75,11 @@ def scenario_metadata(scenario: dict[str, Any] | None) -> dict[str, Any]:
     return {SCENARIO_KEY: scenario} if scenario else {}
 
 
-def scenario_from_steps(steps: list[dict[str, Any]]) -> dict[str, Any] | None:
+def scenario_from_steps(steps: list[StepDict]) -> dict[str, Any] | None:
     """The inputs of the thread's last calculation, from the newest assistant message that carries them."""
     for step in sorted(steps, key=lambda step: step.get("createdAt") or "", reverse=True):
-        metadata = step.get("metadata") if isinstance(step.get("metadata"), dict) else {}
+        stored_metadata = step.get("metadata")
+        metadata = stored_metadata if isinstance(stored_metadata, dict) else {}
         scenario = metadata.get(SCENARIO_KEY)
         if step.get("type") == "assistant_message" and isinstance(scenario, dict):
             return scenario

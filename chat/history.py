@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chainlit.step import StepDict
 
 STAFF_COMMANDS = ("/threads", "/transcript")
 HELP_COMMAND = "/help"
@@ -15,7 +18,7 @@ def is_command(text: str) -> bool:
     return first_word in (*STAFF_COMMANDS, HELP_COMMAND)
 
 
-def history_from_steps(steps: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def history_from_steps(steps: list[StepDict]) -> list[tuple[str, str]]:
     """The (role, text) pairs of a thread's messages, oldest first.
 
     Skipped: tool and run steps, the welcome text, upload progress, commands and their answers, and empty
@@ -24,7 +27,8 @@ def history_from_steps(steps: list[dict[str, Any]]) -> list[tuple[str, str]]:
     history: list[tuple[str, str]] = []
     for step in sorted(steps, key=lambda step: step.get("createdAt") or ""):
         role = ROLE_BY_STEP_TYPE.get(step.get("type") or "")
-        metadata = step.get("metadata") if isinstance(step.get("metadata"), dict) else {}
+        stored_metadata = step.get("metadata")
+        metadata = stored_metadata if isinstance(stored_metadata, dict) else {}
         content = (step.get("output") or "").strip()
         if role is None or not content or metadata.get("apfa_kind") in NON_CONVERSATION_KINDS:
             continue

@@ -17,6 +17,7 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, RedisStorage
@@ -97,7 +98,9 @@ class SessionStore:
         if not session_id:
             return False
         try:
-            owner = self.connection.get(SESSION_KEY_PREFIX + session_id)
+            # redis-py types every command as "Awaitable | Any" (sync and async clients share the stubs);
+            # this is the sync client, whose GET returns the stored bytes or None.
+            owner = cast(bytes | None, self.connection.get(SESSION_KEY_PREFIX + session_id))
         except RedisError as error:
             logger.error("Cannot check a sign-in session in Redis: %s", error)
             return False
