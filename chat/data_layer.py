@@ -230,11 +230,14 @@ class ApfaDataLayer(SQLAlchemyDataLayer):
             return
         if await self._write_refused(thread_id, what):
             return
-        stored = dict(step_dict)
+        stored: dict[str, Any] = dict(step_dict)
         stored["classification"] = await self.classify(step_dict)
         stored["input"] = await self.redact(stored.get("input"))
         stored["output"] = await self.redact(stored.get("output"))
         stored["generation"] = None
+        if thread_id is None:
+            # Chainlit always stamps a step with its thread; the step upsert below needs it and fails without it
+            raise ValueError(f"{what} names no thread; a step is only stored inside its conversation")
         await self.update_thread(thread_id)
         if not await self._upsert_step_in_thread(stored):
             await self._names_another_threads_row("steps", stored["id"], thread_id, what)

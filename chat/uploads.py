@@ -47,7 +47,10 @@ def scope_for_role(role: str | None) -> str:
 
 
 def validate_upload(path: Path, filename: str, max_bytes: int, archive_limits: ArchiveLimits | None = None) -> int:
-    """Refuse what the ingest pipeline cannot use (including decompression bombs); returns the size in bytes."""
+    """Refuse what the ingest pipeline cannot use (including decompression bombs); returns the size in bytes.
+
+    Without `archive_limits` the default archive limits apply (the chat passes the configured ones).
+    """
     if not is_supported(filename):
         raise UploadRejected(
             f"“{filename}” is not a file type I can read. Please upload one of: {supported_types_text()}."
@@ -61,7 +64,7 @@ def validate_upload(path: Path, filename: str, max_bytes: int, archive_limits: A
     if size == 0:
         raise UploadRejected(f"“{filename}” is empty, so there is nothing to index. Please check the file.")
     try:
-        check_archive(Path(path), filename, archive_limits)
+        check_archive(Path(path), filename, archive_limits or ArchiveLimits())
     except IngestError as error:
         raise UploadRejected(error.message) from error
     return size

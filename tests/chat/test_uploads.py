@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import pytest
 
 from chat.uploads import (
@@ -47,6 +49,14 @@ def test_empty_file_is_refused(tmp_path):
     path = write(tmp_path, "notes.txt", b"")
     with pytest.raises(UploadRejected, match="“notes.txt” is empty"):
         validate_upload(path, "notes.txt", max_bytes=1024)
+
+
+def test_a_decompression_bomb_is_refused_under_the_default_archive_limits(tmp_path):
+    path = tmp_path / "offer.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (2 * 1024 * 1024))
+    with pytest.raises(UploadRejected, match="times its compressed size"):
+        validate_upload(path, "offer.docx", max_bytes=1024 * 1024)
 
 
 def test_supported_file_within_the_limit_is_accepted(tmp_path):
