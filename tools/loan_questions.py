@@ -762,9 +762,14 @@ def _money_role(text: str, mention: Mention) -> str | None:
     price_words = dict(MONEY_ROLES)["price"] | dict(MONEY_ROLES)["value"] | {"sold", "listed", "appraised"}
     if raw_before and raw_before[-1] in ("on", "for") and not (len(raw_before) > 1 and raw_before[-2] in price_words):
         candidates.append((0, 0.5, ROLE_PRIORITY["loan"], "loan?"))  # "payment on $300k": most likely the loan
+    # "borrow $112,000 to buy a $140,000 home": a purpose clause after the figure says what the money is for, not
+    # what it is, so the word before it ("borrow") decides
+    purpose_follows = bool(re.match(r"\s*(?:to|so (?:i|we) can|in order to)\b", after))
     for side, words in ((0, after_words), (1, before_words)):
         for position, word in enumerate(words):
             distance: float = position
+            if side == 0 and purpose_follows:
+                distance += 1
             if side == 0 and word in claimed_by_next:
                 distance += 3
             if word in WEAK_ROLE_WORDS:
@@ -877,6 +882,13 @@ def _percent_role(text: str, mention: Mention) -> str:
         return "down_pct"
     if near_after[:1] and near_after[0] in ("points", "point"):
         return "points"
+    if re.match(
+        r"\s*of (?:my|our|the|your)? ?(?:gross |pre-?tax |total )?(?:permonth |monthly |peryear )?"
+        r"(?:income|pay|salary|earnings)\b",
+        after,
+    ):
+        # "my debt payments would be 31% of my income": a stated ratio, never an interest rate
+        words = words | {"dti"}
     if words & {"dti", "frontend"}:
         front = "frontend" in words
         if words & CAP_WORDS:

@@ -599,3 +599,16 @@ def test_fifth_fresh_questions(question, label, expected, history):
     assert isinstance(result, Calculation), result
     tolerance = 1.0 if label in SCHEDULE_TOTALS else 0.011
     assert abs(float(figure(result, label)) - expected) <= tolerance
+
+
+def test_a_stated_share_of_income_is_never_an_interest_rate_and_the_price_is_the_home():
+    """From the fairness groups: the loan is what is borrowed "to buy" the home, and "31% of my income" is a DTI."""
+    question = (
+        "I earn $60,000 a year and want to borrow $112,000 to buy a $140,000 home with a 30-year mortgage. "
+        "My total monthly debt payments would be 31.0% of my income. Can I afford this?"
+    )
+    scenario = read_scenario(question)
+    assert scenario.loan_amount == Decimal("112000") and scenario.price == Decimal("140000")
+    assert scenario.rate is None, "no interest rate was given"
+    result = answer_question(question, None)
+    assert isinstance(result, Clarification) and "interest rate" in result.markdown()
