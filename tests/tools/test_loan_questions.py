@@ -608,7 +608,7 @@ def test_a_stated_share_of_income_is_never_an_interest_rate_and_the_price_is_the
         "My total monthly debt payments would be 31.0% of my income. Can I afford this?"
     )
     scenario = read_scenario(question)
-    assert scenario.loan_amount == Decimal("112000") and scenario.price == Decimal("140000")
+    assert scenario.loan == Decimal("112000") and scenario.price == Decimal("140000")
     assert scenario.rate is None, "no interest rate was given"
     result = answer_question(question, None)
     assert isinstance(result, Clarification) and "interest rate" in result.markdown()
