@@ -14,11 +14,12 @@ import asyncio
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
+from typing import cast
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, BaseMessageChunk, HumanMessage, SystemMessage
 
 from agents import prompts
 from agents.state import TurnState
@@ -137,7 +138,8 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     )
     first_token_at = None
     model_started = time.perf_counter()
-    stream = llm.astream(build_messages(state, evidence))
+    # A generator, so it can be closed early: the server stops writing once the answer has enough sentences.
+    stream = cast(AsyncGenerator[BaseMessageChunk, None], llm.astream(build_messages(state, evidence)))
     try:
         async for chunk in stream:
             token = _token_text(chunk.content)

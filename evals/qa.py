@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from agents.state import TurnResult
 from apfa.settings import Settings, get_settings
 from tools.grounding import check_support, normalise_numbers, strip_citations
 
@@ -164,8 +165,8 @@ def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, in
     return found
 
 
-async def _ask(graph, item: QaItem) -> tuple[object, float, float]:
-    from agents.turn import TurnResult, stream_turn
+async def _ask(graph, item: QaItem) -> tuple[TurnResult, float, float]:
+    from agents.turn import stream_turn
 
     started = time.perf_counter()
     first_text_ms = None
@@ -175,6 +176,8 @@ async def _ask(graph, item: QaItem) -> tuple[object, float, float]:
             result = piece
         elif first_text_ms is None:
             first_text_ms = (time.perf_counter() - started) * 1000
+    if result is None:
+        raise RuntimeError(f"the turn for {item.id} ended without a result")
     return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
 
 
