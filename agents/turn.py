@@ -46,9 +46,7 @@ async def stream_turn(
     timings = dict(final.get("timings_ms", {}))
     timings["total"] = round(sum(v for k, v in timings.items() if k != "first_token"), 1)
     timings["non_llm"] = round(timings["total"] - timings.get("generation", 0.0), 1)
-    consulted = [
-        Citation(n, c.doc_id, c.title, c.page, "") for n, c in enumerate(final.get("chunks", []), start=1)
-    ]
+    consulted = [Citation(n, c.doc_id, c.title, c.page, "") for n, c in enumerate(final.get("chunks", []), start=1)]
     yield TurnResult(
         answer=final.get("answer", ""),
         citations=final.get("citations", []),

@@ -46,8 +46,7 @@ class AccountError(ValueError):
 def _check_name(name: str) -> str:
     if not ACCOUNT_NAME_PATTERN.match(name or ""):
         raise AccountError(
-            "Account names are 1-64 characters: letters, digits, '.', '_', '@' or '-', "
-            "starting with a letter or digit."
+            "Account names are 1-64 characters: letters, digits, '.', '_', '@' or '-', starting with a letter or digit."
         )
     return name
 

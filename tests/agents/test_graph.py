@@ -26,10 +26,20 @@ class FakeChunk:
 
 
 CHUNKS = [
-    FakeChunk("dti-doc", "Debt-to-income ratio", 1,
-              "Your debt-to-income ratio is your monthly debt payments divided by your gross monthly income.", 0.71),
-    FakeChunk("pmi-doc", "Private mortgage insurance", 2,
-              "Private mortgage insurance is usually required when the down payment is below 20 percent.", 0.55),
+    FakeChunk(
+        "dti-doc",
+        "Debt-to-income ratio",
+        1,
+        "Your debt-to-income ratio is your monthly debt payments divided by your gross monthly income.",
+        0.71,
+    ),
+    FakeChunk(
+        "pmi-doc",
+        "Private mortgage insurance",
+        2,
+        "Private mortgage insurance is usually required when the down payment is below 20 percent.",
+        0.55,
+    ),
 ]
 
 
@@ -65,8 +75,9 @@ async def collect(question: str, model, history=None) -> tuple[str, TurnResult]:
 
 
 async def test_answer_cites_the_sources_it_used(knowledge_base):
-    model = model_replying("DTI is your monthly debts divided by your gross monthly income [1]. "
-                           "PMI applies below 20 percent down [2].")
+    model = model_replying(
+        "DTI is your monthly debts divided by your gross monthly income [1]. PMI applies below 20 percent down [2]."
+    )
     streamed, result = await collect("What is DTI?", model)
     assert "[1]" in result.answer and "[2]" in result.answer
     assert [(c.n, c.doc_id, c.page) for c in result.citations] == [(1, "dti-doc", 1), (2, "pmi-doc", 2)]
@@ -97,8 +108,10 @@ async def test_pii_never_reaches_the_model(knowledge_base):
 
 
 async def test_biased_sentence_is_withheld_before_the_borrower_sees_it(knowledge_base):
-    model = model_replying("Your DTI is debts over income [1]. Because you are a woman, lenders will charge you a "
-                           "higher rate. PMI applies below 20 percent down [2].")
+    model = model_replying(
+        "Your DTI is debts over income [1]. Because you are a woman, lenders will charge you a "
+        "higher rate. PMI applies below 20 percent down [2]."
+    )
     streamed, result = await collect("What affects my rate?", model)
     assert "woman" not in streamed and "woman" not in result.answer
     assert "PMI applies" in result.answer

@@ -30,9 +30,7 @@ class Passage:
     text: str
 
 
-DTI_TEXT = (
-    "Most lenders prefer a debt-to-income ratio of 36 percent or less. Some programs allow up to 43 percent."
-)
+DTI_TEXT = "Most lenders prefer a debt-to-income ratio of 36 percent or less. Some programs allow up to 43 percent."
 PMI_TEXT = "PMI is usually required when the down payment is below 20 percent.\nIt ends at 78% LTV."
 PASSAGES = [Passage("Debt-to-income ratio", 2, DTI_TEXT), Passage("Mortgage insurance", None, PMI_TEXT)]
 
@@ -50,8 +48,14 @@ def grounded_messages(question: str = "What DTI do lenders want?", passages=PASS
 
 
 def test_local_provider_talks_to_the_embedded_server_with_bounded_answers():
-    model = make_chat_model(settings_for(APFA_LLM_PROVIDER="local", APFA_LOCAL_MODEL="qwen2.5-1.5b",
-                                         APFA_LOCAL_LLM_PORT=8123, APFA_MAX_ANSWER_TOKENS=250))
+    model = make_chat_model(
+        settings_for(
+            APFA_LLM_PROVIDER="local",
+            APFA_LOCAL_MODEL="qwen2.5-1.5b",
+            APFA_LOCAL_LLM_PORT=8123,
+            APFA_MAX_ANSWER_TOKENS=250,
+        )
+    )
     assert isinstance(model, ChatOpenAI)
     assert model.openai_api_base == "http://127.0.0.1:8123/v1"
     assert model.model_name == "qwen2.5-1.5b"
@@ -62,8 +66,14 @@ def test_local_provider_talks_to_the_embedded_server_with_bounded_answers():
 
 
 def test_openai_provider_uses_the_configured_compatible_endpoint():
-    model = make_chat_model(settings_for(APFA_LLM_PROVIDER="openai", OPENAI_BASE_URL="http://llm.internal:8000/v1",
-                                         OPENAI_MODEL="qwen2.5-7b", OPENAI_API_KEY="sk-test"))
+    model = make_chat_model(
+        settings_for(
+            APFA_LLM_PROVIDER="openai",
+            OPENAI_BASE_URL="http://llm.internal:8000/v1",
+            OPENAI_MODEL="qwen2.5-7b",
+            OPENAI_API_KEY="sk-test",
+        )
+    )
     assert isinstance(model, ChatOpenAI)
     assert model.openai_api_base == "http://llm.internal:8000/v1"
     assert model.model_name == "qwen2.5-7b"
@@ -71,8 +81,9 @@ def test_openai_provider_uses_the_configured_compatible_endpoint():
 
 
 def test_bedrock_provider_uses_the_configured_model_and_region():
-    model = make_chat_model(settings_for(APFA_LLM_PROVIDER="bedrock", 
-        BEDROCK_MODEL_ID="amazon.nova-lite-v1:0", AWS_REGION="eu-west-1"))
+    model = make_chat_model(
+        settings_for(APFA_LLM_PROVIDER="bedrock", BEDROCK_MODEL_ID="amazon.nova-lite-v1:0", AWS_REGION="eu-west-1")
+    )
     assert isinstance(model, ChatBedrockConverse)
     assert model.model_id == "amazon.nova-lite-v1:0"
     assert model.region_name == "eu-west-1"
@@ -82,8 +93,9 @@ def test_fake_provider_is_the_offline_grounded_model():
     assert isinstance(make_chat_model(settings_for(APFA_LLM_PROVIDER="fake")), FakeGroundedChatModel)
 
 
-@pytest.mark.parametrize(("provider", "native"), [("bedrock", True), ("openai", True), ("local", False),
-                                                  ("fake", False)])
+@pytest.mark.parametrize(
+    ("provider", "native"), [("bedrock", True), ("openai", True), ("local", False), ("fake", False)]
+)
 def test_only_large_hosted_models_get_native_tool_calls(provider, native):
     assert supports_native_tools(settings_for(APFA_LLM_PROVIDER=provider)) is native
 
@@ -92,8 +104,9 @@ def test_only_large_hosted_models_get_native_tool_calls(provider, native):
 
 
 def test_bedrock_converse_returns_the_model_text_offline():
-    client = boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="test",
-                          aws_secret_access_key="test")
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
     reply = "Most lenders prefer a DTI of 36 percent or less [1]."
     with Stubber(client) as stubber:
         stubber.add_response(
@@ -111,11 +124,17 @@ def test_bedrock_converse_returns_the_model_text_offline():
                 "inferenceConfig": {"maxTokens": 320, "temperature": 0.1},
             },
         )
-        settings = settings_for(APFA_LLM_PROVIDER="bedrock", APFA_MAX_ANSWER_TOKENS=320,
-                                BEDROCK_MODEL_ID="anthropic.claude-3-5-haiku-20241022-v1:0")
+        settings = settings_for(
+            APFA_LLM_PROVIDER="bedrock",
+            APFA_MAX_ANSWER_TOKENS=320,
+            BEDROCK_MODEL_ID="anthropic.claude-3-5-haiku-20241022-v1:0",
+        )
         model = ChatBedrockConverse(
-            model=settings.bedrock_model_id, region_name=settings.aws_region, client=client,
-            temperature=0.1, max_tokens=settings.max_answer_tokens,
+            model=settings.bedrock_model_id,
+            region_name=settings.aws_region,
+            client=client,
+            temperature=0.1,
+            max_tokens=settings.max_answer_tokens,
         )
         answer = model.invoke(grounded_messages())
         stubber.assert_no_pending_responses()
@@ -204,8 +223,9 @@ def test_damaged_model_file_is_rebuilt(packaged_parts):
 
 def test_parts_that_do_not_hash_to_the_expected_sha_are_refused(packaged_parts, monkeypatch):
     settings, spec, _ = packaged_parts
-    monkeypatch.setitem(local_llm.MODELS, "qwen2.5-0.5b", local_llm.ModelSpec(
-        spec.filename, spec.part_modules, "0" * 64, spec.size))
+    monkeypatch.setitem(
+        local_llm.MODELS, "qwen2.5-0.5b", local_llm.ModelSpec(spec.filename, spec.part_modules, "0" * 64, spec.size)
+    )
     with pytest.raises(local_llm.LocalModelError, match="SHA-256"):
         local_llm.ensure_model_file(settings)
     assert list(settings.models_dir.glob("*.gguf*")) == [settings.models_dir / "tiny.gguf.lock"]
@@ -213,8 +233,11 @@ def test_parts_that_do_not_hash_to_the_expected_sha_are_refused(packaged_parts, 
 
 def test_missing_part_package_names_the_pip_command(packaged_parts, monkeypatch):
     settings, spec, _ = packaged_parts
-    monkeypatch.setitem(local_llm.MODELS, "qwen2.5-0.5b", local_llm.ModelSpec(
-        spec.filename, (*spec.part_modules, "apfa_missing_model_part9"), spec.sha256, spec.size))
+    monkeypatch.setitem(
+        local_llm.MODELS,
+        "qwen2.5-0.5b",
+        local_llm.ModelSpec(spec.filename, (*spec.part_modules, "apfa_missing_model_part9"), spec.sha256, spec.size),
+    )
     with pytest.raises(local_llm.LocalModelError, match="pip install apfa-missing-model-part9"):
         local_llm.ensure_model_file(settings)
 
@@ -257,8 +280,11 @@ def stop(process: subprocess.Popen) -> int:
 @pytest.fixture(scope="module")
 def local_server(tmp_path_factory):
     settings = settings_for(
-        APFA_DATA_DIR=str(tmp_path_factory.mktemp("llm-data")), APFA_LLM_PROVIDER="local",
-        APFA_LOCAL_LLM_PORT=free_port(), APFA_MAX_ANSWER_TOKENS=24, APFA_LOCAL_LLM_CONTEXT=2048,
+        APFA_DATA_DIR=str(tmp_path_factory.mktemp("llm-data")),
+        APFA_LLM_PROVIDER="local",
+        APFA_LOCAL_LLM_PORT=free_port(),
+        APFA_MAX_ANSWER_TOKENS=24,
+        APFA_LOCAL_LLM_CONTEXT=2048,
     )
     local_llm.ensure_model_file(settings)
     process = local_llm.spawn_server(settings)
@@ -273,9 +299,12 @@ def local_server(tmp_path_factory):
 def test_packaged_model_answers_a_question_through_the_factory(local_server):
     settings, process = local_server
     model = make_chat_model(settings)
-    pieces = [chunk.content for chunk in model.stream(
-        [SystemMessage("Answer in one short sentence."), HumanMessage("What does APR stand for in a loan?")]
-    )]
+    pieces = [
+        chunk.content
+        for chunk in model.stream(
+            [SystemMessage("Answer in one short sentence."), HumanMessage("What does APR stand for in a loan?")]
+        )
+    ]
     answer = "".join(pieces)
     assert len([p for p in pieces if p]) > 1
     assert answer.strip()

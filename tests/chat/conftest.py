@@ -42,9 +42,7 @@ def fast_password_hashing(monkeypatch):
 
     from chat import auth
 
-    cheap = CryptContext(
-        schemes=["argon2"], argon2__memory_cost=1024, argon2__rounds=1, argon2__parallelism=1
-    )
+    cheap = CryptContext(schemes=["argon2"], argon2__memory_cost=1024, argon2__rounds=1, argon2__parallelism=1)
     monkeypatch.setattr(auth, "password_context", cheap)
 
 

@@ -173,15 +173,22 @@ async def test_answer_is_streamed_with_one_citation_element_each_and_remembered(
 
     await chat.app.handle_message(cl.Message(content="I am John Smith; can I pause payments?"))
 
-    assert seen == [("I am John Smith; can I pause payments?", "alice",
-                     [("user", "earlier question"), ("assistant", "earlier answer")])]
+    assert seen == [
+        (
+            "I am John Smith; can I pause payments?",
+            "alice",
+            [("user", "earlier question"), ("assistant", "earlier answer")],
+        )
+    ]
     assert recorder.tokens[-1] == "Ask early [2]."
     assert recorder.messages()[-1] == result.answer
     assert sorted((element["name"], element["display"]) for element in recorder.elements) == [
-        ("[1] Hardship Guide, p. 3", "inline"), ("[2] Borrower FAQ", "inline"),
+        ("[1] Hardship Guide, p. 3", "inline"),
+        ("[2] Borrower FAQ", "inline"),
     ]
     assert cl.user_session.get("history")[-2:] == [
-        ("user", "I am <PERSON_1>; can I pause payments?"), ("assistant", result.answer),
+        ("user", "I am <PERSON_1>; can I pause payments?"),
+        ("assistant", result.answer),
     ]
 
 
@@ -191,12 +198,15 @@ async def test_attached_document_is_kept_queued_and_its_progress_followed(monkey
     import chat.app
 
     recorder = open_session(monkeypatch, tmp_path)
-    calls = fake_jobs_module(monkeypatch, [
-        {"state": "started", "stage": "parsing"},
-        {"state": "started", "stage": "embedding", "done": 12, "total": 40},
-        {"state": "started", "stage": "indexing", "done": 40, "total": 40},
-        {"state": "finished", "stage": "done", "title": "Loan Offer", "done": 40, "total": 40},
-    ])
+    calls = fake_jobs_module(
+        monkeypatch,
+        [
+            {"state": "started", "stage": "parsing"},
+            {"state": "started", "stage": "embedding", "done": 12, "total": 40},
+            {"state": "started", "stage": "indexing", "done": 40, "total": 40},
+            {"state": "finished", "stage": "done", "title": "Loan Offer", "done": 40, "total": 40},
+        ],
+    )
     attachment = tmp_path / "offer.pdf"
     attachment.write_bytes(b"%PDF-1.4 a loan offer")
     message = cl.Message(content="")
@@ -301,22 +311,34 @@ async def test_resumed_chat_continues_with_the_stored_conversation_as_memory(mon
 
     open_session(monkeypatch, tmp_path)
     steps = [
-        {"type": "assistant_message", "output": "Hello! I'm APFA.", "metadata": {"apfa_kind": "welcome"},
-         "createdAt": "2026-01-01T10:00:00Z"},
-        {"type": "user_message", "output": "I am <PERSON_1>. Can I refinance?",
-         "createdAt": "2026-01-01T10:00:05Z"},
+        {
+            "type": "assistant_message",
+            "output": "Hello! I'm APFA.",
+            "metadata": {"apfa_kind": "welcome"},
+            "createdAt": "2026-01-01T10:00:00Z",
+        },
+        {"type": "user_message", "output": "I am <PERSON_1>. Can I refinance?", "createdAt": "2026-01-01T10:00:05Z"},
         {"type": "run", "output": "retrieval", "createdAt": "2026-01-01T10:00:06Z"},
         {"type": "assistant_message", "output": "Possibly [1].", "createdAt": "2026-01-01T10:00:08Z"},
         {"type": "user_message", "output": "", "createdAt": "2026-01-01T10:00:09Z"},
-        {"type": "assistant_message", "output": "Done: Guide is now searchable (3 chunks).",
-         "metadata": {"apfa_kind": "upload"}, "createdAt": "2026-01-01T10:00:10Z"},
+        {
+            "type": "assistant_message",
+            "output": "Done: Guide is now searchable (3 chunks).",
+            "metadata": {"apfa_kind": "upload"},
+            "createdAt": "2026-01-01T10:00:10Z",
+        },
         {"type": "user_message", "output": "/threads", "createdAt": "2026-01-01T10:00:11Z"},
-        {"type": "assistant_message", "output": "`/threads` is available to advisors only.",
-         "metadata": {"apfa_kind": "command"}, "createdAt": "2026-01-01T10:00:12Z"},
+        {
+            "type": "assistant_message",
+            "output": "`/threads` is available to advisors only.",
+            "metadata": {"apfa_kind": "command"},
+            "createdAt": "2026-01-01T10:00:12Z",
+        },
     ]
     await chat.app.resume_chat({"id": str(uuid.uuid4()), "steps": steps})
     assert cl.user_session.get("history") == [
-        ("user", "I am <PERSON_1>. Can I refinance?"), ("assistant", "Possibly [1]."),
+        ("user", "I am <PERSON_1>. Can I refinance?"),
+        ("assistant", "Possibly [1]."),
     ]
 
 
@@ -327,13 +349,17 @@ def test_transcript_and_thread_list_render_for_advisors():
     summary = ThreadSummary("t-1", "I am <PERSON_1> | help", "alice", "2026-01-01T10:00:08.000Z", 2)
     table = threads_table([summary])
     assert "| 2026-01-01 10:00 UTC | alice | I am <PERSON_1> \\| help | 2 | [view](/share/t-1)" in table
-    transcript = transcript_text({
-        "id": "t-1", "name": "I am <PERSON_1>", "userIdentifier": "alice",
-        "steps": [
-            {"type": "user_message", "output": "I am <PERSON_1>.", "createdAt": "2026-01-01T10:00:05Z"},
-            {"type": "assistant_message", "output": "Hello.", "createdAt": "2026-01-01T10:00:06Z"},
-        ],
-    })
+    transcript = transcript_text(
+        {
+            "id": "t-1",
+            "name": "I am <PERSON_1>",
+            "userIdentifier": "alice",
+            "steps": [
+                {"type": "user_message", "output": "I am <PERSON_1>.", "createdAt": "2026-01-01T10:00:05Z"},
+                {"type": "assistant_message", "output": "Hello.", "createdAt": "2026-01-01T10:00:06Z"},
+            ],
+        }
+    )
     assert "borrower `alice`" in transcript
     assert "**Borrower** (2026-01-01 10:00 UTC):\n> I am <PERSON_1>." in transcript
     assert "**APFA** (2026-01-01 10:00 UTC):\n> Hello." in transcript

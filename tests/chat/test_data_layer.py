@@ -32,7 +32,11 @@ async def people(pg_layer, pg_url, unique_name):
     import chainlit as cl
 
     roles = {
-        "alice": "borrower", "bob": "borrower", "carol": "advisor", "dave": "advisor", "root": "super_admin",
+        "alice": "borrower",
+        "bob": "borrower",
+        "carol": "advisor",
+        "dave": "advisor",
+        "root": "super_admin",
     }
     users = {}
     for key, role in roles.items():
@@ -134,29 +138,27 @@ async def websocket_connect(user, thread_id: str):
             await session.delete()
 
 
-async def test_stored_messages_and_thread_name_hold_placeholders_not_personal_details(
-    pg_layer, pg_url, people
-):
+async def test_stored_messages_and_thread_name_hold_placeholders_not_personal_details(pg_layer, pg_url, people):
     ids = await write_conversation(pg_layer, people["alice"])
     with session_scope(pg_url) as session:
         stored_question = session.execute(
-            text('SELECT output FROM steps WHERE id = :id'), {"id": ids["question"]}
+            text("SELECT output FROM steps WHERE id = :id"), {"id": ids["question"]}
         ).scalar_one()
         thread_name = session.execute(
-            text('SELECT name FROM threads WHERE id = :id'), {"id": ids["thread"]}
+            text("SELECT name FROM threads WHERE id = :id"), {"id": ids["thread"]}
         ).scalar_one()
         everything = " ".join(
             str(value)
             for row in session.execute(
-                text('SELECT s.output, s.input, t.name, t.metadata::text FROM steps s JOIN threads t '
-                     'ON t.id = s."threadId" WHERE t.id = :id'),
+                text(
+                    "SELECT s.output, s.input, t.name, t.metadata::text FROM steps s JOIN threads t "
+                    'ON t.id = s."threadId" WHERE t.id = :id'
+                ),
                 {"id": ids["thread"]},
             )
             for value in row
         )
-    assert stored_question == (
-        "My name is <PERSON_1> and my account <US_BANK_NUMBER_1> is overdue. What can I do?"
-    )
+    assert stored_question == ("My name is <PERSON_1> and my account <US_BANK_NUMBER_1> is overdue. What can I do?")
     assert thread_name.startswith("My name is <PERSON_1>")
     assert "John Smith" not in everything and "123456789" not in everything
 
@@ -171,9 +173,7 @@ async def test_thread_metadata_keeps_only_what_resuming_needs(pg_layer, people):
     assert thread["metadata"] == {"client_type": "webapp"}
 
 
-async def test_borrower_cannot_open_list_resume_or_share_another_borrowers_thread(
-    pg_layer, people, chainlit_server
-):
+async def test_borrower_cannot_open_list_resume_or_share_another_borrowers_thread(pg_layer, people, chainlit_server):
     alice, bob = people["alice"], people["bob"]
     ids = await write_conversation(pg_layer, alice)
     thread_id = ids["thread"]
@@ -212,9 +212,7 @@ async def test_unknown_and_forbidden_threads_are_refused_alike(pg_layer, people,
         assert (await client.get(f"/project/thread/{uuid.uuid4()}")).status_code == 404
 
 
-async def test_advisor_reads_a_borrowers_thread_read_only_and_each_read_is_audited(
-    pg_layer, people, chainlit_server
-):
+async def test_advisor_reads_a_borrowers_thread_read_only_and_each_read_is_audited(pg_layer, people, chainlit_server):
     alice, carol = people["alice"], people["carol"]
     ids = await write_conversation(pg_layer, alice)
     thread_id = ids["thread"]
@@ -233,10 +231,20 @@ async def test_advisor_reads_a_borrowers_thread_read_only_and_each_read_is_audit
 
     rows = audit_rows(pg_layer.database_url, thread_id)
     assert rows == [
-        {"actor": carol.identifier, "actor_role": "advisor", "action": "read_thread",
-         "target_user": alice.identifier, "detail": "via=/transcript"},
-        {"actor": carol.identifier, "actor_role": "advisor", "action": "read_thread",
-         "target_user": alice.identifier, "detail": "via=share_view"},
+        {
+            "actor": carol.identifier,
+            "actor_role": "advisor",
+            "action": "read_thread",
+            "target_user": alice.identifier,
+            "detail": "via=/transcript",
+        },
+        {
+            "actor": carol.identifier,
+            "actor_role": "advisor",
+            "action": "read_thread",
+            "target_user": alice.identifier,
+            "detail": "via=share_view",
+        },
     ]
 
 
@@ -280,14 +288,15 @@ async def test_citations_persist_as_redacted_inline_text_and_files_are_not_store
 
     ids = await write_conversation(pg_layer, people["alice"])
     citation = cl.Text(
-        name="[1] Hardship guide, p. 3", content="Call John Smith at the servicer.", display="inline",
-        thread_id=ids["thread"], for_id=ids["answer"],
+        name="[1] Hardship guide, p. 3",
+        content="Call John Smith at the servicer.",
+        display="inline",
+        thread_id=ids["thread"],
+        for_id=ids["answer"],
     )
     upload_path = tmp_path / "statement.pdf"
     upload_path.write_bytes(b"%PDF-1.4 John Smith 123456789")
-    upload = cl.File(
-        name="statement.pdf", path=str(upload_path), thread_id=ids["thread"], for_id=ids["question"]
-    )
+    upload = cl.File(name="statement.pdf", path=str(upload_path), thread_id=ids["thread"], for_id=ids["question"])
     await pg_layer.create_element(citation)
     await pg_layer.create_element(upload)
 

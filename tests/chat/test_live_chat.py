@@ -127,8 +127,12 @@ class Browser:
 
     async def say(self, thread_id: str, text: str, files: list[str] | None = None):
         step = {
-            "id": str(uuid.uuid4()), "threadId": thread_id, "type": "user_message", "output": text,
-            "name": "user", "createdAt": datetime.now(UTC).isoformat(),
+            "id": str(uuid.uuid4()),
+            "threadId": thread_id,
+            "type": "user_message",
+            "output": text,
+            "name": "user",
+            "createdAt": datetime.now(UTC).isoformat(),
         }
         await self.sio.emit("client_message", {"message": step, "fileReferences": [{"id": f} for f in files or []]})
 
@@ -191,7 +195,7 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
         assert citations == ["[1] Escrow accounts, p. 1"]
         await tab.sio.disconnect()
 
-        stored = (await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token}))
+        stored = await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token})
         assert stored.status_code == 200
         thread = stored.json()
         assert "John Smith" not in str(thread)
@@ -231,7 +235,7 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
         assert "<PERSON_1>" in transcript["output"] and "John Smith" not in transcript["output"]
         await advisor.sio.disconnect()
 
-        stored = (await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token}))
+        stored = await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token})
         [rated_step] = [step for step in stored.json()["steps"] if step["id"] == answer["id"]]
         assert rated_step["feedback"]["value"] == 1, "the advisor changed nothing"
         cleared = await client.request(

@@ -89,8 +89,14 @@ def product(tmp_path_factory):
         else:
             raise RuntimeError("apfa run was not ready in time:\n" + "".join(output))
         for name in ("alice", "bob"):
-            subprocess.run([*apfa, "users", "add", name, "--role", "borrower", "--password-stdin"],
-                           input=f"{name}-password-1\n", env=env, text=True, check=True, capture_output=True)
+            subprocess.run(
+                [*apfa, "users", "add", name, "--role", "borrower", "--password-stdin"],
+                input=f"{name}-password-1\n",
+                env=env,
+                text=True,
+                check=True,
+                capture_output=True,
+            )
         wait_for_starter_kb(data_dir)
         yield {"url": f"http://127.0.0.1:{port}", "demo_password": demo_password, "data_dir": data_dir, "env": env}
     finally:
@@ -153,8 +159,15 @@ def test_borrower_journey(product, tmp_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         alice = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         try:

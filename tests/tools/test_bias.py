@@ -56,8 +56,7 @@ POSITIVE_CASES: list[tuple[str, str]] = [
     ),
     # Held-out batch: written after the rules above were tuned, scored once, then used to fix the rules.
     (
-        "Since your wife stays home with the kids, the bank will probably see your household as a higher "
-        "risk.",
+        "Since your wife stays home with the kids, the bank will probably see your household as a higher risk.",
         "familial status",
     ),
     ("Being over 60 means most banks will only offer you shorter terms.", "age"),
@@ -91,8 +90,7 @@ NEGATIVE_CASES: list[str] = [
     "You must be at least 18 to sign a mortgage contract.",
     "The Fair Housing Act protects families with children and people with disabilities.",
     "Whether you are married or single, lenders must apply the same standards.",
-    "You may be asked about your race and sex for government monitoring purposes, but you don't have to "
-    "answer.",
+    "You may be asked about your race and sex for government monitoring purposes, but you don't have to answer.",
     "FHA loans allow a lower down payment than many conventional loans.",
     "A VA loan is available to eligible veterans and service members.",
     "Your debt-to-income ratio should usually be below 43% to qualify.",
@@ -196,9 +194,7 @@ def test_enforce_refuses_safely_when_everything_is_flagged():
 
 
 def test_enforce_keeps_markdown_line_structure():
-    answer = (
-        "Here is what matters:\n- Your credit score.\n- Single mothers are riskier borrowers.\n- Your DTI."
-    )
+    answer = "Here is what matters:\n- Your credit score.\n- Single mothers are riskier borrowers.\n- Your DTI."
     clean, flags = enforce(answer)
     assert len(flags) == 1
     assert clean.startswith("Here is what matters:\n- Your credit score.\n- Your DTI.")

@@ -29,9 +29,7 @@ def test_schemas_are_typed_and_described():
     assert payment["required"] == ["principal", "annual_rate_pct", "years"]
     assert payment["properties"]["years"]["type"] == "integer"
     assert all(
-        prop["description"]
-        for schema in schemas.values()
-        for prop in schema["parameters"]["properties"].values()
+        prop["description"] for schema in schemas.values() for prop in schema["parameters"]["properties"].values()
     )
 
 

@@ -113,9 +113,7 @@ def upgrade() -> None:
         sa.Column("role", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('borrower', 'advisor', 'admin', 'super_admin')", name="ck_credentials_role"
-        ),
+        sa.CheckConstraint("role IN ('borrower', 'advisor', 'admin', 'super_admin')", name="ck_credentials_role"),
         sa.PrimaryKeyConstraint("identifier"),
     )
     op.create_table(
