@@ -120,7 +120,7 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     if not chunks:
         answer = lead + prompts.NO_SOURCES_ANSWER
         write({"text": prompts.NO_SOURCES_ANSWER})
-        return {"draft": answer, "answer": answer}
+        return {"answer": answer}
     question = state["redacted_question"]
     evidence = await asyncio.to_thread(choose_evidence, question, chunks)
     quotable = [e for e in evidence if is_quotable(e)]
@@ -162,7 +162,6 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
         "first_token": round(((first_token_at or time.perf_counter()) - model_started) * 1000, 1),
     }
     return {
-        "draft": answer,
         "answer": answer,
         "bias_flags": vetter.flags,
         "unsupported": vetter.unsupported,

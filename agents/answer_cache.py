@@ -290,7 +290,6 @@ class CacheSteps:
         return {
             "cache": found.match,
             "answer": found.answer.answer,
-            "draft": found.answer.answer,
             "calculation": found.answer.calculation,
             "chunks": [self._chunk_type(**chunk) for chunk in found.answer.chunks],
         }

@@ -67,7 +67,7 @@ async def screen_protected(state: TurnState) -> dict:
     if screening.request_to_discriminate:
         answer = protected.refusal(screening.characteristics)
         get_stream_writer()({"text": answer})
-        return {"refusal": "discrimination", "answer": answer, "draft": answer, "chunks": [], "citations": []}
+        return {"refusal": "discrimination", "answer": answer, "chunks": [], "citations": []}
     if not screening.mentions:
         return {"protected_mentions": []}
     reassurance = protected.reassurance(screening.characteristics)

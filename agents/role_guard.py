@@ -31,7 +31,7 @@ async def guard_request(state: TurnState) -> dict:
     logger.info("Request refused before the model: %s", concern.value)
     answer = guard.refusal_for(concern)
     get_stream_writer()({"text": answer})
-    return {"refusal": concern.value, "answer": answer, "draft": answer, "chunks": [], "citations": []}
+    return {"refusal": concern.value, "answer": answer, "chunks": [], "citations": []}
 
 
 def after_guard(next_step: str):

@@ -60,7 +60,6 @@ class TurnState(TypedDict, total=False):
     calculation_brief: str | None  # the calculation in one paragraph, for the prompt (the table is shown only)
     scenario: dict[str, Any] | None
     chunks: list[Any]
-    draft: str
     answer: str
     citations: list[Citation]
     bias_flags: Annotated[list[dict[str, str]], operator.add]

@@ -74,7 +74,7 @@ def make_agent(llm: BaseChatModel):
             write({"text": piece})
         answer = vetter.text
         final = AIMessage(answer) if reply.tool_calls else reply
-        return {"messages": [*opening, final], "answer": answer, "draft": answer, "bias_flags": vetter.flags}
+        return {"messages": [*opening, final], "answer": answer, "bias_flags": vetter.flags}
 
     return agent
 

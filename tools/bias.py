@@ -264,18 +264,6 @@ SAFE_REFUSAL = (
     "and its stability, your credit history, your debt-to-income ratio (DTI), the loan-to-value ratio (LTV) "
     "and your savings, and I'm happy to help you work on any of those."
 )
-RIGHTS_STATEMENT = (
-    "Under the Equal Credit Opportunity Act and the Fair Housing Act, a lender may not use your race, color, "
-    "religion, national origin, sex, marital status, age (if you are old enough to sign a contract), "
-    "familial "
-    "status, disability, the fact that your income comes from public assistance, or the fact that you have "
-    "exercised your consumer credit rights when deciding on your application or its terms. Income from "
-    "public "
-    "assistance, Social Security, alimony or part-time work must be counted like any other reliable income. "
-    "What lenders may weigh is your income, credit history, debt-to-income ratio (DTI), loan-to-value ratio "
-    "(LTV) and savings. If you believe a lender treated you unfairly, you can file a complaint with the "
-    "Consumer Financial Protection Bureau (consumerfinance.gov/complaint) or, for housing, with HUD."
-)
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -382,9 +370,9 @@ def enforce(text: str) -> tuple[str, list[BiasFlag]]:
 
 
 def check_question(text: str) -> BiasReport:
-    """Detect a borrower asking whether a protected characteristic affects credit, or asking the assistant
-    to use one, so the agent can answer with ``RIGHTS_STATEMENT``. Legal-context cues do not clear a
-    question: "Can a lender deny me because I'm divorced?" deserves the rights statement too."""
+    """Detect a borrower asking whether a protected characteristic affects credit, or asking the assistant to use
+    one, so the prompt asks the model to explain that lenders may not use it. Legal-context cues do not clear a
+    question: "Can a lender deny me because I'm divorced?" deserves that explanation too."""
     flags: list[BiasFlag] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]

@@ -9,7 +9,6 @@ import pytest
 
 from tools.bias import (
     ADJUSTMENT_NOTICE,
-    RIGHTS_STATEMENT,
     SAFE_REFUSAL,
     check_question,
     check_text,
@@ -208,22 +207,6 @@ def test_check_question_detects_requests_about_protected_characteristics(questio
 @pytest.mark.parametrize("question", QUESTION_NEGATIVES)
 def test_check_question_ignores_ordinary_loan_questions(question):
     assert check_question(question).flags == []
-
-
-def test_rights_statement_names_the_protected_grounds_and_where_to_complain():
-    for ground in (
-        "race",
-        "religion",
-        "national origin",
-        "sex",
-        "marital status",
-        "age",
-        "public assistance",
-        "familial status",
-        "disability",
-    ):
-        assert ground in RIGHTS_STATEMENT
-    assert "consumerfinance.gov" in RIGHTS_STATEMENT
 
 
 def test_sentence_splitter_respects_abbreviations_and_newlines():
