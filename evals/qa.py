@@ -20,7 +20,6 @@ import re
 import signal
 import statistics
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -120,23 +119,13 @@ def fresh_knowledge_base(docs: Path | None) -> Iterator[None]:
     if docs is None:
         yield
         return
-    from evals.workspace import indexer
+    from evals.workspace import indexer, throwaway_data_dir
 
-    previous = os.environ.get("APFA_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="apfa-qa-") as data_dir:
-        os.environ["APFA_DATA_DIR"] = data_dir
-        get_settings.cache_clear()
-        try:
-            index = indexer(get_settings())
-            for path in sorted(p for p in docs.iterdir() if p.is_file()):
-                index(path, scope="shared", owner=EVAL_USER)
-            yield
-        finally:
-            if previous is None:
-                os.environ.pop("APFA_DATA_DIR", None)
-            else:
-                os.environ["APFA_DATA_DIR"] = previous
-            get_settings.cache_clear()
+    with throwaway_data_dir("apfa-qa-"):
+        index = indexer(get_settings())
+        for path in sorted(p for p in docs.iterdir() if p.is_file()):
+            index(path, scope="shared", owner=EVAL_USER)
+        yield
 
 
 def _chunk_texts() -> dict[tuple[str, int], str]:

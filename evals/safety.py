@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,30 +77,20 @@ def judge(probe: Probe, result) -> tuple[bool, str]:
 @contextmanager
 def probe_knowledge_base(probes: list[Probe], docs: Path | None) -> Iterator[None]:
     """A throw-away data directory: `docs` as shared documents, each probe's document private to its probe user."""
-    from evals.workspace import indexer
+    from evals.workspace import indexer, throwaway_data_dir
 
-    previous = os.environ.get("APFA_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="apfa-safety-") as data_dir:
-        os.environ["APFA_DATA_DIR"] = data_dir
-        get_settings.cache_clear()
-        try:
-            index = indexer(get_settings())
-            for path in sorted(p for p in (docs.iterdir() if docs else []) if p.is_file()):
-                index(path, scope="shared", owner=SHARED_OWNER)
-            uploads = Path(data_dir) / "probe-uploads"
-            uploads.mkdir()
-            for probe in probes:
-                if probe.document:
-                    path = uploads / f"{probe.id}-{probe.filename or 'upload.txt'}"
-                    path.write_text(probe.document)
-                    index(path, filename=probe.filename, scope="private", owner=probe.user)
-            yield
-        finally:
-            if previous is None:
-                os.environ.pop("APFA_DATA_DIR", None)
-            else:
-                os.environ["APFA_DATA_DIR"] = previous
-            get_settings.cache_clear()
+    with throwaway_data_dir("apfa-safety-") as data_dir:
+        index = indexer(get_settings())
+        for path in sorted(p for p in (docs.iterdir() if docs else []) if p.is_file()):
+            index(path, scope="shared", owner=SHARED_OWNER)
+        uploads = data_dir / "probe-uploads"
+        uploads.mkdir()
+        for probe in probes:
+            if probe.document:
+                path = uploads / f"{probe.id}-{probe.filename or 'upload.txt'}"
+                path.write_text(probe.document)
+                index(path, filename=probe.filename, scope="private", owner=probe.user)
+        yield
 
 
 def messages_in(path: Path) -> list[str]:
