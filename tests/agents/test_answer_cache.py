@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -118,20 +117,7 @@ def test_dead_redis_is_skipped_with_one_clear_warning_then_retried_later(caplog)
 # --- inside the turn graph ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Chunk:
-    doc_id: str
-    title: str
-    page: int
-    start: int
-    end: int
-    text: str
-    score: float
-    scope: str = "shared"
-
-    @property
-    def citation(self) -> str:
-        return self.title
+Chunk = retrieval.RetrievedChunk
 
 
 SHARED = Chunk("pmi", "Mortgage insurance", 1, 0, 90, "PMI protects the lender if you stop making payments.", 0.8)

@@ -4,7 +4,6 @@ OpenAI-compatible endpoint (a local fake server speaking /v1/chat/completions wi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import boto3
 import numpy as np
@@ -19,21 +18,7 @@ from agents.turn import TurnResult, stream_turn
 from apfa.settings import Settings
 from tools import guard, retrieval
 
-
-@dataclass(frozen=True)
-class Chunk:
-    doc_id: str
-    title: str
-    page: int
-    start: int
-    end: int
-    text: str
-    score: float
-    scope: str = "shared"
-
-    @property
-    def citation(self) -> str:
-        return f"{self.title}, p. {self.page}"
+Chunk = retrieval.RetrievedChunk
 
 
 PMI = Chunk("pmi", "Mortgage insurance", 2, 0, 80, "Private mortgage insurance protects the lender, not you.", 0.8)
