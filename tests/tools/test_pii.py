@@ -1,5 +1,6 @@
 """PII guard: what gets redacted, what must stay readable, and that nothing touches the network."""
 
+import logging
 import socket
 
 import pytest
@@ -186,3 +187,11 @@ def test_a_limit_word_before_a_lending_noun_is_not_a_name():
     question = "is 43% dti the max for a qualified mortgage"
     assert pii.redact_text(question) == question
     assert "max" not in pii.redact_text("my name is max").lower()
+
+
+def test_presidios_own_log_records_are_withheld_because_they_quote_the_analysed_text():
+    record = logging.LogRecord(
+        "presidio-analyzer", logging.DEBUG, __file__, 1, "Context list is: %s account number", ("000123456789",), None
+    )
+    pii.RedactingLogFilter().filter(record)
+    assert "000123456789" not in record.getMessage() and "withheld" in record.getMessage()
