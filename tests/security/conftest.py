@@ -9,30 +9,26 @@ client addresses (`X-Forwarded-For`, which uvicorn honours from 127.0.0.1) where
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 import redis
-from liveproduct import MAX_MESSAGE_CHARS, MAX_UPLOAD_MB, SESSION_HOURS, password_of
+from liveproduct import (
+    MAX_MESSAGE_CHARS,
+    MAX_UPLOAD_MB,
+    ROOT,
+    SESSION_HOURS,
+    free_port,
+    password_of,
+    start_chat_server,
+    stop,
+)
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_DB = 12
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _create_accounts(url: str, names: dict[str, str]) -> None:
@@ -83,28 +79,16 @@ def product(tmp_path_factory) -> Iterator[dict]:
         CHAINLIT_APP_ROOT=str(ROOT),
     )
     log = tmp / "server.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "chainlit", "run", "chat/app.py", "--headless", "--host", "127.0.0.1", "--port",
-         str(port)],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    server = None
     try:
-        deadline = time.monotonic() + 300
-        while "Models warmed up" not in log.read_text():
-            assert server.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, "the chat server did not start in time"
-            time.sleep(0.5)
+        server = start_chat_server(port, env, log)
         yield {
             "base": f"http://127.0.0.1:{port}", "accounts": accounts, "pg_url": pg_url, "log": log,
             "data_dir": tmp / "data", "redis_url": redis_url, "pid": server.pid,
         }  # fmt: skip
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        if server:
+            stop(server)
         client = redis.Redis.from_url(redis_url)
         keys = list(client.scan_iter("apfa*"))
         if keys:

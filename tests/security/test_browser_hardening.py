@@ -53,11 +53,7 @@ async def test_an_uploaded_html_file_is_served_as_a_download_not_a_page(product,
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
         page = b"<html><body><script>fetch('/user').then(r => r.text()).then(alert)</script></body></html>"
-        upload = await client.post(
-            f"{base}/project/file",
-            params={"session_id": tab.session_id},
-            files={"file": ("guide.html", page, "text/html")},
-        )
+        upload = await tab.upload(client, "guide.html", page, "text/html")
         assert upload.status_code == 200, upload.text
         served = await client.get(f"{base}/project/file/{upload.json()['id']}", params={"session_id": tab.session_id})
         await tab.close()

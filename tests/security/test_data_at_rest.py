@@ -67,11 +67,7 @@ async def test_everything_the_running_product_writes_is_owner_only(product, uniq
         token = await sign_in(client, base, unique_account)
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
-        upload = await client.post(
-            f"{base}/project/file",
-            params={"session_id": tab.session_id},
-            files={"file": ("note.md", f"# Note\n\n{LOAN_NOTE}\n".encode(), "text/markdown")},
-        )
+        upload = await tab.upload(client, "note.md", f"# Note\n\n{LOAN_NOTE}\n".encode(), "text/markdown")
         assert upload.status_code == 200
         await tab.say("", files=[upload.json()["id"]])
         await tab.wait_for(lambda event, data: "note.md" in data.get("output", ""))

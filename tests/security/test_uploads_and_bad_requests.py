@@ -30,11 +30,7 @@ async def test_a_docx_bomb_attached_in_the_chat_is_refused_with_a_clear_message(
         token = await sign_in(client, base, unique_account)
         tab = await Tab(base, token).connect()
         client.cookies.set("access_token", token)
-        upload = await client.post(
-            f"{base}/project/file",
-            params={"session_id": tab.session_id},
-            files={"file": ("statement.docx", bomb.read_bytes(), DOCX_MIME)},
-        )
+        upload = await tab.upload(client, "statement.docx", bomb.read_bytes(), DOCX_MIME)
         assert upload.status_code == 200, upload.text
         await tab.say("", files=[upload.json()["id"]])
         refusal = await tab.wait_for(lambda event, data: "refused" in data.get("output", ""))

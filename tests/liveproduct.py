@@ -1,19 +1,68 @@
-"""Clients for the running product: sign-in over HTTP and a browser tab speaking Chainlit's socket.io protocol."""
+"""The running product for the live tests (tests/chat, tests/security): starting and stopping `chainlit run
+chat/app.py` and its worker, sign-in over HTTP, and a browser tab speaking Chainlit's socket.io protocol."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MAX_UPLOAD_MB = 2
 MAX_MESSAGE_CHARS = 4000
 SESSION_HOURS = 2
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    """A child in its own process group (so `stop` ends everything it started), its output in `log`."""
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def start_chat_server(port: int, env: dict, log: Path, timeout: float = 300) -> subprocess.Popen:
+    """`chainlit run chat/app.py` as a user runs it, returned once its models are warm."""
+    command = [sys.executable, "-m", "chainlit", "run", "chat/app.py", "--headless", "--host", "127.0.0.1"]
+    server = start([*command, "--port", str(port)], env, log)
+    deadline = time.monotonic() + timeout
+    while "Models warmed up" not in log.read_text():
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise AssertionError(f"the chat server did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+    return server
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    return start([sys.executable, "-m", "cli.main", "worker"], env, log)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def password_of(name: str) -> str:
@@ -47,7 +96,7 @@ class Tab:
         import socketio
 
         self.sio = socketio.AsyncClient(reconnection=False)
-        for event in ("new_message", "update_message", "element", "resume_thread"):
+        for event in ("new_message", "update_message", "stream_start", "element", "action", "resume_thread"):
             self.sio.on(event, self._recorder(event))
         headers = {"Cookie": f"access_token={self.token}"}
         if origin:
@@ -85,6 +134,15 @@ class Tab:
                     return data
             await asyncio.sleep(0.1)
         raise AssertionError(f"nothing matched; events: {[(e, d.get('output', '')[:80]) for e, d in self.events]}")
+
+    async def upload(self, client: httpx.AsyncClient, name: str, content: bytes, mime: str) -> httpx.Response:
+        """Attach a file as the browser does: POST it to Chainlit's file endpoint for this tab's session."""
+        return await client.post(
+            f"{self.base}/project/file",
+            params={"session_id": self.session_id},
+            files={"file": (name, content, mime)},
+            headers={"Cookie": f"access_token={self.token}"},
+        )
 
     async def answer_to(self, text: str, timeout: float = 120) -> dict:
         start = len(self.events)
