@@ -79,16 +79,15 @@ def sqlite_url(tmp_path) -> str:
     return url
 
 
-@pytest_asyncio.fixture
-async def pg_layer(pg_url, monkeypatch) -> AsyncIterator:
-    """APFA's data layer on the test database, installed as Chainlit's data layer, inside an HTTP context
-    (as the server sets for REST calls) so writes run at once instead of waiting for a first message."""
+async def installed_layer(url: str, monkeypatch) -> AsyncIterator:
+    """APFA's data layer on `url`, installed as Chainlit's data layer, inside an HTTP context (as the server sets
+    for REST calls) so writes run at once instead of waiting for a first message."""
     import chainlit.data
     from chainlit.context import init_http_context
 
     from chat.data_layer import ApfaDataLayer
 
-    layer = ApfaDataLayer(url=pg_url, redactor=fake_redactor)
+    layer = ApfaDataLayer(url=url, redactor=fake_redactor)
     monkeypatch.setattr(chainlit.data, "_data_layer", layer)
     monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
     init_http_context()
@@ -96,6 +95,19 @@ async def pg_layer(pg_url, monkeypatch) -> AsyncIterator:
         yield layer
     finally:
         await layer.engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def pg_layer(pg_url, monkeypatch) -> AsyncIterator:
+    async for layer in installed_layer(pg_url, monkeypatch):
+        yield layer
+
+
+@pytest_asyncio.fixture
+async def sqlite_layer(sqlite_url, monkeypatch) -> AsyncIterator:
+    """The same on the laptop default, SQLite."""
+    async for layer in installed_layer(sqlite_url, monkeypatch):
+        yield layer
 
 
 @pytest.fixture

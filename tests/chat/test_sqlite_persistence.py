@@ -4,27 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import pytest_asyncio
-
 from chat import auth
 from chat.history import history_from_steps
-
-
-@pytest_asyncio.fixture
-async def sqlite_layer(sqlite_url, monkeypatch):
-    import chainlit.data
-    from chainlit.context import init_http_context
-
-    from chat.data_layer import ApfaDataLayer
-
-    layer = ApfaDataLayer(url=sqlite_url, redactor=lambda text: text.replace("John Smith", "<PERSON_1>"))
-    monkeypatch.setattr(chainlit.data, "_data_layer", layer)
-    monkeypatch.setattr(chainlit.data, "_data_layer_initialized", True)
-    init_http_context()
-    try:
-        yield layer
-    finally:
-        await layer.engine.dispose()
 
 
 async def test_conversation_round_trip_and_audited_advisor_read_on_sqlite(sqlite_layer, sqlite_url):
