@@ -372,6 +372,15 @@ def front_and_back_dti(
     return DtiResult(front, _percent(housing + debts, income), housing, debts, income)
 
 
+def amount_at_ratio(ratio_pct: Number, gross_monthly_income: Number) -> Decimal:
+    """The monthly amount a share of gross income stands for (34.5% of $6,000 is $2,070): `dti` inverted, so a
+    ratio a borrower states can be checked against the payments it must cover."""
+    income = _positive(gross_monthly_income, "gross monthly income")
+    with localcontext() as ctx:
+        ctx.prec = WORKING_PRECISION
+        return _not_negative(ratio_pct, "the ratio") * income / HUNDRED
+
+
 def monthly_income_from(amount: Number, period: str, hours_per_week: Number = 40) -> Decimal:
     """Gross monthly income from a monthly, yearly, weekly, biweekly or hourly figure."""
     value = _not_negative(amount, "income")

@@ -36,6 +36,11 @@ T = TypeVar("T")
 MONTHLY_INCOME_ASSUMED_BELOW = Decimal(15_000)
 TYPICAL_TERMS = frozenset(Decimal(years) for years in (10, 15, 20, 25, 30, 40))
 ASSUMED_BACK_END_CAP = Decimal(43)
+# "total monthly housing obligations should be no more than 28% of your pre-tax income" (CFPB monthly payment
+# worksheet, in the knowledge base); "mortgage insurance is typically required if your down payment is less than
+# 20 percent" (CFPB Loan Estimate explainer). Named with their source wherever an answer uses them.
+HOUSING_RULE_OF_THUMB = Decimal(28)
+MORTGAGE_INSURANCE_DOWN_PCT = Decimal(20)
 ASSUMED_TERM_MONTHS = 360
 HOURS_PER_WEEK = Decimal(40)
 STATED_DTI_TOLERANCE = Decimal("1")
@@ -58,6 +63,7 @@ class Calculator(StrEnum):
     REFINANCE = "refinance"
     APR = "apr"
     CASH_TO_CLOSE = "cash_to_close"
+    AFFORDABILITY = "affordability"
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,7 @@ LABELS = {
     Calculator.REFINANCE: "refinance break-even",
     Calculator.APR: "APR",
     Calculator.CASH_TO_CLOSE: "cash to close",
+    Calculator.AFFORDABILITY: "fit of this loan to your income",
 }
 
 # ----- normalising the text -----
@@ -882,17 +889,20 @@ def _percent_role(text: str, mention: Mention) -> str:
         return "down_pct"
     if near_after[:1] and near_after[0] in ("points", "point"):
         return "points"
-    if re.match(
+    share_of_income = re.match(
         r"\s*of (?:my|our|the|your)? ?(?:gross |pre-?tax |total )?(?:permonth |monthly |peryear )?"
         r"(?:income|pay|salary|earnings)\b",
         after,
-    ):
+    )
+    if share_of_income:
         # "my debt payments would be 31% of my income": a stated ratio, never an interest rate
         words = words | {"dti"}
     if words & {"dti", "frontend"}:
         front = "frontend" in words
         if words & CAP_WORDS:
             return "front_cap" if front else "dti_cap"
+        if not front and (share_of_income or re.search(r"\b(?:my|our)\b", before)):
+            return "own_dti"  # "my DTI would be 30%": the borrower's own ratio, to check, never a limit to solve for
         return "stated_front" if front else "stated_dti"
     if words & {"ltv", "cltv"}:
         return "stated_ltv"
@@ -1125,6 +1135,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
         found["biweekly"] = True
     terms: list[Mention] = []
     rates: list[tuple[str, Decimal, Mention]] = []
+    own_ratio = False
     for mention in scan_numbers(masked):
         value = mention.high if mention.high is not None else mention.value
         if mention.high is not None:
@@ -1154,6 +1165,9 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
                 rates.append((percent_role, value, mention))
             elif percent_role == "stated_front":
                 found.setdefault("stated_dti", value)
+            elif percent_role == "own_dti":
+                found.setdefault("stated_dti", value)
+                own_ratio = True
             elif percent_role not in ("ignored", "stated_ltv", "stated_apr"):
                 found.setdefault(percent_role, value)
             continue
@@ -1250,7 +1264,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
     unresolved.extend(money(amount, cents=False) for amount in weak_loans[1:])
     if asked is Calculator.MAX_LOAN and "housing_payment" in found and "income" not in found:
         found.setdefault("budget", found.pop("housing_payment"))  # "$3,000/month for principal and interest"
-    if asked is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found:
+    if asked is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found and not own_ratio:
         found["dti_cap"] = found.pop("stated_dti")  # "max price with 36% DTI": the limit to solve for
     refinancing = asked is Calculator.REFINANCE and "current_payment" not in found
     if refinancing and "housing_payment" in found and not re.search(r"new payment|payment would|would pay", masked):
@@ -1741,19 +1755,26 @@ def _housing_payment(s: Scenario) -> tuple[Decimal | None, list[tuple[str, str]]
     return None, inputs, notes
 
 
+INCOME_CONVERSIONS = {
+    "year": "yearly ÷ 12",
+    "hour": "hourly × 40 × 52 ÷ 12",
+    "week": "weekly × 52 ÷ 12",
+    "biweek": "every two weeks × 26 ÷ 12",
+}
+
+
+def _income_input(s: Scenario) -> tuple[str, str]:
+    income = _known(s.income, "income")
+    return "Gross monthly income", f"{money(income)} ({INCOME_CONVERSIONS.get(s.income_read_as or '', 'monthly')})"
+
+
 def _dti(s: Scenario) -> Calculation:
     if s.income is None:
         raise NeedsInput("your gross income (and whether it is monthly or yearly)")
     housing, inputs, notes = _housing_payment(s)
     if housing is None and not s.debts:
         raise NeedsInput("your monthly debt payments (and the new housing payment, if you are buying)")
-    income_label = {
-        "year": "yearly ÷ 12",
-        "hour": "hourly × 40 × 52 ÷ 12",
-        "week": "weekly × 52 ÷ 12",
-        "biweek": "every two weeks × 26 ÷ 12",
-    }.get(s.income_read_as or "", "monthly")
-    inputs = [("Gross monthly income", f"{money(s.income)} ({income_label})"), *inputs]
+    inputs = [_income_input(s), *inputs]
     inputs += [(f"Debt: {label}", money(amount)) for label, amount in s.debts]
     if not s.debts and s.no_other_debts:
         inputs.append(("Other debts", "none"))
@@ -1776,18 +1797,9 @@ def _dti(s: Scenario) -> Calculation:
     summary += "."
     checks = []
     if s.stated_dti is not None:
-        difference = abs(s.stated_dti - result.back_end_pct)
-        if difference <= STATED_DTI_TOLERANCE:
-            checks.append(
-                f"That agrees with the {pct(s.stated_dti)} you mentioned (exactly {pct(result.back_end_pct)})."
-            )
-        else:
-            checks.append(
-                f"You mentioned {pct(s.stated_dti)}; the exact figure from these numbers is "
-                f"{pct(result.back_end_pct)}. Lenders count every monthly debt payment plus the new housing "
-                "payment (with taxes and insurance) over gross, pre-tax income, so check which figures "
-                "were included."
-            )
+        checks.append(
+            _stated_ratio_check(s.stated_dti, result.back_end_pct, result.housing, result.other_debts, s.income)
+        )
     return Calculation(
         Calculator.DTI,
         "DTI = monthly debt payments ÷ gross monthly income",
@@ -1801,6 +1813,8 @@ def _dti(s: Scenario) -> Calculation:
 
 
 def _max_loan(s: Scenario) -> Calculation:
+    if _assesses_stated_loan(s):
+        return _affordability(s)
     assumptions = list(s.assumptions)
     term = s.term_months
     if term is None:
@@ -1920,6 +1934,212 @@ def _max_loan(s: Scenario) -> Calculation:
         assumptions,
         [],
         s,
+    )
+
+
+def _assesses_stated_loan(s: Scenario) -> bool:
+    """ "Can I afford this?" about a loan or home already named: assess it rather than solve for the largest loan.
+
+    Without a rate the largest loan cannot be solved at all, yet income, debts, ratios and the down payment still
+    say a lot; with a rate, a ratio the borrower states is checked against the payment it must include."""
+    named = s.resolved_loan is not None or s.price is not None
+    return named and s.income is not None and s.budget is None and (s.rate is None or s.stated_dti is not None)
+
+
+def _percentage_points(difference: Decimal) -> str:
+    shown = pct(difference).removesuffix("%")
+    return f"{shown} point{'' if shown == '1' else 's'}"
+
+
+def _vs_limit(ratio: Decimal, limit: Decimal, income: Decimal) -> str:
+    """How a ratio stands against a limit, in points and in dollars a month."""
+    gap = lm.amount_at_ratio(abs(limit - ratio), income)
+    if ratio > limit:
+        return (
+            f"above a {pct(limit)} limit by {_percentage_points(ratio - limit)}: monthly debt payments would "
+            f"need to fall by {money(gap)} to meet it"
+        )
+    if ratio == limit:
+        return f"exactly at a {pct(limit)} limit"
+    return f"below a {pct(limit)} limit by {_percentage_points(limit - ratio)} ({money(gap)} a month of room)"
+
+
+def _affordability(s: Scenario) -> Calculation:
+    """Every figure the stated loan, income and debts allow, each ratio against a named guideline.
+
+    A rate, when missing, is asked for once in the text while everything computable without it is still given; a
+    ratio the borrower states is checked against the figures it must cover and any difference is explained."""
+    income = _known(s.income, "income")
+    assumptions = list(s.assumptions)
+    checks: list[str] = []
+    inputs = [_income_input(s), *_loan_inputs(s)]
+    inputs += [(f"Debt: {label}", money(amount)) for label, amount in s.debts]
+    if s.stated_dti is not None:
+        inputs.append(("Your stated debt-to-income ratio", pct(s.stated_dti)))
+    figures = [Figure("Gross monthly income", income, "money")]
+    sentences = [f"Your gross monthly income is {money(income)}."]
+    limit = s.dti_cap if s.dti_cap is not None else ASSUMED_BACK_END_CAP
+    if s.dti_cap is None:
+        assumptions.append(
+            f"No DTI limit was given; {pct(limit)} (a common back-end limit) was assumed. Your lender's may differ."
+        )
+    loan = s.resolved_loan
+    term = s.term_months or ASSUMED_TERM_MONTHS
+    if s.term_months is None and loan is not None:
+        assumptions.append("No term was given, so a 30-year term was assumed.")
+    other_debts = sum((amount for _, amount in s.debts), Decimal(0))
+    housing = s.housing_payment
+    if housing is not None:
+        inputs.append(("New housing payment (as you stated)", money(housing)))
+    elif loan is not None and s.rate is not None:
+        housing = lm.monthly_payment(loan, s.rate, months=term) + sum(
+            (v for v in (s.taxes, s.insurance, s.hoa, s.pmi) if v is not None), Decimal(0)
+        )
+        figures.append(Figure("New housing payment", housing, "money"))
+        sentences.append(
+            f"The payment on {money(loan, cents=False)} at {pct(s.rate, 3)} over {_term_text(term)} is "
+            f"{money(housing)} a month."
+        )
+    if housing is not None:
+        back_end = lm.dti(housing + other_debts, income)
+        front_end = lm.dti(housing, income)
+        debt_total = housing + other_debts
+        if back_end > 100:
+            raise NeedsInput(
+                "your monthly debts and monthly income again",
+                reason="Those figures give a debt-to-income ratio above 100%, so I may have misread one.",
+            )
+        figures += [Figure("Front-end DTI", front_end, "percent"), Figure("Back-end DTI", back_end, "percent")]
+        sentences.append(
+            f"Housing alone is {pct(front_end)} of your income, "
+            + (
+                "within"
+                if front_end <= HOUSING_RULE_OF_THUMB
+                else f"above (by {money(lm.amount_at_ratio(front_end - HOUSING_RULE_OF_THUMB, income))} a month)"
+            )
+            + f" the {pct(HOUSING_RULE_OF_THUMB)} rule of thumb for housing; with every other debt the back-end "
+            f"ratio is {pct(back_end)} ({money(debt_total)} a month), {_vs_limit(back_end, limit, income)}."
+        )
+        if s.stated_dti is not None:
+            checks.append(_stated_ratio_check(s.stated_dti, back_end, housing, other_debts, income))
+    elif s.stated_dti is not None:
+        if s.stated_dti > 100:
+            raise NeedsInput(
+                "your debt-to-income ratio again", reason=f"I read {pct(s.stated_dti)}, which is above 100%."
+            )
+        debt_total = lm.amount_at_ratio(s.stated_dti, income)
+        figures += [
+            Figure("Monthly debt payments", debt_total, "money"),
+            Figure("Back-end DTI", s.stated_dti, "percent"),
+        ]
+        sentences.append(
+            f"The {pct(s.stated_dti)} you state for all monthly debt payments is {money(debt_total)} a month, "
+            f"{_vs_limit(s.stated_dti, limit, income)}."
+        )
+        if s.debts:
+            left = debt_total - other_debts
+            if left < 0:
+                checks.append(
+                    f"The debts you list come to {money(other_debts)} a month, more than the {pct(s.stated_dti)} "
+                    f"({money(debt_total)}) you state; lenders count every monthly debt payment, so check the ratio."
+                )
+            else:
+                sentences.append(
+                    f"After the {money(other_debts)} of debts you list, that leaves {money(left)} a month for the "
+                    "new housing payment."
+                )
+        if loan is not None:
+            # whatever the rate, a payment repays at least the principal share: a ratio below that cannot include it
+            floor = loan / term
+            if debt_total - other_debts < floor:
+                checks.append(
+                    f"{pct(s.stated_dti)} of your income ({money(debt_total)}) is less than the principal alone on "
+                    f"a {money(loan, cents=False)} loan over {_term_text(term)} ({money(floor)} a month at any "
+                    "rate), so that ratio cannot include the new mortgage; lenders count the new housing payment, "
+                    "with taxes and insurance, in the back-end ratio."
+                )
+    elif s.debts:
+        back_end = lm.dti(other_debts, income)
+        figures.append(Figure("DTI before the new housing payment", back_end, "percent"))
+        room = lm.amount_at_ratio(limit, income) - other_debts
+        sentences.append(
+            f"Your listed debts of {money(other_debts)} a month are {pct(back_end)} of your income; a {pct(limit)} "
+            f"back-end limit leaves {money(max(room, Decimal(0)))} a month for the new housing payment."
+        )
+    else:
+        allowed = lm.amount_at_ratio(limit, income)
+        figures.append(Figure("All monthly debts at the limit", allowed, "money"))
+        sentences.append(
+            f"A {pct(limit)} back-end limit allows {money(allowed)} a month for all debt payments, the new housing "
+            "payment included."
+        )
+    if housing is None:
+        housing_budget = lm.amount_at_ratio(HOUSING_RULE_OF_THUMB, income)
+        figures.append(Figure("Housing at the 28% rule of thumb", housing_budget, "money"))
+        sentences.append(
+            f"By the {pct(HOUSING_RULE_OF_THUMB)} rule of thumb, housing (principal, interest, taxes and insurance) "
+            f"should be at most {money(housing_budget)} a month."
+        )
+    value = s.property_value
+    if loan is not None and value is not None and 0 < loan <= value:
+        ratio = lm.ltv(loan, value)
+        down = value - loan
+        down_pct = 100 - ratio
+        figures += [Figure("LTV", ratio, "percent"), Figure("Down payment", down, "money")]
+        insurance = (
+            "mortgage insurance is typically required"
+            if down_pct < MORTGAGE_INSURANCE_DOWN_PCT
+            else "mortgage insurance is typically not required"
+        )
+        sentences.append(
+            f"The {money(loan, cents=False)} loan is {pct(ratio)} of the {money(value, cents=False)} price, a "
+            f"{money(down, cents=False)} ({pct(down_pct)}) down payment; with "
+            f"{'less than' if down_pct < MORTGAGE_INSURANCE_DOWN_PCT else 'at least'} "
+            f"{pct(MORTGAGE_INSURANCE_DOWN_PCT)} down, {insurance}."
+        )
+    if housing is None and loan is not None:
+        sentences.append(
+            f"The monthly payment on {money(loan, cents=False)} over {_term_text(term)}, and so the housing ratio, "
+            "needs the interest rate you expect (tell me the rate and I will check it against these limits); "
+            f"whatever the rate, it is at least {money(loan / term)} a month, the principal alone."
+        )
+    elif housing is None:
+        sentences.append(
+            "The monthly payment needs the loan amount and the interest rate you expect; tell me both and I will "
+            "check it against these limits."
+        )
+    assumptions += [
+        f"The {pct(HOUSING_RULE_OF_THUMB)} housing figure is the rule of thumb in the CFPB's monthly payment "
+        f"worksheet and the {pct(MORTGAGE_INSURANCE_DOWN_PCT)} down payment line is from its Loan Estimate "
+        "explainer; lenders may approve more or less.",
+        "Approval also depends on your credit history, savings and employment, which these figures do not show.",
+    ]
+    return Calculation(
+        Calculator.AFFORDABILITY,
+        "DTI = monthly debt payments ÷ gross monthly income; LTV = loan ÷ price",
+        inputs,
+        figures,
+        " ".join(sentences),
+        assumptions,
+        checks,
+        s,
+    )
+
+
+def _stated_ratio_check(stated: Decimal, exact: Decimal, housing: Decimal, other: Decimal, income: Decimal) -> str:
+    """A DTI the borrower states, checked against the one their own figures give; a difference explained."""
+    if abs(stated - exact) <= STATED_DTI_TOLERANCE:
+        return f"That agrees with the {pct(stated)} you mentioned (exactly {pct(exact)})."
+    front = lm.dti(housing, income)
+    if abs(stated - front) <= STATED_DTI_TOLERANCE and other:
+        return (
+            f"You mentioned {pct(stated)}, which matches the housing payment alone ({pct(front)}); lenders' "
+            f"back-end ratio also counts your other debts ({money(other)} a month), giving {pct(exact)}."
+        )
+    return (
+        f"You mentioned {pct(stated)}; the exact figure from these numbers is {pct(exact)}. Lenders count every "
+        "monthly debt payment plus the new housing payment (with taxes and insurance) over gross, pre-tax income, "
+        "so check which figures were included."
     )
 
 
