@@ -2,6 +2,9 @@
 
 Arguments are typed and described so the generated JSON schema tells the model exactly what to send;
 loan-math results are plain dicts of strings so every figure reaches the model already rounded for presentation.
+Every loan-math tool runs the same calculators as the deterministic route (`tools.loan_questions`) and returns the
+typed calculation as its artifact, so the chat shows the same work (inputs as read, formula, figures to the cent,
+amortization chart) before the model's prose.
 The asking user is injected from the graph state, never taken from the model, so a tool call cannot widen the
 search to another borrower's documents; passages reach the model with embedded instructions removed (the raw
 chunks travel as the tool's artifact, so the graph can record what was removed and tell the borrower).
@@ -19,46 +22,70 @@ from pydantic import Field
 
 from tools import guard, loan_math, loan_questions, pii, retrieval
 
+ShownCalculation = loan_questions.Calculation | loan_questions.Clarification | None
+
 
 def _money(amount: Decimal) -> str:
     return loan_math.format_money(amount)
 
 
-@tool
+def _figures(result: ShownCalculation, named: dict[str, str]) -> dict[str, str]:
+    """The figures the model gets back, under `named` keys; or what is missing."""
+    if isinstance(result, loan_questions.Clarification):
+        return {"missing": result.text()}
+    if result is None:
+        return {"result": "not a calculation question"}
+    shown = {figure.label: figure.shown() for figure in result.figures}
+    return {key: shown[label] for key, label in named.items() if label in shown}
+
+
+@tool(response_format="content_and_artifact")
 def loan_payment(
     principal: Annotated[float, Field(gt=0, description="Loan amount in US dollars, e.g. 300000")],
     annual_rate_pct: Annotated[float, Field(ge=0, lt=100, description="Annual interest rate in percent, e.g. 6.5")],
     years: Annotated[int, Field(gt=0, le=50, description="Loan term in years, e.g. 30")],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], ShownCalculation]:
     """Monthly principal-and-interest payment, total interest and total paid for a fixed-rate loan."""
-    payment = loan_math.monthly_payment(principal, annual_rate_pct, years)
-    interest = loan_math.total_interest(principal, annual_rate_pct, years)
-    return {
-        "monthly_payment": _money(payment),
-        "total_interest": _money(interest),
-        "total_paid": _money(loan_math.to_cents(principal) + interest),
-        "payments": str(years * loan_math.MONTHS_PER_YEAR),
-    }
+    loan, months = loan_math.to_cents(principal), years * loan_math.MONTHS_PER_YEAR
+    scenario = loan_questions.Scenario(
+        intent=loan_questions.Calculator.PAYMENT, loan=loan, rate=Decimal(str(annual_rate_pct)), term_months=months
+    )
+    result = loan_questions.calculate(scenario)
+    figures = _figures(
+        result, {"monthly_payment": "Monthly principal and interest", "total_interest": "Total interest"}
+    )
+    if isinstance(result, loan_questions.Calculation):
+        interest = next(figure.value for figure in result.figures if figure.label == "Total interest")
+        figures |= {"total_paid": _money(loan + interest), "payments": str(months)}
+    return figures, result
 
 
-@tool
+@tool(response_format="content_and_artifact")
 def debt_to_income(
     monthly_debts: Annotated[float, Field(ge=0, description="Total monthly debt payments in US dollars")],
     gross_monthly_income: Annotated[float, Field(gt=0, description="Gross (pre-tax) monthly income in US dollars")],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], ShownCalculation]:
     """Debt-to-income ratio (DTI) in percent: monthly debt payments divided by gross monthly income."""
-    ratio = loan_math.dti(monthly_debts, gross_monthly_income)
-    return {"dti_pct": loan_math.format_percent(ratio)}
+    scenario = loan_questions.Scenario(
+        intent=loan_questions.Calculator.DTI,
+        income=loan_math.to_cents(gross_monthly_income),
+        debts=(("monthly debt payments", loan_math.to_cents(monthly_debts)),),
+    )
+    result = loan_questions.calculate(scenario)
+    return _figures(result, {"dti_pct": "Back-end DTI"}), result
 
 
-@tool
+@tool(response_format="content_and_artifact")
 def loan_to_value(
     loan: Annotated[float, Field(ge=0, description="Loan amount in US dollars")],
     value: Annotated[float, Field(gt=0, description="Appraised value or purchase price in US dollars")],
-) -> dict[str, str]:
+) -> tuple[dict[str, str], ShownCalculation]:
     """Loan-to-value ratio (LTV) in percent: loan amount divided by the property's value."""
-    ratio = loan_math.ltv(loan, value)
-    return {"ltv_pct": loan_math.format_percent(ratio)}
+    scenario = loan_questions.Scenario(
+        intent=loan_questions.Calculator.LTV, loan=loan_math.to_cents(loan), value=loan_math.to_cents(value)
+    )
+    result = loan_questions.calculate(scenario)
+    return _figures(result, {"ltv_pct": "LTV"}), result
 
 
 @tool
@@ -94,7 +121,7 @@ def redact_personal_data(
     return {"text": redaction.text, "found": ", ".join(sorted({e.type for e in redaction.entities})) or "none"}
 
 
-@tool
+@tool(response_format="content_and_artifact")
 def loan_calculation(
     question: Annotated[
         str,
@@ -104,17 +131,17 @@ def loan_calculation(
             "of the conversation the question refers to)",
         ),
     ],
-) -> dict[str, str]:
+    state: Annotated[dict | None, InjectedState] = None,
+) -> tuple[dict[str, str], ShownCalculation]:
     """Exact loan math from the borrower's own words: payment (fixed, interest-only, ARM reset with caps), total
     interest, balance after N payments, DTI with every debt, the largest loan a DTI limit allows, LTV/CLTV, when
     PMI ends, extra payments, points or refinance break-even, APR, cash to close. Returns the figures, or which
     figure is missing. Never compute loan figures yourself."""
-    result = loan_questions.answer_question(question)
-    if result is None:
-        return {"result": "not a calculation question"}
-    if isinstance(result, loan_questions.Clarification):
-        return {"missing": result.text()}
-    return {"result": result.text(), **{figure.label: figure.shown() for figure in result.figures}}
+    previous = loan_questions.Scenario.from_json((state or {}).get("scenario"))
+    result = loan_questions.answer_question(question, previous)
+    if isinstance(result, loan_questions.Calculation):
+        return {"result": result.text(), **{figure.label: figure.shown() for figure in result.figures}}, result
+    return _figures(result, {}), result
 
 
 LOAN_TOOLS = [loan_payment, debt_to_income, loan_to_value, add_amounts, loan_calculation]

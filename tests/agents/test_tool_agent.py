@@ -17,6 +17,7 @@ from agents.llm import make_chat_model
 from agents.turn import TurnResult, stream_turn
 from apfa.settings import Settings
 from tools import guard, retrieval
+from tools.loan_questions import Calculation, Clarification
 
 Chunk = retrieval.RetrievedChunk
 
@@ -46,9 +47,9 @@ def knowledge_base(monkeypatch):
     return asked
 
 
-async def run(graph, question: str) -> tuple[str, TurnResult]:
+async def run(graph, question: str, scenario: dict | None = None) -> tuple[str, TurnResult]:
     streamed, result = [], None
-    async for item in stream_turn(question, user="alice", graph=graph):
+    async for item in stream_turn(question, user="alice", graph=graph, scenario=scenario):
         if isinstance(item, TurnResult):
             result = item
         else:
@@ -134,7 +135,13 @@ async def test_bedrock_model_calls_retrieval_and_loan_math_itself_and_its_answer
     assert "$1,896.20" in results_text
     assert "[7]" not in result.answer
     assert len(result.flags["injection"]) == 1 and result.answer.endswith(guard.INJECTION_NOTICE)
-    assert result.answer.startswith("Private mortgage insurance protects the lender, not you [1].")
+    # the work is shown first, as on the deterministic route: inputs as read, formula, figures to the cent
+    assert result.answer.startswith("**Calculation:** A $300,000 loan at 6.5% for 30 years costs $1,896.20 a month")
+    table = result.answer.index("| Input, as read | Value |")
+    assert "*Formula:* Level-payment amortization" in result.answer
+    assert result.answer.index("Private mortgage insurance protects the lender, not you [1].") > table
+    assert isinstance(result.calculation_result, Calculation) and len(result.calculation_result.schedule) == 360
+    assert result.scenario == {"intent": "payment", "loan": "300000.00", "rate": "6.5", "term_months": 360}
     assert [(c.n, c.doc_id) for c in result.citations] == [(1, "pmi")]
     assert streamed.split() == result.answer.split()
 
@@ -293,3 +300,85 @@ async def test_a_user_with_private_documents_is_not_served_from_the_cache_before
         streamed = [item async for item in stream_turn("Who does PMI protect?", user="carol", graph=graph)]
         stubber.assert_no_pending_responses()
     assert streamed[-1].flags["cache"] == ["skipped:private"]
+
+
+# --- the loan math shown before the prose, and follow-ups, on the OpenAI-compatible path ---------------------
+
+
+@pytest.fixture
+async def scripted_openai(unused_tcp_port):
+    """A /v1/chat/completions server that answers each request with the next scripted reply: a tool call
+    ({"tool": name, "args": {...}}) or streamed text."""
+    script: list[dict | str] = []
+    requests: list[dict] = []
+
+    async def completions(request: web.Request) -> web.StreamResponse:
+        requests.append(await request.json())
+        step = script.pop(0)
+        if isinstance(step, dict):
+            call = {"index": 0, "id": f"call_{len(requests)}", "type": "function", "function": {"name": step["tool"]}}
+            call["function"]["arguments"] = json.dumps(step["args"])
+            chunks = [delta({"role": "assistant", "tool_calls": [call]}), delta({}, "tool_calls")]
+        else:
+            chunks = [delta({"role": "assistant", "content": ""})]
+            chunks += [delta({"content": word + " "}) for word in step.split()] + [delta({}, "stop")]
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await response.write(sse(chunks))
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", completions)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    yield f"http://127.0.0.1:{unused_tcp_port}/v1", script, requests
+    await runner.cleanup()
+
+
+async def test_the_loan_calculation_is_shown_before_the_prose_and_a_follow_up_reuses_its_inputs(scripted_openai):
+    from chainlit.context import init_http_context
+
+    from chat.calculation_view import calculation_elements
+
+    init_http_context()
+    base_url, script, requests = scripted_openai
+    settings = Settings(_env_file=None, APFA_LLM_PROVIDER="openai", OPENAI_BASE_URL=base_url, OPENAI_MODEL="fake")
+    graph = build_graph(make_chat_model(settings), native_tools=True)
+    thirty, fifteen = "$2,155.01", "$3,000.98"  # tests/tools/float_loans.py: cents(payment(350_000, 6.25, months))
+
+    script += [
+        {"tool": "loan_calculation", "args": {"question": "whats the payment on a 350k loan at 6.25% over 30 yrs"}},
+        "That is principal and interest only; taxes and insurance come on top.",
+    ]
+    streamed, first = await run(graph, "whats my payment on a 350k loan at 6.25% over 30 yrs?")
+    assert streamed.startswith(f"**Calculation:** A $350,000 loan at 6.25% for 30 years costs {thirty} a month")
+    assert streamed.index("| Input, as read | Value |") < streamed.index("That is principal and interest only")
+    assert streamed.split() == first.answer.split()
+    tool_reply = json.loads(next(m for m in requests[1]["messages"] if m["role"] == "tool")["content"])
+    assert tool_reply["Monthly principal and interest"] == thirty
+    # the chat turns the schedule into the amortization chart and the CSV download (tests/chat/test_calculation_view.py)
+    assert [type(element).__name__ for element in calculation_elements(first.calculation_result)] == ["Plotly", "File"]
+
+    script += [
+        {"tool": "loan_calculation", "args": {"question": "what about 15 years?"}},
+        "A shorter term raises the payment but cuts the interest.",
+    ]
+    streamed, follow_up = await run(graph, "what about 15 years?", scenario=first.scenario)
+    assert streamed.startswith(f"**Calculation:** A $350,000 loan at 6.25% for 15 years costs {fifteen} a month")
+    assert follow_up.scenario["term_months"] == 180 and len(follow_up.calculation_result.schedule) == 180
+    assert not script
+
+
+async def test_a_missing_figure_is_asked_for_before_the_prose_and_the_figures_given_are_kept(scripted_openai):
+    base_url, script, _ = scripted_openai
+    settings = Settings(_env_file=None, APFA_LLM_PROVIDER="openai", OPENAI_BASE_URL=base_url, OPENAI_MODEL="fake")
+    graph = build_graph(make_chat_model(settings), native_tools=True)
+    script += [
+        {"tool": "loan_calculation", "args": {"question": "payment on 300k for 30 years"}},
+        "Rates change daily, so check a current quote.",
+    ]
+    streamed, result = await run(graph, "payment on 300k for 30 years?")
+    assert streamed.startswith("**Calculation:** I need more figures first.") and "interest rate" in streamed
+    assert isinstance(result.calculation_result, Clarification) and result.scenario["loan"] == "300000"
