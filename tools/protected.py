@@ -55,8 +55,9 @@ _NATIONALITIES = (
 # Everyday first-person wording, on top of the lexicon tools.bias uses to judge answers.
 EVERYDAY_PATTERNS: dict[Characteristic, list[str]] = {
     Characteristic.AGE: [
-        rf"\b{_I}\s+(?:a\s+)?[1-9]\d\b(?!\s*(?:%|percent|k\b|,\d|days|months|weeks|hours|minutes|miles))",
-        r"\b(?:is|are|turned|turning|just turned)\s+[1-9]\d\b(?=\s*(?:and|,|years|yrs|$|\.|\?))",
+        rf"\b{_I}\s+(?:a\s+)?[1-9]\d\b(?!\s*(?:%|percent|k\b|[.,]\d|days|months|weeks|hours|minutes|miles))",
+        # "she is 67." is an age, "the loan is 75.42% of the price" is not
+        r"\b(?:is|are|turned|turning|just turned)\s+[1-9]\d\b(?=\s*(?:and|,|years|yrs|$|\.(?!\d)|\?))",
         r"\bin (?:our|my|his|her|their) (?:early |mid |late )?(?:[2-9]0)'?s\b",
         r"\b[1-9]\d[- ]?(?:years?|yrs?)[- ]?old\b",
         r"\b(?:senior citizens?|seniors?|retirees?|elderly)\b",

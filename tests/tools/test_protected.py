@@ -40,6 +40,8 @@ def test_everyday_wording_is_recognised(text, expected):
         "my race car hobby costs 200 a month",
         "i work for the social security administration",
         "i have 62 days of reserves in savings",
+        "The $89,000 loan is 75.42% of the $118,000 price",
+        "we're 30.5 percent over",
     ],
 )
 def test_loan_questions_without_a_characteristic_pass_unchanged(text):
