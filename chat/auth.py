@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from passlib.context import CryptContext
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from apfa.db import session_scope
 from chat.models import ROLES, Credential, utc_now
@@ -94,12 +95,17 @@ def verify(name: str, password: str, *, url: str) -> Account | None:
         return Account(name=credential.identifier, role=credential.role)
 
 
+def _existing(session: Session, name: str) -> Credential:
+    credential = session.get(Credential, name)
+    if credential is None:
+        raise AccountError(f"No account named {name!r}.")
+    return credential
+
+
 def set_password(name: str, password: str, *, url: str) -> None:
     _check_password(password)
     with session_scope(url) as session:
-        credential = session.get(Credential, name)
-        if credential is None:
-            raise AccountError(f"No account named {name!r}.")
+        credential = _existing(session, name)
         credential.password_hash = password_context.hash(password)
         credential.updated_at = utc_now()
 
@@ -107,9 +113,7 @@ def set_password(name: str, password: str, *, url: str) -> None:
 def set_role(name: str, role: str, *, url: str) -> None:
     _check_role(role)
     with session_scope(url) as session:
-        credential = session.get(Credential, name)
-        if credential is None:
-            raise AccountError(f"No account named {name!r}.")
+        credential = _existing(session, name)
         credential.role = role
         credential.updated_at = utc_now()
 
