@@ -31,6 +31,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def product_env(database_url: str, redis_url: str, queue: str, data_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a product of its own: database, Redis db, queue and data directory, the fake model (every
+    other part real), a fresh auth secret, plus any `APFA_…` settings the test needs."""
+    return dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        APFA_QUEUE=queue,
+        APFA_DATA_DIR=str(data_dir),
+        APFA_LLM_PROVIDER="fake",
+        CHAINLIT_AUTH_SECRET="test-" + uuid.uuid4().hex * 2,
+        CHAINLIT_APP_ROOT=str(ROOT),
+        **settings,
+    )
+
+
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
     """A child in its own process group (so `stop` ends everything it started), its output in `log`."""
     return subprocess.Popen(

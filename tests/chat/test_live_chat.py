@@ -8,7 +8,6 @@ worker, then an advisor's read-only review. The LLM is the deterministic `fake` 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 
@@ -17,11 +16,11 @@ import psycopg
 import pytest
 import redis
 from liveproduct import (
-    ROOT,
     Tab,
     free_port,
     is_final_answer,
     password_of,
+    product_env,
     sign_in,
     start_chat_server,
     start_worker,
@@ -45,16 +44,7 @@ def live_app(pg_url, tmp_path, unique_name):
         auth.create_user(name, password_of(name), role, url=pg_url)
     port = free_port()
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=pg_url,
-        REDIS_URL=redis_url,
-        APFA_QUEUE=f"apfa-test-{uuid.uuid4().hex[:8]}",
-        APFA_DATA_DIR=str(tmp_path / "data"),
-        APFA_LLM_PROVIDER="fake",
-        CHAINLIT_AUTH_SECRET="test-" + uuid.uuid4().hex * 2,
-        CHAINLIT_APP_ROOT=str(ROOT),
-    )
+    env = product_env(pg_url, redis_url, f"apfa-test-{uuid.uuid4().hex[:8]}", tmp_path / "data")
     worker = start_worker(env, tmp_path / "worker.log")
     server = None
     try:

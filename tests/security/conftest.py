@@ -8,7 +8,6 @@ client addresses (`X-Forwarded-For`, which uvicorn honours from 127.0.0.1) where
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -18,10 +17,10 @@ import redis
 from liveproduct import (
     MAX_MESSAGE_CHARS,
     MAX_UPLOAD_MB,
-    ROOT,
     SESSION_HOURS,
     free_port,
     password_of,
+    product_env,
     start_chat_server,
     stop,
 )
@@ -63,20 +62,16 @@ def product(tmp_path_factory) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("product")
     port = free_port()
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=pg_url,
-        REDIS_URL=redis_url,
-        APFA_QUEUE=f"apfa-sec-{suffix}",
-        APFA_DATA_DIR=str(tmp / "data"),
+    env = product_env(
+        pg_url,
+        redis_url,
+        f"apfa-sec-{suffix}",
+        tmp / "data",
         APFA_PORT=str(port),
-        APFA_LLM_PROVIDER="fake",
         APFA_MAX_UPLOAD_MB=str(MAX_UPLOAD_MB),
         APFA_MAX_MESSAGE_CHARS=str(MAX_MESSAGE_CHARS),
         APFA_SESSION_HOURS=str(SESSION_HOURS),
         APFA_ARCHIVE_MAX_INFLATED_MB="50",
-        CHAINLIT_AUTH_SECRET="test-" + uuid.uuid4().hex * 2,
-        CHAINLIT_APP_ROOT=str(ROOT),
     )
     log = tmp / "server.log"
     server = None
