@@ -42,6 +42,8 @@ ASSUMED_BACK_END_CAP = Decimal(43)
 HOUSING_RULE_OF_THUMB = Decimal(28)
 MORTGAGE_INSURANCE_DOWN_PCT = Decimal(20)
 ASSUMED_TERM_MONTHS = 360
+# a figure this large next to "payment" is a loan amount ("payment on $700k"), never a monthly payment
+LARGEST_MONTHLY_PAYMENT = Decimal(25_000)
 HOURS_PER_WEEK = Decimal(40)
 STATED_DTI_TOLERANCE = Decimal("1")
 STATED_PAYMENT_TOLERANCE = Decimal(1)
@@ -122,6 +124,7 @@ class Scenario:
     front_cap: Decimal | None = None
     budget: Decimal | None = None
     current_payment: Decimal | None = None
+    monthly_saving: Decimal | None = None
     assumptions: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
 
@@ -277,7 +280,7 @@ PHRASES = [
     (r"combined loan[\s-]*to[\s-]*value|\bcltv\b", " cltv "),
     (r"loan[\s-]*to[\s-]*value|\bltv\b", " ltv "),
     (r"annual percentage rate|\ba\.p\.r\.?", " apr "),
-    (r"interest[\s-]*only|\bi/o\b", " interestonly "),
+    (r"interest[\s-]*only|\bi/o\b|\bio\b", " interestonly "),
     (r"break[\s-]*even|recoup|pay (?:for )?itself|pay (?:it )?back|make (?:it|that) back", " breakeven "),
     (r"bi[\s-]?weekly|every (?:two|2|other) weeks?|every other week|fortnightly", " biweekly "),
     (r"lump[\s-]*sum|one[\s-]*time|one[\s-]*off|windfall|bonus", " lumpsum "),
@@ -286,7 +289,15 @@ PHRASES = [
         r"how much cash (?:do|will) (?:i|we) need",
         " cashtoclose ",
     ),
-    (r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees", " fees "),
+    # "prepaid taxes/insurance 3,200" is money paid at closing, not the yearly taxes or insurance
+    (
+        r"\bprepaid (?:taxes|tax|insurance|interest|items)(?:\s*(?:/|and|&|,)\s*(?:taxes|tax|insurance|interest))*",
+        " prepaids ",
+    ),
+    (
+        r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees|finance charges?",
+        " fees ",
+    ),
     (r"lender credits?", " lendercredit "),
     (r"seller (?:credits?|concessions?|paying|pays?|contribut\w*)\b", " sellercredit "),
     (r"earnest money|good faith deposit", " deposit "),
@@ -299,6 +310,12 @@ PHRASES = [
     (r"(?:for |in |of )?principal (?:and|&) interest\b|\bp ?& ?i\b|\bp and i\b", " pandi "),
     (r"\b(extra|additional) (?:principal )?payments? (?:of )?", r" \1 "),
     (r"interest rate|\brate\b", " rate "),
+    # "a refi would make it 2,050": what the payment becomes, never an income ("make")
+    (
+        r"\b(?:would|will|could|should) (?:make|bring|get|drop|lower|cut|take) (?:it|that|the payment|my payment)"
+        r"(?: down)?(?: to)?",
+        " would be housingpayment ",
+    ),
     (r"(?:(?:new|house|housing|mortgage|home)(?:\s+loan)?\s+)+payments?|\bpiti\b", " housingpayment "),
     (r"car (?:loan|payment|note)s?|auto (?:loan|payment)s?|truck (?:loan|payment)s?|\bcars?\b", " carloan "),
     (r"student (?:loan|debt)s?(?: payments?)?", " studentloan "),
@@ -385,6 +402,8 @@ TYPO_VOCABULARY = sorted(
         "seller",
     }
 )
+# real words one letter away from a vocabulary word: "period" is not "periodic", "finance" not "refinance"
+NOT_TYPOS = frozenset({"period", "periods", "finance", "financed", "financing", "remain", "saves", "handle"})
 WORD_NUMBERS = {
     "five": 5,
     "seven": 7,
@@ -485,7 +504,7 @@ def _fix_typos(text: str) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < 5 or lower in TYPO_VOCABULARY:
+        if len(lower) < 5 or lower in TYPO_VOCABULARY or lower in NOT_TYPOS:
             return word
         close = difflib.get_close_matches(lower, TYPO_VOCABULARY, n=1, cutoff=0.84)
         return close[0] if close else word
@@ -691,7 +710,8 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
             }
         ),
     ),
-    ("budget", frozenset({"afford", "budget", "comfortable", "max", "spend"})),
+    ("budget", frozenset({"afford", "budget", "comfortable", "max", "spend", "handle"})),
+    ("monthly_saving", frozenset({"saves", "save", "saving"})),
     ("housing_payment", frozenset({"payment", "housingpayment", "housing", "pay", "new", "pandi"})),
     ("value", frozenset({"worth", "valued", "appraised", "appraisal", "value", "appraises"})),
     (
@@ -889,6 +909,8 @@ def _percent_role(text: str, mention: Mention) -> str:
         return "down_pct"
     if near_after[:1] and near_after[0] in ("points", "point"):
         return "points"
+    if near_before[:1] == ["fees"] or near_after[:1] == ["fees"]:
+        return "fee_pct"  # "origination 1%", "1% origination fee": a share of the loan paid at closing
     share_of_income = re.match(
         r"\s*of (?:my|our|the|your)? ?(?:gross |pre-?tax |total )?(?:permonth |monthly |peryear )?"
         r"(?:income|pay|salary|earnings)\b",
@@ -954,6 +976,8 @@ def _term_role(text: str, mention: Mention) -> str:
         return "elapsed"
     if words & {"sell", "move", "stay", "keep", "plan", "planning", "horizon", "live"}:
         return "horizon"
+    if "interestonly" in text and set(near_before[:3]) & {"remaining", "amortizing", "amortized", "amortizes"}:
+        return "after_io"  # "interest only 5 yrs then amortizing over the remaining 25"
     if near_before[:1] and near_before[0] == "in" and not (words & {"off", "payoff"}):
         return "elapsed"
     return "term"
@@ -997,7 +1021,7 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
     (
         Calculator.MAX_LOAN,
         re.compile(
-            r"how much (?:house|home|loan|mortgage|can (?:i|we) (?:borrow|afford|get|qualify))|"
+            r"how much (?:house|home|loan|mortgage|(?:can|could|would|will) (?:i|we) (?:borrow|afford|get|qualify))|"
             r"\bmax(?:imum)? (?:loan|mortgage|price|purchase|house|home|amount|i can)|"
             r"(?:biggest|largest|most expensive) (?:loan|mortgage|house|home)|"
             r"afford to borrow|qualify for how much|what price|how big (?:a )?(?:loan|mortgage)|"
@@ -1136,6 +1160,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
     terms: list[Mention] = []
     rates: list[tuple[str, Decimal, Mention]] = []
     own_ratio = False
+    fee_shares: list[Decimal] = []
     for mention in scan_numbers(masked):
         value = mention.high if mention.high is not None else mention.value
         if mention.high is not None:
@@ -1168,6 +1193,8 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
             elif percent_role == "own_dti":
                 found.setdefault("stated_dti", value)
                 own_ratio = True
+            elif percent_role == "fee_pct":
+                fee_shares.append(value)
             elif percent_role not in ("ignored", "stated_ltv", "stated_apr"):
                 found.setdefault(percent_role, value)
             continue
@@ -1180,7 +1207,9 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
                 rates.append(("rate", value, mention))
                 assumptions.append(f"{value.normalize():f} was read as an interest rate of {value.normalize():f}%.")
                 continue
-            if value in TYPICAL_TERMS and re.search(r"\b(?:for|over)\s*$", masked[: mention.start]):
+            if value in TYPICAL_TERMS and re.search(
+                r"\b(?:for|over)(?: the)?(?: remaining| rest of the| next)?\s*$", masked[: mention.start]
+            ):
                 terms.append(Mention("years", value, mention.start, mention.end))
                 assumptions.append(f'"for {value}" was read as a {value}-year term.')
                 continue
@@ -1227,6 +1256,8 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
             if period is None and "lumpsum" in masked[mention.end : mention.end + 20]:
                 key = "lump_sum"
             found[key] = value
+        elif role == "housing_payment" and value >= LARGEST_MONTHLY_PAYMENT and asked in NEEDS_LOAN:
+            weak_loans.append(value)  # "IO payment: $700k": no monthly payment is that large, it is the loan
         elif role == "housing_payment":
             clause_before, clause_after = _clause(masked, mention.start, mention.end)
             around = clause_before[-30:] + " " + clause_after[:12]
@@ -1236,6 +1267,11 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
                 found["housing_payment"] = value
         elif role == "down":
             found["down_amount"] = value
+        elif role == "monthly_saving" and period != "month" and asked not in (Calculator.REFINANCE, Calculator.POINTS):
+            unresolved.append(money(value, cents=False))  # "save $20k": not a monthly saving to recoup costs with
+        elif role == "fees" and "fees" in found and found["fees"] != value:
+            found["fees"] += value  # "origination $1,000 and $1,200 other finance charges": every fee counted
+            assumptions.append(f"The fees you listed were added up ({money(found['fees'])}).")
         else:
             if role == "loan?":
                 weak_loans.append(value)
@@ -1262,6 +1298,16 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
         found[role] = amount
         assumptions.append(f"{money(amount, cents=False)} was read as the {'price' if has_down else 'loan amount'}.")
     unresolved.extend(money(amount, cents=False) for amount in weak_loans[1:])
+    fee_base = Scenario(**{k: v for k, v in found.items() if k in SCENARIO_FIGURES}).resolved_loan
+    for share in fee_shares:
+        if fee_base is None:
+            unresolved.append(f"{share.normalize():f}%")
+            continue
+        fee = lm.to_cents(fee_base * share / 100)
+        found["fees"] = found.get("fees", Decimal(0)) + fee
+        assumptions.append(
+            f"The {share.normalize():f}% fee was taken on the {money(fee_base, cents=False)} loan ({money(fee)})."
+        )
     if asked is Calculator.MAX_LOAN and "housing_payment" in found and "income" not in found:
         found.setdefault("budget", found.pop("housing_payment"))  # "$3,000/month for principal and interest"
     if asked is Calculator.MAX_LOAN and "stated_dti" in found and "dti_cap" not in found and not own_ratio:
@@ -1272,6 +1318,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
     return Scenario(**found, assumptions=tuple(assumptions), unresolved=tuple(unresolved))
 
 
+SCENARIO_FIGURES = frozenset({"loan", "price", "down_amount", "down_pct", "value"})
 NEEDS_LOAN = frozenset(
     {
         Calculator.PAYMENT,
@@ -1319,6 +1366,8 @@ def _place_terms(text: str, terms: list[Mention], found: dict[str, Any]) -> None
                 found.setdefault("elapsed_months", months)
         elif role == "horizon":
             found.setdefault("elapsed_months", months)
+        elif role == "after_io" and "io_months" in found:
+            found.setdefault("term_months", found["io_months"] + months)
         elif "term_months" not in found:
             found["term_months"] = months
         else:
@@ -2312,6 +2361,8 @@ def _refinance(s: Scenario) -> Calculation:
     if s.fees is None:
         raise NeedsInput("the closing costs of the new loan")
     inputs = [("Closing costs", money(s.fees))]
+    if s.monthly_saving is not None and s.current_payment is None and s.housing_payment is None:
+        return _recouped_from_saving(s, s.fees, inputs)
     if s.current_payment is not None:
         old = s.current_payment
         inputs.append(("Current payment", money(old)))
@@ -2359,6 +2410,28 @@ def _refinance(s: Scenario) -> Calculation:
         figures,
         summary,
         notes,
+        [],
+        s,
+    )
+
+
+def _recouped_from_saving(s: Scenario, cost: Decimal, inputs: list[tuple[str, str]]) -> Calculation:
+    """Break-even when the borrower states the monthly saving itself ("it saves me $140 a month")."""
+    saving = _known(s.monthly_saving, "monthly_saving")
+    result = lm.break_even(cost, saving, Decimal(0))
+    if result.months is None:
+        raise NeedsInput("the monthly saving", reason="A saving has to be above $0 to recoup the costs.")
+    summary = (
+        f"Saving {money(saving)} a month, the {money(cost)} of closing costs are recouped after {result.months} "
+        f"months ({_years_months(result.months)})."
+    )
+    return Calculation(
+        Calculator.REFINANCE,
+        "Break-even = closing costs ÷ monthly saving (rounded up)",
+        [*inputs, ("Monthly saving (as you stated)", money(saving))],
+        [Figure("Break-even months", Decimal(result.months), "months"), Figure("Monthly saving", saving, "money")],
+        summary,
+        ["A lower payment from a longer new term can cost more interest overall."],
         [],
         s,
     )
