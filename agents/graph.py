@@ -5,7 +5,8 @@ The local model cannot be trusted with native tool calls, so its routing is dete
 computed exactly by `tools.loan_math` before the model speaks, and retrieval always runs. Bedrock and
 OpenAI-compatible models instead call the same tools themselves (`agents.tool_agent`) between the same guards.
 Out-of-role requests end at the role guard with a fixed reply (`agents.role_guard`). Only vetted sentences are
-streamed. The graph is drawn in docs/architecture.md.
+streamed. The knowledge base a turn searches comes with each run as LangGraph's runtime context
+(`agents.configuration.TurnContext`). The graph is drawn in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -21,18 +22,22 @@ from functools import wraps
 from langchain_core.language_models import BaseChatModel
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from agents import answer, prompts, role_guard, tool_agent, vetting
 from agents.answer_cache import AnswerCache, CacheSteps
+from agents.configuration import TurnContext, turn_context
+from agents.llm import make_chat_model, supports_native_tools
 from agents.state import Citation, TurnState
 from agents.vetting import cited_numbers
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from tools import bias, loan_questions, pii, protected, retrieval
 
 FOLLOW_UP_WORDS = 8
 EXCERPT_CHARS = 320
 
 Node = Callable[[TurnState], Awaitable[dict]]
+TurnGraph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 
 
 def timed(name: str) -> Callable[[Node], Node]:
@@ -106,11 +111,9 @@ def retrieval_query(state: TurnState) -> str:
 
 @timed("retrieval")
 async def retrieve(state: TurnState) -> dict:
-    settings = get_settings()
-    chunks = await asyncio.to_thread(
-        retrieval.retrieve, retrieval_query(state), user=state["user"], k=settings.retrieval_k
-    )
-    relevant = [c for c in chunks if c.score >= settings.retrieval_min_score]
+    context = turn_context()
+    chunks = await asyncio.to_thread(context.retrieve, retrieval_query(state), state["user"])
+    relevant = [c for c in chunks if c.score >= context.min_score]
     return {"chunks": relevant}
 
 
@@ -157,10 +160,12 @@ def is_follow_up(state: TurnState) -> bool:
     return retrieval_query(state) != state["redacted_question"]
 
 
-def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache: AnswerCache | None = None):
+def build_graph(
+    llm: BaseChatModel, *, native_tools: bool = False, answer_cache: AnswerCache | None = None
+) -> TurnGraph:
     """The turn graph. `native_tools` lets the model call tools itself (`agents.tool_agent`); otherwise routing is
     deterministic. With `answer_cache`, standalone questions about the shared knowledge base are served from it."""
-    graph = StateGraph(TurnState)
+    graph = StateGraph(TurnState, context_schema=TurnContext)
     graph.add_node("guard_pii", guard_pii)
     graph.add_node("guard_request", timed("guard")(role_guard.guard_request))
     graph.add_node("screen_protected", screen_protected)
@@ -196,25 +201,31 @@ def build_graph(llm: BaseChatModel, *, native_tools: bool = False, answer_cache:
     return graph.compile()
 
 
-def index_version(store) -> str:
-    """Which index and which version of it answered: the cache namespace must change with either."""
-    return f"{hashlib.sha256(str(store.root).encode()).hexdigest()[:8]}.v{store.current_version()}"
+def build_turn_graph(settings: Settings) -> TurnGraph:
+    """The configured provider's turn graph, with the answer cache when it is on (built once, at an edge)."""
+    return build_graph(
+        make_chat_model(settings),
+        native_tools=supports_native_tools(settings),
+        answer_cache=AnswerCache.from_settings(settings),
+    )
 
 
-def cache_steps(cache: AnswerCache, llm: BaseChatModel) -> CacheSteps:
-    """Cache steps keyed by this model and the prompt modules' source, so a prompt change starts a new namespace."""
-    from kb.embedding import get_embedder
-    from kb.store import get_store
+def cache_steps(
+    cache: AnswerCache, llm: BaseChatModel, context: Callable[[], TurnContext] = turn_context
+) -> CacheSteps:
+    """Cache steps keyed by this model and the prompt modules' source, so a prompt change starts a new namespace.
 
+    The index version, the question embedding and private-document ownership come from the running turn's context
+    (`context`; outside a run, pass the one to read, e.g. to name a namespace)."""
     model = getattr(llm, "model_name", None) or getattr(llm, "model_id", None) or type(llm).__name__
     source = "".join(inspect.getsource(module) for module in (prompts, vetting, answer, tool_agent))
     return CacheSteps(
         cache,
         model=str(model),
         prompt_version=hashlib.sha256(source.encode()).hexdigest()[:12],
-        index_version=lambda: index_version(get_store()),
-        embed=lambda text: get_embedder().embed_query(text),
+        index_version=lambda: context().index_version(),
+        embed=lambda text: context().embed_query(text),
         is_follow_up=is_follow_up,
         chunk_type=retrieval.RetrievedChunk,
-        owns_private_documents=lambda user: any(d.scope == "private" for d in get_store().documents(user)),
+        owns_private_documents=lambda user: context().owns_private_documents(user),
     )

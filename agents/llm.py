@@ -17,7 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 
 LOCAL_TEMPERATURE = 0.1
 # A fixed sampling seed: the same prompt gets the same answer, so two borrowers whose questions differ only in
@@ -33,9 +33,8 @@ FIRST_SENTENCE = re.compile(r"\S.*?[.!?](?=\s|$)", re.DOTALL)
 TOKEN = re.compile(r"\s*\S+")
 
 
-def make_chat_model(settings: Settings | None = None) -> BaseChatModel:
+def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model for the configured provider; streaming is on so the UI can show tokens as they come."""
-    settings = settings or get_settings()
     match settings.llm_provider:
         case "local":
             from langchain_openai import ChatOpenAI
@@ -81,9 +80,8 @@ def make_chat_model(settings: Settings | None = None) -> BaseChatModel:
             raise ValueError(f"Unknown LLM provider {other!r}: use local, openai, bedrock or fake")
 
 
-def supports_native_tools(settings: Settings | None = None) -> bool:
+def supports_native_tools(settings: Settings) -> bool:
     """Whether the provider's model can be trusted with native tool calls (the small local model cannot)."""
-    settings = settings or get_settings()
     return settings.llm_provider in ("bedrock", "openai")
 
 

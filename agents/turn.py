@@ -1,44 +1,42 @@
-"""One chat turn through the graph, for the chat UI (streaming) and the CLI (`apfa ask`)."""
+"""One chat turn through the graph, for the chat UI (streaming) and the CLI (`apfa ask`).
+
+The edges build the graph (`agents.graph.build_turn_graph`) and its context (`TurnContext.from_settings`) once from
+the settings and pass both with every turn.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import lru_cache
 
-from agents.answer_cache import AnswerCache
-from agents.graph import build_graph
-from agents.llm import make_chat_model, supports_native_tools
-from agents.state import Citation, TurnResult
-from apfa.settings import get_settings
+from agents.configuration import TurnContext
+from agents.graph import TurnGraph, build_turn_graph
+from agents.state import Citation, TurnResult, TurnState
 
-__all__ = ["Citation", "TurnResult", "run_turn", "stream_turn"]
-
-
-@lru_cache
-def default_graph():
-    settings = get_settings()
-    return build_graph(
-        make_chat_model(settings),
-        native_tools=supports_native_tools(settings),
-        answer_cache=AnswerCache.from_settings(settings),
-    )
+__all__ = ["Citation", "TurnContext", "TurnResult", "build_turn_graph", "run_turn", "stream_turn"]
 
 
 async def stream_turn(
     question: str,
     user: str,
     history: list[tuple[str, str]] | None = None,
-    graph=None,
+    *,
+    graph: TurnGraph,
+    context: TurnContext,
     scenario: dict | None = None,
 ) -> AsyncIterator[str | TurnResult]:
     """Yield vetted answer text as it is released, then the TurnResult. `scenario` is the last calculation's
     inputs (TurnResult.scenario of the previous turn), so follow-ups such as "what about 15 years?" reuse them."""
-    graph = graph or default_graph()
-    state = {"question": question, "user": user, "history": history or [], "timings_ms": {}, "bias_flags": []}
+    state: TurnState = {
+        "question": question,
+        "user": user,
+        "history": history or [],
+        "timings_ms": {},
+        "bias_flags": [],
+    }
     if scenario:
         state["scenario"] = scenario
     final: dict = {}
-    async for mode, payload in graph.astream(state, stream_mode=["custom", "values"]):
+    async for mode, payload in graph.astream(state, stream_mode=["custom", "values"], context=context):
         if mode == "custom":
             yield payload["text"]
         else:
@@ -68,8 +66,15 @@ async def stream_turn(
     )
 
 
-async def run_turn(question: str, user: str, history: list[tuple[str, str]] | None = None, graph=None) -> TurnResult:
-    async for item in stream_turn(question, user, history, graph):
+async def run_turn(
+    question: str,
+    user: str,
+    history: list[tuple[str, str]] | None = None,
+    *,
+    graph: TurnGraph,
+    context: TurnContext,
+) -> TurnResult:
+    async for item in stream_turn(question, user, history, graph=graph, context=context):
         if isinstance(item, TurnResult):
             return item
     raise RuntimeError("the turn graph ended without a result")

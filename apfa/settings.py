@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -137,6 +136,8 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'apfa.db').resolve()}"
 
 
-@lru_cache
 def get_settings() -> Settings:
+    """The settings as the environment and `.env` give them now. Only the edges call it, once each (the `apfa`
+    command, the chat's start, the local model server's start), and pass the object on; nothing caches it, so a
+    test builds its own `Settings(...)` instead of clearing a cache."""
     return Settings()

@@ -6,11 +6,12 @@ Run with `apfa run`, or `chainlit run chat/app.py` from the project root (where 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chainlit as cl
 from chainlit import server as chainlit_routes
@@ -43,6 +44,11 @@ from chat.uploads import (
 from ingest.jobs import QueueConfig
 from ingest.progress import JobProgress
 from tools.loan_estimate import comparison_table
+from tools.retrieval import Retriever
+
+if TYPE_CHECKING:
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
 
 logger = logging.getLogger("apfa.chat")
 settings = get_settings()
@@ -231,6 +237,25 @@ async def respond(message: cl.Message) -> None:
     await answer(question)
 
 
+@functools.cache
+def knowledge_base() -> Retriever:
+    """The process's knowledge-base search, from the settings read at start (the embedder loads in warm-up)."""
+    return Retriever.from_settings(settings)
+
+
+@functools.cache
+def turn_graph() -> TurnGraph:
+    from agents.graph import build_turn_graph
+
+    return build_turn_graph(settings)
+
+
+def turn_context() -> TurnContext:
+    from agents.configuration import TurnContext
+
+    return TurnContext.over(knowledge_base(), min_score=settings.retrieval_min_score)
+
+
 async def answer(question: str) -> None:
     from agents.turn import TurnResult, stream_turn
 
@@ -239,7 +264,14 @@ async def answer(question: str) -> None:
     result: TurnResult | None = None
     try:
         scenario = cl.user_session.get("scenario")
-        async for piece in stream_turn(question, current_identifier(), list(history), scenario=scenario):
+        async for piece in stream_turn(
+            question,
+            current_identifier(),
+            list(history),
+            graph=turn_graph(),
+            context=turn_context(),
+            scenario=scenario,
+        ):
             if isinstance(piece, str):
                 await reply.stream_token(readable_placeholders(piece))
             else:
@@ -299,7 +331,6 @@ async def keep_loan_estimate(filename: str, path: Path) -> bool:
 async def show_loan_estimates() -> None:
     """One Loan Estimate: its fields; two or more: side by side with the differences and cited CFPB advice."""
     from agents.state import Citation
-    from tools import retrieval
 
     kept: list[UploadedEstimate] = cl.user_session.get("loan_estimates") or []
     if len(kept) == 1:
@@ -309,7 +340,7 @@ async def show_loan_estimates() -> None:
             metadata={"apfa_kind": "loan_estimates"},
         ).send()
         return
-    chunks = await asyncio.to_thread(retrieval.retrieve, ADVICE_QUERY, current_identifier())
+    chunks = await asyncio.to_thread(knowledge_base(), ADVICE_QUERY, current_identifier())
     cited = sorted({number for number, _ in shopping_advice(chunks)})
     citations = [
         Citation(n, chunks[n - 1].doc_id, chunks[n - 1].title, chunks[n - 1].page, chunks[n - 1].text[:320])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_S = 600
@@ -102,8 +102,7 @@ def _raise_keyboard_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def run(settings: Settings | None = None, with_worker: bool = True) -> int:
-    settings = settings or get_settings()
+def run(settings: Settings, with_worker: bool = True) -> int:
     console = Console()
     started = time.monotonic()
     log_dir = settings.data_dir.resolve() / "logs"
@@ -146,10 +145,8 @@ def run(settings: Settings | None = None, with_worker: bool = True) -> int:
                 log_dir,
             )
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-            os.environ["REDIS_URL"] = env["REDIS_URL"]
-            get_settings.cache_clear()
+            settings = settings.model_copy(update={"redis_url": env["REDIS_URL"]})
             wait_for(lambda: redis_ok(env["REDIS_URL"]), "embedded Redis", supervisor, 30)
-        settings = get_settings()
 
         from chat.auth import ensure_first_run_account
         from chat.migrate import upgrade

@@ -25,7 +25,7 @@ ROLES = ("borrower", "advisor", "admin", "super_admin")
 def cmd_run(args: argparse.Namespace) -> int:
     from chat.runner import run
 
-    return run(with_worker=not args.no_worker)
+    return run(get_settings(), with_worker=not args.no_worker)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -60,11 +60,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from agents.turn import TurnResult, stream_turn
+    from agents.turn import TurnContext, TurnResult, build_turn_graph, stream_turn
+
+    settings = get_settings()
+    graph, context = build_turn_graph(settings), TurnContext.from_settings(settings)
 
     async def ask() -> TurnResult:
         result: TurnResult | None = None
-        async for item in stream_turn(args.question, user=args.user, history=[]):
+        async for item in stream_turn(args.question, user=args.user, history=[], graph=graph, context=context):
             if isinstance(item, TurnResult):
                 result = item
             elif not args.json:

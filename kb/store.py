@@ -40,7 +40,7 @@ from typing import Any, Literal
 import faiss
 import numpy as np
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 from kb.embedding import MODEL_NAME
 
 Scope = Literal["shared", "private"]
@@ -665,7 +665,6 @@ def store_at(root: Path, ivf_threshold: int = DEFAULT_IVF_THRESHOLD) -> IndexSto
     return IndexStore(root, ivf_threshold=ivf_threshold)
 
 
-def get_store(settings: Settings | None = None) -> IndexStore:
+def get_store(settings: Settings) -> IndexStore:
     """The process's store for the configured index directory."""
-    settings = settings or get_settings()
     return store_at(settings.index_dir.resolve(), settings.ivf_threshold)

@@ -7,20 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docfactory import clear_caches, current_queue
+from docfactory import current_queue
 
 TEST_REDIS_DB = 3
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh APFA_DATA_DIR with the settings, store and Redis caches rebuilt around it."""
+    """A fresh APFA_DATA_DIR: what an edge (the `apfa` command, a worker) started in this test reads."""
     directory = tmp_path / "apfa-data"
     directory.mkdir()
     monkeypatch.setenv("APFA_DATA_DIR", str(directory))
-    clear_caches()
     yield directory
-    clear_caches()
 
 
 @pytest.fixture
@@ -29,7 +27,6 @@ def queue_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     queue_name = f"apfa-ingest-test-{uuid.uuid4().hex[:10]}"
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:6379/{TEST_REDIS_DB}")
     monkeypatch.setenv("APFA_QUEUE", queue_name)
-    clear_caches()
     yield queue_name
     _delete_queue_keys(current_queue().connection(), queue_name)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from apfa.settings import Settings
+
 
 def stop_worker(process: subprocess.Popen) -> None:
     """SIGTERM (an RQ worker finishes its job and exits), then SIGKILL if it has not stopped in 30 s."""
@@ -24,37 +26,32 @@ def stop_worker(process: subprocess.Popen) -> None:
 
 def current_queue():
     """The ingest queue a process started now would use (this test's REDIS_URL and APFA_QUEUE)."""
-    from apfa.settings import Settings
     from ingest.jobs import QueueConfig
 
     return QueueConfig.from_settings(Settings())
 
 
-def index_file(path: Path, filename: str | None = None, scope: str = "private", owner: str = "system", **overrides):
-    """`ingest_file` as the worker runs it, with this test's settings (`store`, `embedder`, `options` overridable)."""
-    from apfa.settings import Settings
+def index_file(
+    path: Path,
+    filename: str | None = None,
+    scope: str = "private",
+    owner: str = "system",
+    settings: Settings | None = None,
+    **overrides,
+):
+    """`ingest_file` as the worker runs it, with `settings` (else the environment's: the `data_dir` fixture sets it);
+    `store`, `embedder` and `options` can be overridden."""
     from ingest.pipeline import IngestOptions, ingest_file
     from kb.embedding import get_embedder
     from kb.store import get_store
 
-    settings = Settings()
+    settings = settings or Settings()
     parts = {
         "store": get_store(settings),
         "embedder": get_embedder(),
         "options": IngestOptions.from_settings(settings),
     } | overrides
     return ingest_file(path, filename, scope, owner, **parts)
-
-
-def clear_caches() -> None:
-    """Forget cached settings, stores and Redis clients so a changed environment takes effect."""
-    from apfa.settings import get_settings
-    from ingest import jobs
-    from kb import store
-
-    get_settings.cache_clear()
-    store.store_at.cache_clear()
-    jobs._client.cache_clear()
 
 
 def make_pdf(path: Path, pages: Sequence[str], title: str | None = None) -> Path:

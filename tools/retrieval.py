@@ -8,10 +8,14 @@ The store is shared per process and picks up newly ingested documents without a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol
 
-from apfa.settings import RetrievalMode, get_settings
-from kb.embedding import get_embedder
+import numpy as np
+
+from apfa.settings import Settings
+from kb.embedding import Precision, get_embedder
 from kb.search import SearchOptions, search_chunks
 from kb.store import IndexStore, get_store
 
@@ -32,37 +36,67 @@ class RetrievedChunk:
         return f"{self.title}, p. {self.page}"
 
 
-def retrieve(
-    query: str,
-    user: str | None,
-    k: int | None = None,
-    *,
-    store: IndexStore | None = None,
-    mode: RetrievalMode | None = None,
-) -> list[RetrievedChunk]:
-    """The k passages most relevant to `query` among shared documents and `user`'s private ones."""
-    if not query.strip():
-        return []
-    settings = get_settings()
-    k = settings.retrieval_k if k is None else k
-    store = store or get_store(settings)
-    options = SearchOptions.from_settings(settings)
-    if mode is not None:
-        options = replace(options, mode=RetrievalMode(mode))
-    hits = search_chunks(store, query, get_embedder(settings.embed_precision).embed_query(query), k, user, options)
-    return [
-        RetrievedChunk(
-            doc_id=hit.chunk.doc_id,
-            title=hit.chunk.title,
-            page=hit.chunk.page,
-            start=hit.chunk.start,
-            end=hit.chunk.end,
-            text=hit.chunk.text,
-            score=round(hit.score, 4),
-            scope=hit.chunk.scope,
+class Retrieve(Protocol):
+    """A knowledge-base search scoped to what `user` may see; `k=None` means the configured number of passages."""
+
+    def __call__(self, query: str, user: str | None, k: int | None = None) -> list[RetrievedChunk]: ...
+
+
+class RetrievalContext(Protocol):
+    """What the search tool reads from the turn's runtime context (`agents.configuration.TurnContext`)."""
+
+    @property
+    def retrieve(self) -> Retrieve: ...
+
+
+@dataclass(frozen=True)
+class Retriever:
+    """The knowledge-base search of one process: which store, how to rank and how many passages.
+
+    Built once from the settings at an edge (`from_settings`) and passed in; the embedder for `precision` is the
+    process-wide one, loaded on the first query.
+    """
+
+    store: IndexStore
+    options: SearchOptions
+    k: int
+    precision: Precision = "fp32"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Retriever:
+        return cls(
+            get_store(settings), SearchOptions.from_settings(settings), settings.retrieval_k, settings.embed_precision
         )
-        for hit in hits
-    ]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return get_embedder(self.precision).embed_query(text)
+
+    def __call__(self, query: str, user: str | None, k: int | None = None) -> list[RetrievedChunk]:
+        """The k passages most relevant to `query` among shared documents and `user`'s private ones."""
+        if not query.strip():
+            return []
+        k = self.k if k is None else k
+        hits = search_chunks(self.store, query, self.embed_query(query), k, user, self.options)
+        return [
+            RetrievedChunk(
+                doc_id=hit.chunk.doc_id,
+                title=hit.chunk.title,
+                page=hit.chunk.page,
+                start=hit.chunk.start,
+                end=hit.chunk.end,
+                text=hit.chunk.text,
+                score=round(hit.score, 4),
+                scope=hit.chunk.scope,
+            )
+            for hit in hits
+        ]
+
+    def index_version(self) -> str:
+        """Which index and which version of it answers ("<index dir digest>.v<n>"): answer caches key on it."""
+        return f"{hashlib.sha256(str(self.store.root).encode()).hexdigest()[:8]}.v{self.store.current_version()}"
+
+    def owns_private_documents(self, user: str | None) -> bool:
+        return any(document.scope == "private" for document in self.store.documents(user))
 
 
 def format_passages(chunks: list[RetrievedChunk]) -> str:

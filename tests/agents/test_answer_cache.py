@@ -11,11 +11,12 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from redis import Redis
+from turns import context_for, context_with
 
 from agents import answer_cache
 from agents.answer_cache import AnswerCache, CachedAnswer, CacheNamespace, CacheSteps, normalise
 from agents.graph import build_graph
-from agents.turn import TurnResult, stream_turn
+from agents.turn import TurnContext, TurnResult, stream_turn
 from tools import retrieval
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -135,8 +136,12 @@ def counting_model() -> CountingModel:
     return CountingModel(messages=iter([AIMessage(reply) for _ in range(10)]))
 
 
-async def ask(graph, question: str) -> TurnResult:
-    async for item in stream_turn(question, user="alice", graph=graph):
+def passages(*chunks: retrieval.RetrievedChunk) -> TurnContext:
+    return context_with(lambda query, user, k=None: list(chunks))
+
+
+async def ask(graph, question: str, context: TurnContext) -> TurnResult:
+    async for item in stream_turn(question, user="alice", graph=graph, context=context):
         if isinstance(item, TurnResult):
             return item
     raise AssertionError("no result")
@@ -161,12 +166,11 @@ def graph_cache(client, monkeypatch):
     return redis
 
 
-async def test_a_repeated_question_is_answered_from_the_cache_without_the_model(graph_cache, monkeypatch):
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
+async def test_a_repeated_question_is_answered_from_the_cache_without_the_model(graph_cache):
     llm = counting_model()
     graph = build_graph(llm, answer_cache=AnswerCache(graph_cache))
-    first = await ask(graph, "Who does PMI protect?")
-    second = await ask(graph, "who does PMI protect")
+    first = await ask(graph, "Who does PMI protect?", passages(SHARED))
+    second = await ask(graph, "who does PMI protect", passages(SHARED))
     assert llm.calls == 1
     assert first.flags["cache"] == ["stored"] and second.flags["cache"] == ["exact"]
     assert second.answer == first.answer
@@ -174,22 +178,19 @@ async def test_a_repeated_question_is_answered_from_the_cache_without_the_model(
     assert second.timings_ms.get("generation") is None
 
 
-async def test_questions_with_personal_data_or_private_documents_are_never_cached(graph_cache, monkeypatch):
+async def test_questions_with_personal_data_or_private_documents_are_never_cached(graph_cache):
     llm = counting_model()
     graph = build_graph(llm, answer_cache=AnswerCache(graph_cache))
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
     for _ in range(2):
-        result = await ask(graph, "I am Maria Lopez, my SSN is 521-44-7810. Who does PMI protect?")
+        result = await ask(graph, "I am Maria Lopez, my SSN is 521-44-7810. Who does PMI protect?", passages(SHARED))
         assert result.flags["cache"] == ["skipped:pii"]
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [PRIVATE])
     for _ in range(2):
-        result = await ask(graph, "Who does PMI protect on my loan?")
+        result = await ask(graph, "Who does PMI protect on my loan?", passages(PRIVATE))
         assert result.flags["cache"] == ["skipped:private"]
     assert llm.calls == 4
 
 
 async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [SHARED])
     monkeypatch.setattr(
         "agents.graph.cache_steps",
         lambda cache, llm: CacheSteps(
@@ -203,7 +204,9 @@ async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
         ),
     )
     llm = counting_model()
-    result = await ask(build_graph(llm, answer_cache=AnswerCache(dead_redis())), "Who does PMI protect?")
+    result = await ask(
+        build_graph(llm, answer_cache=AnswerCache(dead_redis())), "Who does PMI protect?", passages(SHARED)
+    )
     assert "protects the lender" in result.answer
     assert result.flags["cache"] == ["unavailable"]
 
@@ -212,46 +215,42 @@ async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
 
 
 @pytest.fixture
-def real_knowledge_base(tmp_path, monkeypatch):
+def real_knowledge_base(tmp_path):
     from docfactory import index_file
 
-    from apfa.settings import get_settings
-    from kb import store as store_module
+    from apfa.settings import Settings
 
-    monkeypatch.setenv("APFA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("APFA_RETRIEVAL_MIN_SCORE", "0")
-    get_settings.cache_clear()
-    store_module.store_at.cache_clear()
+    settings = Settings(APFA_DATA_DIR=str(tmp_path / "data"), APFA_RETRIEVAL_MIN_SCORE=0)
 
     def add(name: str, text: str, scope: str = "shared", owner: str = "system") -> None:
         (tmp_path / name).write_text(text, encoding="utf-8")
-        index_file(tmp_path / name, name, scope, owner)
+        index_file(tmp_path / name, name, scope, owner, settings)
 
     add("pmi.md", "# Mortgage insurance\n\nPrivate mortgage insurance protects the lender if you stop paying.")
-    yield add
-    get_settings.cache_clear()
-    store_module.store_at.cache_clear()
+    return add, context_for(settings)
 
 
 async def test_a_new_index_version_and_a_private_upload_are_respected_end_to_end(client, real_knowledge_base):
     from agents.graph import cache_steps
 
     redis, _ = client
+    add, context = real_knowledge_base
     cache = AnswerCache(redis)
     llm = counting_model()
     graph = build_graph(llm, answer_cache=cache)
-    namespaces = [cache_steps(cache, llm).namespace()]
+    steps = cache_steps(cache, llm, lambda: context)
+    namespaces = [steps.namespace()]
     try:
-        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["stored"]
-        assert (await ask(graph, "who does pmi protect")).flags["cache"] == ["exact"]
-        real_knowledge_base("escrow.md", "# Escrow\n\nEscrow pays property taxes and homeowners insurance.")
-        namespaces.append(cache_steps(cache, llm).namespace())
+        assert (await ask(graph, "Who does PMI protect?", context)).flags["cache"] == ["stored"]
+        assert (await ask(graph, "who does pmi protect", context)).flags["cache"] == ["exact"]
+        add("escrow.md", "# Escrow\n\nEscrow pays property taxes and homeowners insurance.")
+        namespaces.append(steps.namespace())
         assert namespaces[0] != namespaces[1]
-        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["stored"]
+        assert (await ask(graph, "Who does PMI protect?", context)).flags["cache"] == ["stored"]
         upload = "# My PMI\n\nMy PMI is paid monthly to protect the lender."
-        real_knowledge_base("my-pmi.md", upload, "private", "alice")
-        namespaces.append(cache_steps(cache, llm).namespace())
-        assert (await ask(graph, "Who does PMI protect?")).flags["cache"] == ["skipped:private"]
+        add("my-pmi.md", upload, "private", "alice")
+        namespaces.append(steps.namespace())
+        assert (await ask(graph, "Who does PMI protect?", context)).flags["cache"] == ["skipped:private"]
         assert llm.calls == 3
     finally:
         for namespace in namespaces:

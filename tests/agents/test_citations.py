@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,11 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from agents.configuration import TurnContext
 from agents.graph import build_graph, excerpt
 from agents.turn import run_turn
 from agents.vetting import cited_numbers
-from apfa.settings import get_settings
-from kb import store as store_module
+from apfa.settings import Settings
 from tools import retrieval
 
 GUIDES = {
@@ -46,34 +47,37 @@ class CitingModel(GenericFakeChatModel):
 
 
 @pytest.fixture
-def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    monkeypatch.setenv("APFA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("APFA_RETRIEVAL_MIN_SCORE", "0")
-    get_settings.cache_clear()
-    store_module.store_at.cache_clear()
-    doc_ids = {}
-    for name, text in GUIDES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        doc_ids[name] = index_file(tmp_path / name, name, "shared", "system").doc_id
-    (tmp_path / "paystub.txt").write_text(ALICE_PAY_STUB, encoding="utf-8")
-    doc_ids["paystub.txt"] = index_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice").doc_id
-    yield doc_ids
-    get_settings.cache_clear()
-    store_module.store_at.cache_clear()
+def settings(tmp_path: Path) -> Settings:
+    return Settings(APFA_DATA_DIR=str(tmp_path / "data"), APFA_RETRIEVAL_MIN_SCORE=0)
 
 
 @pytest.fixture
-def retrieved_per_turn(monkeypatch: pytest.MonkeyPatch) -> list[list[retrieval.RetrievedChunk]]:
-    """What retrieval really returned, call by call."""
-    calls: list[list[retrieval.RetrievedChunk]] = []
-    real_retrieve = retrieval.retrieve
+def knowledge_base(tmp_path: Path, settings: Settings) -> dict[str, str]:
+    doc_ids = {}
+    for name, text in GUIDES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        doc_ids[name] = index_file(tmp_path / name, name, "shared", "system", settings).doc_id
+    (tmp_path / "paystub.txt").write_text(ALICE_PAY_STUB, encoding="utf-8")
+    doc_ids["paystub.txt"] = index_file(tmp_path / "paystub.txt", "paystub.txt", "private", "alice", settings).doc_id
+    return doc_ids
 
-    def recording_retrieve(*args, **kwargs):
-        calls.append(real_retrieve(*args, **kwargs))
-        return calls[-1]
 
-    monkeypatch.setattr(retrieval, "retrieve", recording_retrieve)
-    return calls
+@pytest.fixture
+def retrieved_per_turn() -> list[list[retrieval.RetrievedChunk]]:
+    """What retrieval really returned, call by call (filled by `context`)."""
+    return []
+
+
+@pytest.fixture
+def context(settings: Settings, retrieved_per_turn: list[list[retrieval.RetrievedChunk]]) -> TurnContext:
+    """The chat's context over this test's knowledge base, recording what each search returned."""
+    real = TurnContext.from_settings(settings)
+
+    def recording_retrieve(query: str, user: str | None, k: int | None = None) -> list[retrieval.RetrievedChunk]:
+        retrieved_per_turn.append(real.retrieve(query, user, k))
+        return retrieved_per_turn[-1]
+
+    return replace(real, retrieve=recording_retrieve)
 
 
 QUESTIONS = [
@@ -87,9 +91,9 @@ QUESTIONS = [
 @pytest.mark.parametrize("user", ["alice", "bob"])
 @pytest.mark.parametrize("question", QUESTIONS)
 async def test_every_cited_number_maps_to_a_passage_retrieved_in_that_turn(
-    knowledge_base, retrieved_per_turn, question, user
+    knowledge_base, retrieved_per_turn, context, question, user
 ):
-    result = await run_turn(question, user=user, history=[], graph=build_graph(CitingModel()))
+    result = await run_turn(question, user=user, history=[], graph=build_graph(CitingModel()), context=context)
 
     [retrieved] = retrieved_per_turn
     numbers = cited_numbers(result.answer)
@@ -106,9 +110,9 @@ async def test_every_cited_number_maps_to_a_passage_retrieved_in_that_turn(
 
 @pytest.mark.parametrize("question", QUESTIONS)
 async def test_a_borrower_is_never_shown_another_borrowers_private_document(
-    knowledge_base, retrieved_per_turn, question
+    knowledge_base, retrieved_per_turn, context, question
 ):
-    result = await run_turn(question, user="bob", history=[], graph=build_graph(CitingModel()))
+    result = await run_turn(question, user="bob", history=[], graph=build_graph(CitingModel()), context=context)
 
     alice_document = knowledge_base["paystub.txt"]
     shown = result.citations + result.sources_consulted
@@ -117,7 +121,7 @@ async def test_a_borrower_is_never_shown_another_borrowers_private_document(
     assert all(chunk.doc_id != alice_document for chunk in retrieved_per_turn[0])
 
 
-async def test_a_borrower_can_cite_their_own_private_document(knowledge_base):
-    result = await run_turn(QUESTIONS[-1], user="alice", history=[], graph=build_graph(CitingModel()))
+async def test_a_borrower_can_cite_their_own_private_document(knowledge_base, context):
+    result = await run_turn(QUESTIONS[-1], user="alice", history=[], graph=build_graph(CitingModel()), context=context)
 
     assert knowledge_base["paystub.txt"] in {citation.doc_id for citation in result.citations}

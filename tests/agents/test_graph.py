@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from turns import context_with
 
 from agents import prompts
 from agents.graph import build_graph
 from agents.turn import TurnResult, stream_turn
-from tools import retrieval
 
 
 @dataclass
@@ -59,14 +58,13 @@ def model_replying(text: str) -> RecordingModel:
     return model
 
 
-@pytest.fixture
-def knowledge_base(monkeypatch):
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: list(CHUNKS))
+KNOWLEDGE_BASE = context_with(lambda query, user, k=None: list(CHUNKS))
 
 
-async def collect(question: str, model, history=None) -> tuple[str, TurnResult]:
+async def collect(question: str, model, history=None, context=KNOWLEDGE_BASE) -> tuple[str, TurnResult]:
     streamed, result = [], None
-    async for item in stream_turn(question, user="alice", history=history or [], graph=build_graph(model)):
+    graph = build_graph(model)
+    async for item in stream_turn(question, user="alice", history=history or [], graph=graph, context=context):
         if isinstance(item, TurnResult):
             result = item
         else:
@@ -74,7 +72,7 @@ async def collect(question: str, model, history=None) -> tuple[str, TurnResult]:
     return "".join(streamed), result
 
 
-async def test_answer_cites_the_sources_it_used(knowledge_base):
+async def test_answer_cites_the_sources_it_used():
     model = model_replying(
         "DTI is your monthly debts divided by your gross monthly income [1]. PMI applies below 20 percent down [2]."
     )
@@ -84,20 +82,20 @@ async def test_answer_cites_the_sources_it_used(knowledge_base):
     assert streamed.strip() == result.answer
 
 
-async def test_citation_to_a_source_that_was_not_retrieved_is_dropped(knowledge_base):
+async def test_citation_to_a_source_that_was_not_retrieved_is_dropped():
     model = model_replying("Lenders compare debts to income [7]. That ratio is called DTI [1].")
     _, result = await collect("What is DTI?", model)
     assert "[7]" not in result.answer
     assert [c.n for c in result.citations] == [1]
 
 
-async def test_uncited_sentence_restating_a_source_gets_its_number(knowledge_base):
+async def test_uncited_sentence_restating_a_source_gets_its_number():
     model = model_replying("Private mortgage insurance is usually required when the down payment is below 20 percent.")
     _, result = await collect("When do I pay PMI?", model)
     assert [c.doc_id for c in result.citations] == ["pmi-doc"]
 
 
-async def test_pii_never_reaches_the_model(knowledge_base):
+async def test_pii_never_reaches_the_model():
     model = model_replying("DTI is debts over income [1].")
     _, result = await collect("I'm John Smith, SSN 536-22-4187, email john.smith@example.com. What is DTI?", model)
     prompt = model.prompts_seen[0]
@@ -107,7 +105,7 @@ async def test_pii_never_reaches_the_model(knowledge_base):
     assert {"PERSON", "US_SSN", "EMAIL_ADDRESS"} <= set(result.flags["pii"])
 
 
-async def test_biased_sentence_is_withheld_before_the_borrower_sees_it(knowledge_base):
+async def test_biased_sentence_is_withheld_before_the_borrower_sees_it():
     model = model_replying(
         "Your DTI is debts over income [1]. Because you are a woman, lenders will charge you a "
         "higher rate. PMI applies below 20 percent down [2]."
@@ -118,22 +116,21 @@ async def test_biased_sentence_is_withheld_before_the_borrower_sees_it(knowledge
     assert result.flags["bias"], "the withheld sentence must be reported"
 
 
-async def test_loan_arithmetic_is_exact_and_comes_first(knowledge_base):
+async def test_loan_arithmetic_is_exact_and_comes_first():
     model = model_replying("That payment covers principal and interest [1].")
     streamed, result = await collect("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?", model)
     assert "$1,896.20" in streamed.split("\n")[0]
     assert "$1,896.20" in result.calculation
 
 
-async def test_no_relevant_source_means_no_guess(monkeypatch):
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: [])
+async def test_no_relevant_source_means_no_guess():
     model = model_replying("The capital of France is Paris.")
-    _, result = await collect("What is the capital of France?", model)
+    _, result = await collect("What is the capital of France?", model, context=context_with())
     assert result.answer == prompts.NO_SOURCES_ANSWER
     assert model.prompts_seen == []
 
 
-async def test_follow_up_keeps_the_conversation(knowledge_base):
+async def test_follow_up_keeps_the_conversation():
     model = model_replying("Yes, it includes all monthly debts [1].")
     history = [("user", "What is DTI?"), ("assistant", "DTI is debts over income [1].")]
     _, result = await collect("Does it include car loans?", model, history=history)

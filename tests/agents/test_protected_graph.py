@@ -6,10 +6,12 @@ import asyncio
 
 from docfactory import index_file
 from langchain_core.messages import BaseMessage
+from turns import context_for
 
 from agents.graph import build_graph
 from agents.llm import FakeGroundedChatModel
 from agents.turn import run_turn
+from apfa.settings import Settings
 
 GUIDE = (
     "# Qualifying for a mortgage\n\nLenders look at your income, credit history and debt-to-income ratio. "
@@ -28,9 +30,11 @@ class RecordingModel(FakeGroundedChatModel):
 def _ask(question: str, data_dir, tmp_path):
     guide = tmp_path / "qualifying.md"
     guide.write_text(GUIDE, encoding="utf-8")
-    index_file(guide, scope="shared", owner="system")
+    settings = Settings(APFA_DATA_DIR=str(data_dir))
+    index_file(guide, scope="shared", owner="system", settings=settings)
     model = RecordingModel()
-    return asyncio.run(run_turn(question, user="alice", graph=build_graph(model))), model
+    graph, context = build_graph(model), context_for(settings)
+    return asyncio.run(run_turn(question, user="alice", graph=graph, context=context)), model
 
 
 def test_a_stated_characteristic_never_reaches_the_model(data_dir, tmp_path):

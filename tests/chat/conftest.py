@@ -57,7 +57,7 @@ def pg_url() -> Iterator[str]:
     finally:
         from apfa.db import get_engine
 
-        get_engine.cache_clear()
+        get_engine(url).dispose()  # the pooled connections would keep the database from being dropped
         _drop_database(name)
 
 

@@ -119,7 +119,7 @@ def fake_turn_module(monkeypatch, pieces: list[str], result: TurnResult) -> list
     module = types.ModuleType("agents.turn")
     module.TurnResult = TurnResult
 
-    async def stream_turn(question, user, history, scenario=None):
+    async def stream_turn(question, user, history, *, graph, context, scenario=None):
         seen.append((question, user, list(history)))
         for piece in pieces:
             yield piece

@@ -21,7 +21,7 @@ def fake_turn(monkeypatch, result: TurnResult) -> list:
     module = types.ModuleType("agents.turn")
     module.TurnResult = TurnResult
 
-    async def stream_turn(question, user, history, scenario=None):
+    async def stream_turn(question, user, history, *, graph, context, scenario=None):
         seen.append((question, scenario))
         yield result.answer
         yield result
@@ -65,7 +65,6 @@ async def test_two_attached_loan_estimates_are_compared_with_cited_advice(monkey
     import chainlit as cl
 
     import chat.app
-    from tools import retrieval
 
     recorder = open_session(monkeypatch, tmp_path)
     queued = []
@@ -79,7 +78,7 @@ async def test_two_attached_loan_estimates_are_compared_with_cited_advice(monkey
         doc_id, title, page = "kb-10", "Closing Costs, the Loan Estimate and the Closing Disclosure", None
         text = "Request Loan Estimates from several lenders on the same day so rate moves don't distort the comparison."
 
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None, **kwargs: [Chunk()])
+    monkeypatch.setattr(chat.app, "knowledge_base", lambda: lambda query, user, k=None: [Chunk()])
     rows = [json.loads(line) for line in DATASET.read_text().splitlines()][1:3]
     files = [
         cl.File(name=f"offer{i}.pdf", path=str(render_loan_estimate(row["fields"], tmp_path / f"offer{i}.pdf")))

@@ -17,6 +17,7 @@ import pytest
 from docfactory import current_queue, index_file
 from langchain_core.messages import BaseMessage
 from sqlalchemy import text
+from turns import context_for
 
 from agents.graph import build_graph
 from agents.llm import FakeGroundedChatModel
@@ -119,10 +120,11 @@ def test_no_raw_value_in_database_logs_prompts_jobs_or_index(
     enqueue_ingest(current_queue(), upload, "escrow-file.md", "shared", "alice")
     payloads = _job_payloads(queue_env)
     assert payloads, "the job was queued"
-    run_worker(Settings(), burst=True, in_process=True, shared_redactor=pii.redact_text)
+    settings = Settings()
+    run_worker(settings, burst=True, in_process=True, shared_redactor=pii.redact_text)
 
     model = RecordingModel()
-    result = asyncio.run(run_turn(QUESTION, user="alice", graph=build_graph(model)))
+    result = asyncio.run(run_turn(QUESTION, user="alice", graph=build_graph(model), context=context_for(settings)))
     assert "property taxes and insurance" in result.answer
     logging.getLogger("apfa.chat").warning("Slow answer for question %r", QUESTION)
     thread_id = asyncio.run(_store_turn(pg_url, unique_name("alice"), QUESTION, result.answer))
@@ -151,11 +153,13 @@ def test_no_raw_value_in_database_logs_prompts_jobs_or_index(
 
 
 def test_a_private_document_is_indexed_whole_but_only_for_its_owner(redacting_process, data_dir, tmp_path):
-    from tools.retrieval import retrieve
+    from tools.retrieval import Retriever
 
+    settings = Settings(APFA_DATA_DIR=str(data_dir))
     upload = tmp_path / "my-escrow.md"
     upload.write_text(DOCUMENT, encoding="utf-8")
-    index_file(upload, scope="private", owner="alice")
+    index_file(upload, scope="private", owner="alice", settings=settings)
+    retrieve = Retriever.from_settings(settings)
     own = retrieve("escrow account property taxes", user="alice")
     assert own and any(SSN in chunk.text for chunk in own)
     assert not [chunk for chunk in retrieve("escrow account property taxes", user="bob") if SSN in chunk.text]

@@ -7,11 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from apfa.settings import Settings
 from cli.main import main
 from ingest.chunking import Chunk
-from kb.store import DocumentRecord, get_store
+from kb.store import DocumentRecord, IndexStore, get_store
 
 DIMENSION = 8
+
+
+def commands_store() -> IndexStore:
+    """The store the `apfa` command opens: the `data_dir` fixture points APFA_DATA_DIR at this test's directory."""
+    return get_store(Settings())
 
 
 def _add(title: str, chunk_count: int, seed: int) -> int:
@@ -26,7 +32,7 @@ def _add(title: str, chunk_count: int, seed: int) -> int:
         scope="shared",
         owner="system",
     )
-    return get_store().add_document(record, chunks, vectors)
+    return commands_store().add_document(record, chunks, vectors)
 
 
 def _listed(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -49,7 +55,7 @@ def test_list_shows_every_kept_version_with_its_manifest_and_marks_the_current_o
 def test_rollback_makes_an_older_version_current_for_a_running_reader(data_dir: Path, capsys):
     for seed, (title, chunks) in enumerate([("Escrow", 2), ("PMI", 3), ("APR", 1)], start=1):
         _add(title, chunks, seed)
-    reader = get_store()
+    reader = commands_store()
     assert [doc.title for doc in reader.documents()] == ["Escrow", "PMI", "APR"]
 
     assert main(["index", "rollback", "2"]) == 0
@@ -73,4 +79,4 @@ def test_rollback_to_a_version_that_is_not_kept_fails_with_the_kept_ones(data_di
 
     error = capsys.readouterr().err
     assert "version 9 is not available" in error and "1, 2" in error
-    assert get_store().current_version() == 2
+    assert commands_store().current_version() == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import RetrievalMode, Settings
 from ingest.chunking import Chunk
 from kb.bm25 import lexical_index
 from kb.search import SearchOptions, expand_query, search_chunks
@@ -149,15 +149,12 @@ def test_retrieve_uses_the_configured_mode_and_weight(store: IndexStore, monkeyp
             return QUERY_VECTOR
 
     monkeypatch.setattr(retrieval, "get_embedder", lambda precision: FixedEmbedder())
-    monkeypatch.setenv("APFA_RETRIEVAL_MODE", "hybrid")
-    monkeypatch.setenv("APFA_HYBRID_DENSE_WEIGHT", str(LEXICAL_HEAVY))
-    get_settings.cache_clear()
+    settings = Settings(APFA_RETRIEVAL_MODE="hybrid", APFA_HYBRID_DENSE_WEIGHT=LEXICAL_HEAVY, APFA_RETRIEVAL_K=1)
+    configured = retrieval.Retriever(store, SearchOptions.from_settings(settings), settings.retrieval_k)
+    dense = replace(configured, options=replace(configured.options, mode=RetrievalMode.DENSE))
     query = "private mortgage insurance end"
-    try:
-        assert retrieval.retrieve(query, None, 1, store=store, mode="dense")[0].doc_id == "escrow"
-        assert retrieval.retrieve(query, None, 1, store=store)[0].doc_id == "pmi"
-    finally:
-        get_settings.cache_clear()
+    assert dense(query, None)[0].doc_id == "escrow"
+    assert configured(query, None)[0].doc_id == "pmi"
 
 
 def test_unknown_mode_is_refused(store: IndexStore):

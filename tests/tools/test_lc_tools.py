@@ -3,8 +3,8 @@
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ValidationError
+from turns import context_with, tool_runtime
 
-from tools import retrieval
 from tools.lc_tools import AGENT_TOOLS, LOAN_TOOLS, add_amounts, debt_to_income, loan_payment, loan_to_value
 
 
@@ -44,11 +44,12 @@ def test_amounts_are_added_exactly():
     assert add_amounts.invoke({"amounts": [0.1, 0.2, 1180.5]}) == {"total": "$1,180.80", "items": "3"}
 
 
-def test_the_search_tool_takes_the_user_from_the_graph_state_never_from_the_model(monkeypatch):
+def test_the_search_tool_takes_the_user_from_the_graph_state_never_from_the_model():
     seen = []
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None: seen.append(user) or [])
+    runtime = tool_runtime(context_with(lambda query, user, k=None: seen.append(user) or []))
     search = next(t for t in AGENT_TOOLS if t.name == "search_knowledge_base")
     assert set(convert_to_openai_tool(search)["function"]["parameters"]["properties"]) == {"query"}
-    call = {"name": search.name, "args": {"query": "PMI", "user": "alice"}, "id": "1", "type": "tool_call"}
+    arguments = {"query": "PMI", "user": "alice", "runtime": runtime}
+    call = {"name": search.name, "args": arguments, "id": "1", "type": "tool_call"}
     assert "No relevant passages" in search.invoke(call).content
     assert seen == ["alice"]
