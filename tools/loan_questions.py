@@ -295,11 +295,12 @@ PHRASES = [
         " prepaids ",
     ),
     (
-        r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees|finance charges?",
+        r"closing costs?|closing fees|settlement costs|origination(?: fees?| charges?)?|lender fees|"
+        r"(?:prepaid )?finance charges?",
         " fees ",
     ),
     (r"lender credits?", " lendercredit "),
-    (r"seller (?:credits?|concessions?|paying|pays?|contribut\w*)\b", " sellercredit "),
+    (r"seller (?:is |will |would )?(?:credits?|concessions?|paying|pays?|contribut\w*)\b", " sellercredit "),
     (r"earnest money|good faith deposit", " deposit "),
     (r"private mortgage insurance|mortgage insurance|\bmip\b", " pmi "),
     (r"home ?owner'?s'? insurance|homeowners insurance|hazard insurance|home insurance|hoi\b", " insurance "),
@@ -520,43 +521,67 @@ def _fraction(match: re.Match[str]) -> str:
     return f"{match.group(4) or match.group(5)}.5"
 
 
-SMALL_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "a": 1,
-    "half a": 0.5,
+NUMBER_WORDS = {
+    **{
+        word: value
+        for value, word in enumerate(
+            [
+                "zero",
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+            ]
+        )
+    },
+    **{
+        word: 10 * tens
+        for tens, word in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)
+    },
 }
+SCALE_WORDS = {"thousand": 1_000, "million": 1_000_000}
+_NUMBER_WORD = "|".join(sorted([*NUMBER_WORDS, "hundred", *SCALE_WORDS], key=len, reverse=True))
 SPELLED_AMOUNT_RE = re.compile(
-    r"\b(" + "|".join(sorted(SMALL_NUMBERS, key=len, reverse=True)) + r")"
-    r"(?:[\s-](one|two|three|four|five|six|seven|eight|nine))?\s+(hundred thousand|thousand|million)\b",
+    rf"\b(?P<lead>(?:half )?a\s+(?=hundred|thousand|million))?(?P<words>(?:{_NUMBER_WORD})"
+    rf"(?:(?:\s+and\s+|[\s-]+)(?:{_NUMBER_WORD}))*)\b",
     re.IGNORECASE,
 )
-SCALES = {"hundred thousand": 100_000, "thousand": 1_000, "million": 1_000_000}
 
 
 def _spelled_amount(match: re.Match[str]) -> str:
-    """ "two hundred thousand" -> 200000, "half a million" -> 500000 (digits are read by the number scanner)."""
-    value = SMALL_NUMBERS[match.group(1).lower()] + (SMALL_NUMBERS[match.group(2).lower()] if match.group(2) else 0)
-    return f"${Decimal(str(value)) * SCALES[match.group(3).lower()]:f}"
+    """ "three hundred and twenty thousand" -> $320000, "half a million" -> $500000; a run of number words
+    without "thousand" or "million" is left to the term and rate readers ("thirty years")."""
+    words = re.findall(_NUMBER_WORD, match["words"].lower())
+    if not set(words) & SCALE_WORDS.keys() or not match["lead"] and words[0] not in NUMBER_WORDS:
+        return match.group(0)  # "thirty years", or "1.2 million" (digits before the scale word)
+    total, current = Decimal(0), Decimal(1 if match["lead"] else 0)
+    for word in words:
+        if word == "hundred":
+            current = (current or Decimal(1)) * 100
+        elif word in SCALE_WORDS:
+            total += (current or Decimal(1)) * SCALE_WORDS[word]
+            current = Decimal(0)
+        else:
+            current += NUMBER_WORDS[word]
+    value = total + current
+    if match["lead"] and match["lead"].lower().startswith("half"):
+        value /= 2
+    return f"${value:f}"
 
 
 def normalize(text: str) -> str:
@@ -729,6 +754,9 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
                 "condo",
                 "townhouse",
                 "townhome",
+                "place",
+                "apartment",
+                "duplex",
                 "listed",
                 "offer",
                 "costs",
@@ -905,7 +933,12 @@ def _percent_role(text: str, mention: Mention) -> str:
     near_after = _words(after)[:3]
     words = set(near_before) | set(near_after)
     immediate_after = near_after[:1]
-    if immediate_after and immediate_after[0] in ("down", "downpayment") or "downpayment" in near_before[:3]:
+    if (
+        immediate_after
+        and immediate_after[0] in ("down", "downpayment")
+        or "downpayment" in near_before[:3]
+        or bool(re.search(r"\bput(?:s|ting)?\s+down\s*$", before))  # "put down 12%"
+    ):
         return "down_pct"
     if near_after[:1] and near_after[0] in ("points", "point"):
         return "points"
@@ -996,9 +1029,9 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
     (
         Calculator.PMI,
         re.compile(
-            r"\bpmi\b.*\b(?:cancel\w*|drop\w*|remove\w*|get rid|end|ends|stop\w*|terminat\w*|"
+            r"\bpmi\b.*\b(?:cancel\w*|drop\w*|remov\w*|get rid|end|ends|stop\w*|terminat\w*|"
             r"go away|come off|off|when|how long|until|rid)\b|"
-            r"\b(?:cancel\w*|drop\w*|remove\w*|get rid of|stop|end)\b.*\bpmi\b"
+            r"\b(?:cancel\w*|drop\w*|remov\w*|get rid of|stop|end|until|request)\b.*\bpmi\b"
         ),
     ),
     (
@@ -1024,6 +1057,7 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
             r"how much (?:house|home|loan|mortgage|(?:can|could|would|will) (?:i|we) (?:borrow|afford|get|qualify))|"
             r"\bmax(?:imum)? (?:loan|mortgage|price|purchase|house|home|amount|i can)|"
             r"(?:biggest|largest|most expensive) (?:loan|mortgage|house|home)|"
+            r"\bthe most (?:i|we) (?:can|could) (?:borrow|afford|get|qualify)|"
             r"afford to borrow|qualify for how much|what price|how big (?:a )?(?:loan|mortgage)|"
             r"how expensive|\bcan (?:i|we) (?:really |actually )?afford\b|\bi can afford\b"
         ),
@@ -1161,6 +1195,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
     rates: list[tuple[str, Decimal, Mention]] = []
     own_ratio = False
     fee_shares: list[Decimal] = []
+    previous_money: tuple[int, str] | None = None  # where the last dollar figure ended, and its role
     for mention in scan_numbers(masked):
         value = mention.high if mention.high is not None else mention.value
         if mention.high is not None:
@@ -1207,6 +1242,10 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
                 rates.append(("rate", value, mention))
                 assumptions.append(f"{value.normalize():f} was read as an interest rate of {value.normalize():f}%.")
                 continue
+            if rates and 0 < value < 25 and re.search(r"\bfrom\s+[\d.]+\s*%?\s+to\s*$", masked[: mention.start]):
+                rates.append(("new_rate", value, mention))  # "down from 7.125 to 6.625": the second rate
+                assumptions.append(f"{value.normalize():f} was read as an interest rate of {value.normalize():f}%.")
+                continue
             if value in TYPICAL_TERMS and re.search(
                 r"\b(?:for|over)(?: the)?(?: remaining| rest of the| next)?\s*$", masked[: mention.start]
             ):
@@ -1218,9 +1257,20 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
             continue
         role = _money_role(masked, mention)
         period = _period(masked, mention)
+        listed_after = previous_money is not None and re.fullmatch(
+            r"\s*(?:,|and|&|\+|plus)\s*\$?\s*", masked[previous_money[0] : mention.start]
+        )
+        if role is None and listed_after and previous_money and previous_money[1].startswith("debt:"):
+            role = previous_money[1]  # "car loans 600 and 450": the second figure is another debt of that kind
+        previous_money = (mention.end, role or "")
         if role is None:
             unresolved.append(money(value, cents=False))
             continue
+        paid_for_home = re.search(r"\bpaid\s*\$?\s*$", masked[: mention.start]) and re.search(
+            r"\b(?:down|downpayment)\b", masked
+        )
+        if role == "income" and period is None and paid_for_home:
+            role = "price"  # "paid $425k with 10% down": what the home cost, not what the borrower is paid
         if (
             role in ("loan", "loan?")
             and asked is Calculator.DTI
