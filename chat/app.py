@@ -23,7 +23,12 @@ from fastapi import HTTPException, Request
 
 from apfa.settings import get_settings
 from chat import auth, hardening
-from chat.calculation_view import calculation_elements, scenario_from_steps, scenario_metadata
+from chat.calculation_view import (
+    calculation_elements,
+    restore_calculation_elements,
+    scenario_from_steps,
+    scenario_metadata,
+)
 from chat.data_layer import ApfaDataLayer, ThreadAccessDenied, ThreadSummary
 from chat.display import readable_placeholders
 from chat.history import history_from_steps, is_command
@@ -205,6 +210,7 @@ async def resume_chat(thread: ThreadDict) -> None:
     """Chainlit has already checked that this user wrote the thread; restore its memory from the steps."""
     cl.user_session.set("history", history_from_steps(thread.get("steps") or [])[-MAX_HISTORY_MESSAGES:])
     cl.user_session.set("scenario", scenario_from_steps(thread.get("steps") or []))
+    await restore_calculation_elements(thread)  # the amortization chart and CSV under the replies that showed them
     cl.user_session.set("ingest_jobs", {})
     await current_role()
 
@@ -286,7 +292,7 @@ async def answer(question: str) -> None:
         return
     reply.content = readable_placeholders(result.answer)
     reply.elements = citation_elements(result.citations) + calculation_elements(result.calculation_result)
-    reply.metadata = {**(reply.metadata or {}), **scenario_metadata(result.scenario)}
+    reply.metadata = {**(reply.metadata or {}), **scenario_metadata(result.scenario, result.calculation_result)}
     cl.user_session.set("scenario", result.scenario)
     await reply.send()
     redacted_question = result.redacted_question or await redacted(question)

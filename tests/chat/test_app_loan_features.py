@@ -61,6 +61,33 @@ async def test_a_schedule_answer_brings_a_chart_and_a_csv_and_the_next_turn_gets
     assert seen[-1] == ("what about 15 years?", kept)
 
 
+async def test_resuming_the_thread_brings_the_chart_and_the_csv_back_under_the_same_reply(monkeypatch, tmp_path):
+    import chainlit as cl
+
+    import chat.app
+
+    recorder = open_session(monkeypatch, tmp_path)
+    sent: list[dict] = []
+    send = cl.Message.send
+
+    async def keep_what_is_stored(message):
+        sent.append(message.to_dict())  # the step as the data layer stores it, metadata included
+        return await send(message)
+
+    monkeypatch.setattr(cl.Message, "send", keep_what_is_stored)
+    fake_turn(monkeypatch, turn_result("amortization schedule for $200,000 at 6% over 30 years"))
+    await chat.app.handle_message(cl.Message(content="amortization schedule for $200,000 at 6% over 30 years"))
+    [reply] = [step for step in sent if step["type"] == "assistant_message"]
+
+    thread = {"id": reply["threadId"], "steps": [reply], "elements": []}
+    await chat.app.resume_chat(thread)
+    assert sorted(element["type"] for element in thread["elements"]) == ["file", "plotly"]
+    assert {element["forId"] for element in thread["elements"]} == {reply["id"]}
+    assert all(element["chainlitKey"] for element in thread["elements"]), "served from the resumed session"
+    assert [element["type"] for element in recorder.elements[2:]] == ["plotly", "file"]
+    assert cl.user_session.get("scenario")["loan"] == "200000"
+
+
 async def test_two_attached_loan_estimates_are_compared_with_cited_advice(monkeypatch, tmp_path):
     import chainlit as cl
 
