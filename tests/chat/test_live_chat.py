@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
 REDIS_DB = 11
 QUESTION = "My name is John Smith. What does an escrow account hold money for?"
+SCHEDULE_QUESTION = "show me the amortization schedule for $200,000 at 6% over 30 years"
 ESCROW_GUIDE = "# Escrow accounts\n\n" + "An escrow account holds money for property taxes and insurance. " * 5
 
 
@@ -58,6 +59,19 @@ def live_app(pg_url, tmp_path, unique_name):
         keys = list(client.scan_iter())
         if keys:
             client.delete(*keys)
+
+
+async def stored_step_metadata(client, base: str, token: str, thread_id: str, step_id: str) -> dict:
+    """The step's metadata once the data layer has stored it (Chainlit writes a sent reply's update in the
+    background, so a reload right after the reply can come before it)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stored = await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": token})
+        steps = {step["id"]: step for step in stored.json()["steps"]}
+        if metadata := (steps.get(step_id) or {}).get("metadata"):
+            return metadata
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"step {step_id} was not stored with its metadata")
 
 
 async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app):
@@ -107,7 +121,27 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
 
         resumed = await Tab(base, alice_token, thread_id).connect()
         await resumed.wait_for(lambda e, d: e == "resume_thread")
+        schedule = await resumed.answer_to(SCHEDULE_QUESTION)
+        assert "$1,199.10" in schedule["output"]
         await resumed.close()
+        await stored_step_metadata(client, base, alice_token, thread_id, schedule["id"])  # written after the reply
+
+        # a reload: the schedule answer gets its chart and CSV back, served from the new session
+        reloaded = await Tab(base, alice_token, thread_id).connect()
+        restored = await reloaded.wait_for(lambda e, d: e == "resume_thread")
+        charts = {e["type"]: e for e in restored["elements"] if e.get("forId") == schedule["id"]}
+        assert set(charts) == {"plotly", "file"}
+        csv_file = await client.get(
+            f"{base}/project/file/{charts['file']['chainlitKey']}",
+            params={"session_id": reloaded.session_id},
+            cookies={"access_token": alice_token},
+        )
+        assert csv_file.status_code == 200
+        assert csv_file.text.splitlines()[:2] == [
+            "payment_number,payment,interest,principal,balance",
+            "1,1199.10,1000.00,199.10,199800.90",
+        ]
+        await reloaded.close()
 
         with pytest.raises(socketio.exceptions.ConnectionError):
             await Tab(base, carol_token, thread_id).connect()
