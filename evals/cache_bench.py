@@ -16,9 +16,15 @@ import random
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.qa import fresh_knowledge_base, load_items, local_model_served, percentile
+
+if TYPE_CHECKING:
+    from agents.answer_cache import AnswerCache, CacheNamespace
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
 
 BENCH_USER = "cache-bench"
 HIT = ("exact", "similar")
@@ -57,22 +63,25 @@ def replay(questions: list[str], repeats: int, seed: int) -> list[tuple[int, str
     return asks
 
 
-async def _timed_turn(graph, question: str):
+async def _timed_turn(graph: TurnGraph, context: TurnContext, question: str):
     from agents.turn import TurnResult, stream_turn
 
     started = time.perf_counter()
     first_text_ms = None
     result = None
-    async for piece in stream_turn(question, user=BENCH_USER, history=[], graph=graph):
+    async for piece in stream_turn(question, user=BENCH_USER, history=[], graph=graph, context=context):
         if isinstance(piece, TurnResult):
             result = piece
         elif first_text_ms is None:
             first_text_ms = (time.perf_counter() - started) * 1000
+    if result is None:
+        raise RuntimeError(f"the turn for {question!r} ended without a result")
     return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
 
 
 def bench_cache(
     dataset: Path,
+    settings: Settings,
     docs: Path | None = None,
     split: str | None = None,
     limit: int | None = None,
@@ -81,45 +90,54 @@ def bench_cache(
     emit=print,
 ) -> dict:
     from agents.answer_cache import AnswerCache
+    from agents.configuration import TurnContext
     from agents.graph import build_graph, cache_steps
     from agents.llm import make_chat_model
 
     questions = [item.question for item in load_items(dataset, split)][:limit]
-    settings = get_settings().model_copy(update={"answer_cache": True})
+    settings = settings.model_copy(update={"answer_cache": True})
     cache = AnswerCache.from_settings(settings)
-    with local_model_served(settings), fresh_knowledge_base(docs):
-        llm = make_chat_model(settings)
-        graph = build_graph(llm, answer_cache=cache)
-        namespace = cache_steps(cache, llm).namespace()
+    assert cache is not None, "the answer cache was switched on just above"
+    with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+        llm = make_chat_model(answering)
+        graph, context = build_graph(llm, answer_cache=cache), TurnContext.from_settings(answering)
+        namespace = cache_steps(cache, llm, lambda: context).namespace()
+        asks = replay(questions, repeats, seed)
         try:
-            rows = asyncio.run(_replay(graph, cache, namespace, replay(questions, repeats, seed), emit))
+            rows = asyncio.run(_replay(graph, context, cache, namespace, asks, emit))
         finally:
             cache.clear(namespace)
     return summarise(rows, len(questions), settings)
 
 
-def matched_entry(cache, namespace, question: str) -> str | None:
+def matched_entry(cache: AnswerCache, namespace: CacheNamespace, context: TurnContext, question: str) -> str | None:
     """The stored question an ask is answered from (a similar hit is not told apart by its text otherwise)."""
     from agents.answer_cache import normalise
-    from kb.embedding import get_embedder
 
-    found = cache.lookup(namespace, question, get_embedder().embed_query(normalise(question)))
+    found = cache.lookup(namespace, question, context.embed_query(normalise(question)))
     return found.answer.question if found.answer else None
 
 
-async def _replay(graph, cache, namespace, asks: list[tuple[int, str]], emit) -> list[dict]:
+async def _replay(
+    graph: TurnGraph,
+    context: TurnContext,
+    cache: AnswerCache,
+    namespace: CacheNamespace,
+    asks: list[tuple[int, str]],
+    emit,
+) -> list[dict]:
     """Every ask in one event loop (the model client's connections belong to the loop that opened them)."""
-    await _timed_turn(graph, "What is a Loan Estimate?")  # loads the models; its entry is cleared next
+    await _timed_turn(graph, context, "What is a Loan Estimate?")  # loads the models; its entry is cleared next
     cache.clear(namespace)
     family_of: dict[str, int] = {}  # stored entry (its normalised question) -> the question it was asked for
     rows = []
     for index, question in asks:
-        result, first_text_ms, turn_ms = await _timed_turn(graph, question)
+        result, first_text_ms, turn_ms = await _timed_turn(graph, context, question)
         status = (result.flags.get("cache") or ["off"])[0]
-        entry = matched_entry(cache, namespace, question) if status in (*HIT, "stored") else None
+        entry = matched_entry(cache, namespace, context, question) if status in (*HIT, "stored") else None
         if status == "stored" and entry:
             family_of.setdefault(entry, index)
-        wrong_hit = status in HIT and family_of.get(entry) != index
+        wrong_hit = status in HIT and (entry is None or family_of.get(entry) != index)
         row = {
             "question_index": index,
             "question": question,

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from agents.graph import build_graph
+from agents.configuration import TurnContext
+from agents.graph import TurnGraph, build_graph
 from agents.llm import make_chat_model
 from agents.turn import TurnResult, stream_turn
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from tools.loan_questions import Calculation, Clarification
 
 EVAL_USER = "apfa-eval-calc"
@@ -84,13 +85,13 @@ def judge(case: CalcCase, result: object) -> tuple[bool, str]:
     return any(abs(f.value - case.expected) <= case.tolerance for f in figures), f"{result.kind}: {shown}"
 
 
-async def run_case(case: CalcCase, graph) -> CaseOutcome:
+async def run_case(case: CalcCase, graph: TurnGraph, context: TurnContext) -> CaseOutcome:
     history: list[tuple[str, str]] = []
     for earlier in case.history:
         history += [("user", earlier), ("assistant", "")]
     started = time.perf_counter()
     result: TurnResult | None = None
-    async for item in stream_turn(case.question, user=EVAL_USER, history=history, graph=graph):
+    async for item in stream_turn(case.question, user=EVAL_USER, history=history, graph=graph, context=context):
         if isinstance(item, TurnResult):
             result = item
     turn_ms = (time.perf_counter() - started) * 1000
@@ -106,13 +107,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def evaluate_calc(dataset: Path, split: str | None = None, console: Console | None = None) -> dict:
+def evaluate_calc(dataset: Path, settings: Settings, split: str | None = None, console: Console | None = None) -> dict:
     console = console or Console()
     cases = load_cases(dataset, split)
-    graph = build_graph(make_chat_model(get_settings()))
+    graph, context = build_graph(make_chat_model(settings)), TurnContext.from_settings(settings)
 
     async def run_all() -> list[CaseOutcome]:
-        return [await run_case(case, graph) for case in cases]
+        return [await run_case(case, graph, context) for case in cases]
 
     outcomes = asyncio.run(run_all())
     by_calculator: dict[str, list[bool]] = {}

@@ -19,7 +19,7 @@ from openai import OpenAI
 from rich.console import Console
 
 from agents.local_llm import server_url
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.calc import judge, load_cases, percentile
 from tools.loan_questions import Calculator, Scenario, calculate, normalize, scan_numbers
 
@@ -142,7 +142,11 @@ def checked_against_text(data: dict[str, Any], text: str) -> tuple[dict[str, Any
 
 
 def evaluate_extraction(
-    dataset: Path, split: str | None = None, per_calculator: int | None = None, console: Console | None = None
+    dataset: Path,
+    settings: Settings,
+    split: str | None = None,
+    per_calculator: int | None = None,
+    console: Console | None = None,
 ) -> dict:
     """`per_calculator` keeps the first N cases of each calculator: the model takes ~30 s a case on 2 cores."""
     console = console or Console()
@@ -153,7 +157,7 @@ def evaluate_extraction(
             if sum(k.calculator == case.calculator for k in kept) < per_calculator:
                 kept.append(case)
         cases = kept
-    client = OpenAI(base_url=f"{server_url(get_settings())}/v1", api_key="local")
+    client = OpenAI(base_url=f"{server_url(settings)}/v1", api_key="local")
     correct, times, dropped_total = 0, [], 0
     for case in cases:
         text = " ".join([*case.history, case.question])

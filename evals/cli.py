@@ -83,6 +83,7 @@ def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
         return _print_report(
             evaluate_fairness(
                 Path(args.dataset),
+                get_settings(),
                 split=args.split,
                 limit=args.limit,
                 docs=Path(args.docs) if args.docs else None,
@@ -121,11 +122,13 @@ def add_eval_calc(commands: argparse._SubParsersAction) -> None:
         if args.method == "model":
             from evals.calc_extraction import evaluate_extraction
 
-            report = evaluate_extraction(Path(args.dataset), args.split, args.per_calculator, console=Console())
+            report = evaluate_extraction(
+                Path(args.dataset), get_settings(), args.split, args.per_calculator, console=Console()
+            )
             return _print_report(report)
         from evals.calc import evaluate_calc
 
-        return _print_report(evaluate_calc(Path(args.dataset), split=args.split, console=Console()))
+        return _print_report(evaluate_calc(Path(args.dataset), get_settings(), split=args.split, console=Console()))
 
     parser.set_defaults(func=run)
 
@@ -170,7 +173,13 @@ def add_bench_search(commands: argparse._SubParsersAction) -> None:
         from evals.index_bench import bench_search
 
         return _print_report(
-            bench_search(corpus=Path(args.corpus), sizes=args.sizes, sample=args.sample, console=Console())
+            bench_search(
+                corpus=Path(args.corpus),
+                sizes=args.sizes,
+                settings=get_settings(),
+                sample=args.sample,
+                console=Console(),
+            )
         )
 
     parser.set_defaults(func=run)
@@ -187,7 +196,8 @@ def add_eval_qa(commands: argparse._SubParsersAction) -> None:
         from evals.qa import evaluate_qa
 
         docs = Path(args.docs) if args.docs else None
-        return _print_report(evaluate_qa(Path(args.dataset), docs=docs, split=args.split, limit=args.limit))
+        report = evaluate_qa(Path(args.dataset), get_settings(), docs=docs, split=args.split, limit=args.limit)
+        return _print_report(report)
 
     parser.set_defaults(func=run)
 
@@ -221,7 +231,7 @@ def add_bench_turn(commands: argparse._SubParsersAction) -> None:
             from evals.qa import load_items
 
             questions = [item.question for item in load_items(Path(args.dataset), args.split)][: args.limit]
-        return _print_report(bench_turn(rounds=args.rounds, console=Console(), questions=questions))
+        return _print_report(bench_turn(get_settings(), rounds=args.rounds, console=Console(), questions=questions))
 
     parser.set_defaults(func=run)
 
@@ -233,7 +243,8 @@ def add_bench_persist(commands: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> int:
         from evals.persist_bench import bench_persist
 
-        return _print_report(bench_persist(turns=args.turns, console=Console()))
+        url = get_settings().effective_database_url
+        return _print_report(bench_persist(url, turns=args.turns, console=Console()))
 
     parser.set_defaults(func=run)
 
@@ -252,7 +263,8 @@ def add_eval_safety(commands: argparse._SubParsersAction) -> None:
 
         docs = Path(args.docs) if args.docs else None
         benign = [Path(path) for path in args.benign]
-        return _print_report(evaluate_safety(Path(args.dataset), docs=docs, split=args.split, benign=benign))
+        report = evaluate_safety(Path(args.dataset), get_settings(), docs=docs, split=args.split, benign=benign)
+        return _print_report(report)
 
     parser.set_defaults(func=run)
 
@@ -272,7 +284,13 @@ def add_bench_cache(commands: argparse._SubParsersAction) -> None:
         docs = Path(args.docs) if args.docs else None
         return _print_report(
             bench_cache(
-                Path(args.dataset), docs=docs, split=args.split, limit=args.limit, repeats=args.repeats, seed=args.seed
+                Path(args.dataset),
+                get_settings(),
+                docs=docs,
+                split=args.split,
+                limit=args.limit,
+                repeats=args.repeats,
+                seed=args.seed,
             )
         )
 

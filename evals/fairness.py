@@ -25,12 +25,17 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.qa import fresh_knowledge_base, local_model_served
 from tools import bias, protected
+
+if TYPE_CHECKING:
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
 
 EVAL_USER = "fairness-eval"
 PRODUCTS = {
@@ -141,10 +146,10 @@ def violations_in(text: str, attribute: str = "", value: str = "unstated") -> li
     return reasons
 
 
-async def _answer(graph, question: str) -> str:
+async def _answer(graph: TurnGraph, context: TurnContext, question: str) -> str:
     from agents.turn import run_turn
 
-    result = await run_turn(question, user=EVAL_USER, history=[], graph=graph)
+    result = await run_turn(question, user=EVAL_USER, history=[], graph=graph, context=context)
     return result.answer
 
 
@@ -185,6 +190,7 @@ def _summary(rows: list[dict], groups: list[Group], in_dataset: int, provider: s
 
 def evaluate_fairness(
     dataset: Path,
+    settings: Settings,
     split: str | None = None,
     limit: int | None = None,
     docs: Path | None = None,
@@ -197,7 +203,6 @@ def evaluate_fairness(
     console = console or Console()
     all_groups = load_groups(dataset, split)
     groups = all_groups[:limit]
-    settings = get_settings()
     rows = []
     if answers_in is not None:
         saved = {}
@@ -211,14 +216,13 @@ def evaluate_fairness(
                 _print_row(console, rows[-1])
         provider = f"answers from {answers_in.name}"
     else:
-        from agents.graph import build_graph
-        from agents.llm import make_chat_model, supports_native_tools
+        from evals.workspace import turn_graph_and_context
 
-        async def run_groups() -> None:
+        async def run_groups(answering: Settings) -> None:
             # One event loop for the whole run: the model client's connection pool belongs to the loop it opened on.
-            graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
+            graph, context = turn_graph_and_context(answering)
             for group in groups:
-                answers = [await _answer(graph, variant.question) for variant in group.variants]
+                answers = [await _answer(graph, context, variant.question) for variant in group.variants]
                 rows.append(score_group(group, answers))
                 if answers_out:
                     with answers_out.open("a", encoding="utf-8") as handle:
@@ -226,8 +230,8 @@ def evaluate_fairness(
                             handle.write(json.dumps({"variant_id": variant.variant_id, "answer": answer}) + "\n")
                 _print_row(console, rows[-1])
 
-        with local_model_served(settings), fresh_knowledge_base(docs):
-            asyncio.run(run_groups())
+        with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+            asyncio.run(run_groups(answering))
         provider = settings.llm_provider
     summary = _summary(rows, groups, len(all_groups), provider, split)
     console.print(

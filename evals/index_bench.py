@@ -14,6 +14,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from apfa.settings import Settings
 from evals.beir import read_corpus, read_query_texts
 from evals.embedding_cache import embed_with_cache
 from kb.embedding import Embedder, Precision
@@ -159,6 +160,7 @@ SEARCH_HNSW_MAX_SIZE = 500_000
 def bench_search(
     corpus: Path,
     sizes: list[int],
+    settings: Settings,
     console,
     *,
     sample: int = SEARCH_SAMPLE_PASSAGES,
@@ -177,14 +179,12 @@ def bench_search(
     import faiss
     import numpy as np
 
-    from apfa.settings import get_settings
     from kb.embedding import get_embedder
 
-    settings = get_settings()
     cache = settings.data_dir / "eval_cache"
     embedder = get_embedder()
     queries = queries or _default_queries(corpus)
-    passages = _real_passage_vectors(Path(corpus), sample, embedder, console)
+    passages = _real_passage_vectors(Path(corpus), sample, embedder, settings, console)
     query_texts = read_query_texts(queries, query_count)
     query_vectors, _ = embed_with_cache(query_texts, embedder, cache, console)
     console.print(f"real vectors: {len(passages)} passages, {len(query_vectors)} queries")
@@ -219,17 +219,15 @@ def _default_queries(corpus: Path) -> Path:
     return beside
 
 
-def _real_passage_vectors(corpus: Path, sample: int, embedder, console):
+def _real_passage_vectors(corpus: Path, sample: int, embedder, settings: Settings, console):
     """Product vectors of the first `sample` corpus chunks (title + text through the upload chunker).
 
     They share `apfa eval retrieval`'s content-addressed cache, so after a retrieval evaluation of the same
     corpus every chunk is already embedded and the whole corpus can seed the index at no cost.
     """
-    from apfa.settings import get_settings
     from ingest.chunking import chunk_pages
     from ingest.parsing import Page
 
-    settings = get_settings()
     texts: list[str] = []
     for text in read_corpus(corpus, sample).values():
         pages = [Page(number=1, text=text)]

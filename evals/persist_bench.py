@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
-from apfa.settings import get_settings
 from chat.data_layer import ApfaDataLayer, pii_redactor
 from chat.migrate import upgrade
 
@@ -63,7 +62,7 @@ async def _store_turn(layer: ApfaDataLayer, user, thread_id: str, redaction_ms: 
     return elapsed, sum(redaction_ms) - redacted_before
 
 
-async def _run(turns: int) -> list[tuple[float, float]]:
+async def _run(url: str, turns: int) -> list[tuple[float, float]]:
     redaction_ms: list[float] = []
 
     def timed_redactor(text: str) -> str:
@@ -73,12 +72,13 @@ async def _run(turns: int) -> list[tuple[float, float]]:
         finally:
             redaction_ms.append((time.perf_counter() - started) * 1000)
 
-    url = get_settings().effective_database_url
     upgrade(url)
     layer = ApfaDataLayer(url, redactor=timed_redactor)
     init_http_context()
     benchmark_user = cl.User(identifier=f"bench-persist-{uuid.uuid4().hex[:8]}", metadata={"role": "borrower"})
     user = await layer.create_user(benchmark_user)
+    if user is None:
+        raise RuntimeError(f"the benchmark user could not be created in {url}")
     threads = [str(uuid.uuid4()) for _ in range(turns + 1)]
     try:
         await _store_turn(layer, user, threads[0], redaction_ms)
@@ -91,10 +91,10 @@ async def _run(turns: int) -> list[tuple[float, float]]:
         await layer.engine.dispose()
 
 
-def bench_persist(turns: int = 30, console: Console | None = None) -> dict:
+def bench_persist(database_url: str, turns: int = 30, console: Console | None = None) -> dict:
     """Median and p95 ms to store one turn (2 steps, 3 citations, thread name), after one warm-up turn."""
     console = console or Console()
-    runs = asyncio.run(_run(turns))
+    runs = asyncio.run(_run(database_url, turns))
     totals = sorted(total for total, _ in runs)
     redaction = [redacted for _, redacted in runs]
     report = {

@@ -25,12 +25,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.state import TurnResult
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 from tools.grounding import check_support, normalise_numbers, strip_citations
+
+if TYPE_CHECKING:
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
+    from kb.store import IndexStore
 
 QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -114,31 +120,28 @@ def local_model_served(settings: Settings) -> Iterator[None]:
 
 
 @contextmanager
-def fresh_knowledge_base(docs: Path | None) -> Iterator[None]:
-    """With `docs`, a throw-away data directory holding only those documents (shared scope); else the current one."""
+def fresh_knowledge_base(docs: Path | None, settings: Settings) -> Iterator[Settings]:
+    """With `docs`, `settings` pointed at a throw-away data directory holding only those documents (shared scope);
+    else `settings` as they are."""
     if docs is None:
-        yield
+        yield settings
         return
     from evals.workspace import indexer, throwaway_data_dir
 
-    with throwaway_data_dir("apfa-qa-"):
-        index = indexer(get_settings())
+    with throwaway_data_dir("apfa-qa-", settings) as scratch:
+        index = indexer(scratch)
         for path in sorted(p for p in docs.iterdir() if p.is_file()):
             index(path, scope="shared", owner=EVAL_USER)
-        yield
+        yield scratch
 
 
-def _chunk_texts() -> dict[tuple[str, int], str]:
-    from kb.store import get_store
-
-    _, chunks = get_store().chunks_at_current_version()
+def _chunk_texts(store: IndexStore) -> dict[tuple[str, int], str]:
+    _, chunks = store.chunks_at_current_version()
     return {(chunk.doc_id, chunk.start): chunk.text for chunk in chunks.values()}
 
 
-def _file_names() -> dict[str, str]:
-    from kb.store import get_store
-
-    return {record.doc_id: record.filename for record in get_store().documents(None)}
+def _file_names(store: IndexStore) -> dict[str, str]:
+    return {record.doc_id: record.filename for record in store.documents(None)}
 
 
 def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, int], str]) -> list[str]:
@@ -154,13 +157,13 @@ def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, in
     return found
 
 
-async def _ask(graph, item: QaItem) -> tuple[TurnResult, float, float]:
+async def _ask(graph: TurnGraph, context: TurnContext, item: QaItem) -> tuple[TurnResult, float, float]:
     from agents.turn import stream_turn
 
     started = time.perf_counter()
     first_text_ms = None
     result = None
-    async for piece in stream_turn(item.question, user=EVAL_USER, history=[], graph=graph):
+    async for piece in stream_turn(item.question, user=EVAL_USER, history=[], graph=graph, context=context):
         if isinstance(piece, TurnResult):
             result = piece
         elif first_text_ms is None:
@@ -170,12 +173,12 @@ async def _ask(graph, item: QaItem) -> tuple[TurnResult, float, float]:
     return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
 
 
-async def _ask_all(graph, items: list[QaItem], emit) -> list[dict]:
-    names, chunk_texts = _file_names(), _chunk_texts()
-    await _ask(graph, QaItem("warm-up", "What is a Loan Estimate?", [], [], ""))
+async def _ask_all(graph: TurnGraph, context: TurnContext, store: IndexStore, items: list[QaItem], emit) -> list[dict]:
+    names, chunk_texts = _file_names(store), _chunk_texts(store)
+    await _ask(graph, context, QaItem("warm-up", "What is a Loan Estimate?", [], [], ""))
     rows = []
     for item in items:
-        result, first_text_ms, answer_ms = await _ask(graph, item)
+        result, first_text_ms, answer_ms = await _ask(graph, context, item)
         cited_files = sorted({names.get(c.doc_id, c.title) for c in result.citations})
         missing = missing_groups(result.answer, item.must_contain)
         row = {
@@ -199,18 +202,22 @@ async def _ask_all(graph, items: list[QaItem], emit) -> list[dict]:
 
 
 def evaluate_qa(
-    dataset: Path, docs: Path | None = None, split: str | None = None, limit: int | None = None, emit=print
+    dataset: Path,
+    settings: Settings,
+    docs: Path | None = None,
+    split: str | None = None,
+    limit: int | None = None,
+    emit=print,
 ) -> dict:
     """Ask every item, `emit` one JSON line per item, and return the summary."""
-    from agents.graph import build_graph
-    from agents.llm import make_chat_model, supports_native_tools
+    from evals.workspace import turn_graph_and_context
+    from kb.store import get_store
 
     items = load_items(dataset, split)[:limit]
-    settings = get_settings()
-    with local_model_served(settings), fresh_knowledge_base(docs):
-        graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
+    with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+        graph, context = turn_graph_and_context(answering)
         # One event loop for the whole run: the model client's connection pool is bound to the loop it started in.
-        rows = asyncio.run(_ask_all(graph, items, emit))
+        rows = asyncio.run(_ask_all(graph, context, get_store(answering), items, emit))
     return summarise(rows, settings)
 
 

@@ -22,9 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.qa import local_model_served
+
+if TYPE_CHECKING:
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
 
 REFUSAL_KINDS = ("guarantee", "others_data", "system_prompt", "falsify", "impersonate")
 SHARED_OWNER = "safety-eval"
@@ -75,12 +80,14 @@ def judge(probe: Probe, result) -> tuple[bool, str]:
 
 
 @contextmanager
-def probe_knowledge_base(probes: list[Probe], docs: Path | None) -> Iterator[None]:
-    """A throw-away data directory: `docs` as shared documents, each probe's document private to its probe user."""
+def probe_knowledge_base(probes: list[Probe], docs: Path | None, settings: Settings) -> Iterator[Settings]:
+    """`settings` pointed at a throw-away data directory: `docs` as shared documents, each probe's document private
+    to its probe user."""
     from evals.workspace import indexer, throwaway_data_dir
 
-    with throwaway_data_dir("apfa-safety-") as data_dir:
-        index = indexer(get_settings())
+    with throwaway_data_dir("apfa-safety-", settings) as scratch:
+        data_dir = scratch.data_dir
+        index = indexer(scratch)
         for path in sorted(p for p in (docs.iterdir() if docs else []) if p.is_file()):
             index(path, scope="shared", owner=SHARED_OWNER)
         uploads = data_dir / "probe-uploads"
@@ -90,7 +97,7 @@ def probe_knowledge_base(probes: list[Probe], docs: Path | None) -> Iterator[Non
                 path = uploads / f"{probe.id}-{probe.filename or 'upload.txt'}"
                 path.write_text(probe.document)
                 index(path, filename=probe.filename, scope="private", owner=probe.user)
-        yield
+        yield scratch
 
 
 def messages_in(path: Path) -> list[str]:
@@ -120,18 +127,21 @@ def guard_refusals(files: list[Path]) -> dict:
 
 
 def evaluate_safety(
-    dataset: Path, docs: Path | None = None, split: str | None = None, benign: list[Path] | None = None, emit=print
+    dataset: Path,
+    settings: Settings,
+    docs: Path | None = None,
+    split: str | None = None,
+    benign: list[Path] | None = None,
+    emit=print,
 ) -> dict:
     """Run every probe, `emit` one JSON line per probe, and return the summary (per split and overall); with
     `benign` files, also how many of those ordinary borrower messages the guard alone would refuse."""
-    from agents.graph import build_graph
-    from agents.llm import make_chat_model, supports_native_tools
+    from evals.workspace import turn_graph_and_context
 
     probes = load_probes(dataset, split)
-    settings = get_settings()
-    with local_model_served(settings), probe_knowledge_base(probes, docs):
-        graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
-        rows = asyncio.run(_run_probes(graph, probes, emit))
+    with local_model_served(settings), probe_knowledge_base(probes, docs, settings) as answering:
+        graph, context = turn_graph_and_context(answering)
+        rows = asyncio.run(_run_probes(graph, context, probes, emit))
     return {
         **summarise(rows),
         "by_split": {
@@ -143,13 +153,13 @@ def evaluate_safety(
     }
 
 
-async def _run_probes(graph, probes: list[Probe], emit) -> list[dict]:
+async def _run_probes(graph: TurnGraph, context: TurnContext, probes: list[Probe], emit) -> list[dict]:
     """All probes in one event loop: the model client's connections belong to the loop that opened them."""
     from agents.turn import run_turn
 
     rows = []
     for probe in probes:
-        result = await run_turn(probe.message, probe.user, [], graph)
+        result = await run_turn(probe.message, probe.user, [], graph=graph, context=context)
         safe, reason = judge(probe, result)
         row = {
             "id": probe.id,

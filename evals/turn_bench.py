@@ -15,11 +15,12 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from agents.graph import build_graph
-from agents.llm import make_chat_model, supports_native_tools
+from agents.configuration import TurnContext
+from agents.graph import TurnGraph
 from agents.turn import TurnResult, stream_turn
-from apfa.settings import get_settings
+from apfa.settings import Settings
 from evals.qa import local_model_served, percentile, ttft_ms
+from evals.workspace import turn_graph_and_context
 
 QUESTIONS = (
     "When can I stop paying private mortgage insurance?",
@@ -30,15 +31,17 @@ QUESTIONS = (
 )
 
 
-async def _timed_turn(question: str, user: str, graph) -> dict[str, float]:
+async def _timed_turn(question: str, user: str, graph: TurnGraph, context: TurnContext) -> dict[str, float]:
     started = time.perf_counter()
     first_piece_ms = None
     result = None
-    async for item in stream_turn(question, user=user, history=[], graph=graph):
+    async for item in stream_turn(question, user=user, history=[], graph=graph, context=context):
         if isinstance(item, TurnResult):
             result = item
         elif first_piece_ms is None:
             first_piece_ms = (time.perf_counter() - started) * 1000
+    if result is None:
+        raise RuntimeError(f"the turn for {question!r} ended without a result")
     timings = dict(result.timings_ms)
     timings["first_visible_text"] = round(first_piece_ms or 0.0, 1)
     timings["wall"] = round((time.perf_counter() - started) * 1000, 1)
@@ -47,22 +50,27 @@ async def _timed_turn(question: str, user: str, graph) -> dict[str, float]:
     return timings
 
 
-async def _timed_turns(questions: list[str], user: str, graph) -> list[dict[str, float]]:
+async def _timed_turns(
+    questions: list[str], user: str, graph: TurnGraph, context: TurnContext
+) -> list[dict[str, float]]:
     """All turns in one event loop (the model client's connection pool is bound to it), after a warm-up turn."""
-    await _timed_turn("What is PMI?", user, graph)
-    return [await _timed_turn(question, user, graph) for question in questions]
+    await _timed_turn("What is PMI?", user, graph, context)
+    return [await _timed_turn(question, user, graph, context) for question in questions]
 
 
 def bench_turn(
-    rounds: int = 1, user: str = "bench", console: Console | None = None, questions: list[str] | None = None
+    settings: Settings,
+    rounds: int = 1,
+    user: str = "bench",
+    console: Console | None = None,
+    questions: list[str] | None = None,
 ) -> dict:
     """Run each question `rounds` times after one warm-up turn; report medians per stage in ms, p95 of the rest."""
     console = console or Console()
-    settings = get_settings()
     questions = questions or list(QUESTIONS)
     with local_model_served(settings):
-        graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
-        runs = asyncio.run(_timed_turns(questions * rounds, user, graph))
+        graph, context = turn_graph_and_context(settings)
+        runs = asyncio.run(_timed_turns(questions * rounds, user, graph, context))
     keys = [
         "pii",
         "loan_math",

@@ -1,19 +1,24 @@
-"""What evaluations share: indexing documents exactly as `apfa worker` does, with the settings of the command."""
+"""What evaluations share: indexing documents exactly as `apfa worker` does and asking through the chat's graph,
+with the settings of the command."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from apfa.settings import Settings, get_settings
+from apfa.settings import Settings
 from ingest.pipeline import IngestOptions, IngestResult, ingest_file
 from kb.embedding import get_embedder
 from kb.store import get_store
 from tools.pii import redact_text
+
+if TYPE_CHECKING:
+    from agents.configuration import TurnContext
+    from agents.graph import TurnGraph
 
 
 def indexer(settings: Settings) -> Callable[..., IngestResult]:
@@ -26,22 +31,20 @@ def indexer(settings: Settings) -> Callable[..., IngestResult]:
     )
 
 
-@contextmanager
-def throwaway_data_dir(prefix: str) -> Iterator[Path]:
-    """A fresh APFA_DATA_DIR for the length of an evaluation, so what it indexes never touches the real one.
+def turn_graph_and_context(settings: Settings) -> tuple[TurnGraph, TurnContext]:
+    """The chat's turn graph for the configured provider, without the answer cache (every question is really
+    answered), and the context it runs with (this configuration's knowledge base)."""
+    from agents.configuration import TurnContext
+    from agents.graph import build_graph
+    from agents.llm import make_chat_model, supports_native_tools
 
-    The chat's graph reads its settings for itself (agents/ is not yet given them at the edge), so the directory
-    is switched through the environment and the settings cache, and both are restored afterwards.
-    """
-    previous = os.environ.get("APFA_DATA_DIR")
+    graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
+    return graph, TurnContext.from_settings(settings)
+
+
+@contextmanager
+def throwaway_data_dir(prefix: str, settings: Settings) -> Iterator[Settings]:
+    """`settings` pointed at a fresh data directory for the length of an evaluation, so what it indexes never
+    touches the real one; the directory is deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix=prefix) as data_dir:
-        os.environ["APFA_DATA_DIR"] = data_dir
-        get_settings.cache_clear()
-        try:
-            yield Path(data_dir)
-        finally:
-            if previous is None:
-                os.environ.pop("APFA_DATA_DIR", None)
-            else:
-                os.environ["APFA_DATA_DIR"] = previous
-            get_settings.cache_clear()
+        yield settings.model_copy(update={"data_dir": Path(data_dir)})

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.settings import Settings
 from evals.calc import evaluate_calc, load_cases
-from tools import retrieval
 
 DATASET = Path(__file__).resolve().parents[1] / "data/calc_questions.jsonl"
 
@@ -20,9 +20,8 @@ def write(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def test_cases_are_judged_by_the_named_figure(tmp_path, monkeypatch):
-    monkeypatch.setenv("APFA_LLM_PROVIDER", "fake")
-    monkeypatch.setattr(retrieval, "retrieve", lambda query, user, k=None, **kwargs: [])
+def test_cases_are_judged_by_the_named_figure(tmp_path):
+    settings = Settings(APFA_LLM_PROVIDER="fake", APFA_DATA_DIR=str(tmp_path / "data"))
     rows = [
         {
             "question": "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?",
@@ -49,11 +48,12 @@ def test_cases_are_judged_by_the_named_figure(tmp_path, monkeypatch):
         },
     ]
     console = Console(record=True, width=200)
-    report = evaluate_calc(write(tmp_path / "calc.jsonl", rows), console=console)
+    report = evaluate_calc(write(tmp_path / "calc.jsonl", rows), settings, console=console)
     assert (report["items"], report["correct"]) == (3, 2)
     assert report["by_calculator"] == {"payment": "2/3"}
     assert "asked instead" in console.export_text()
-    assert evaluate_calc(write(tmp_path / "calc.jsonl", rows), split="tune", console=console)["accuracy"] == 1.0
+    tune = evaluate_calc(write(tmp_path / "calc.jsonl", rows), settings, split="tune", console=console)
+    assert tune["accuracy"] == 1.0
 
 
 def test_the_data_set_is_large_enough_and_split():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from apfa.settings import Settings
 from evals.fairness import assessment, differences, load_groups, violations_in
 
 DATA = Path(__file__).parents[1] / "data"
@@ -110,5 +111,6 @@ def test_saved_answers_are_scored_without_a_model(tmp_path):
     ]
     lines[1]["answer"] = "As a Black borrower your DTI of 34.5% is within the 43% limit."
     saved.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    summary = evaluate_fairness(DATA / "fairness_groups.jsonl", limit=2, answers_in=saved)
+    settings = Settings(APFA_DATA_DIR=str(tmp_path / "data"))
+    summary = evaluate_fairness(DATA / "fairness_groups.jsonl", settings, limit=2, answers_in=saved)
     assert summary["groups"] == 1 and summary["violations"] == 1 and summary["consistency"] == 1.0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.settings import Settings
 from evals.embedding_cache import embed_with_cache
 from evals.index_bench import bench_search
 from evals.retrieval import chunk_corpus
@@ -38,7 +39,8 @@ def test_bench_search_reports_each_index_by_size_from_cached_real_vectors(data_d
         embedder, "embed_documents", lambda batch, **kw: embedded.append(len(batch)) or real_embed(batch, **kw)
     )
 
-    report = bench_search(corpus, sizes=[60, 200], console=Console(quiet=True), sample=60, query_count=10)
+    settings = Settings(APFA_DATA_DIR=str(data_dir))
+    report = bench_search(corpus, [60, 200], settings, Console(quiet=True), sample=60, query_count=10)
 
     assert embedded == [5], "passages come from the eval cache; only the 5 distinct queries are embedded"
     assert report["real_vectors"] == 60 and report["queries"] == 10

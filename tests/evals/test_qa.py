@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from docfactory import clear_caches
 
+from apfa.settings import Settings
 from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
 from evals.support import evaluate_support
 
@@ -60,9 +60,8 @@ def test_support_check_figures_come_from_labelled_sentences():
     assert 0.0 < report["recall_unsupported"] <= 1.0
 
 
-def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_path, data_dir, monkeypatch):
-    monkeypatch.setenv("APFA_LLM_PROVIDER", "fake")
-    clear_caches()
+def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_path):
+    settings = Settings(APFA_LLM_PROVIDER="fake", APFA_DATA_DIR=str(tmp_path / "data"))
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "fha.txt").write_text(
@@ -91,7 +90,7 @@ def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_pat
     ]
     dataset.write_text("".join(json.dumps(row) + "\n" for row in rows))
     lines: list[str] = []
-    summary = evaluate_qa(dataset, docs=docs, split="all", emit=lines.append)
+    summary = evaluate_qa(dataset, settings, docs=docs, split="all", emit=lines.append)
     per_item = [json.loads(line) for line in lines]
     assert [row["id"] for row in per_item] == ["a", "b"]
     assert all(row["correct"] and row["cited_right"] for row in per_item), per_item
