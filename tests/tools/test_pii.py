@@ -204,6 +204,7 @@ def test_presidios_own_log_records_are_withheld_because_they_quote_the_analysed_
         ("Scott is a very sympathetic person.", "Scott"),
         ("Megan lives on the corner, ask her", "Megan"),
         ("the co-signer will be Zoe Young", "Zoe Young"),
+        ("Have you been to a concert by Miklós Hajdu?", "Miklós"),  # a first name of the world list
     ],
 )
 def test_census_names_the_small_model_misses_are_redacted(text, name):
@@ -237,3 +238,12 @@ def test_words_that_are_also_census_names_stay_when_they_are_not_people(text):
 def test_address_fragments_are_redacted_with_their_house_number_unit_and_postcode(text, values):
     redacted = pii.redact_text(text)
     assert not [value for value in values if value in redacted], redacted
+
+
+def test_the_name_list_takes_no_english_word_from_a_forms_headings():
+    """ "Fee", "Holder", "Line" are Census surnames or first names elsewhere; in a form they are words."""
+    engines = pii.get_engines()
+    census = next(r for r in engines.analyzer.registry.recognizers if r.name == "CensusNameRecognizer")
+    text = "Processing Fee. Pay the Note Holder. Copy Line F. Settle before you Close. Low rates."
+    artifacts = engines.analyzer.nlp_engine.process_text(text, pii.LANGUAGE)
+    assert census.analyze(text, ["PERSON"], artifacts) == []
