@@ -22,12 +22,13 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from redis import Redis
 from redis.exceptions import RedisError
 
+from agents.state import TurnState
 from apfa.settings import Settings
 
 logger = logging.getLogger("apfa.answer_cache")
@@ -146,7 +147,7 @@ class AnswerCache:
             return Lookup(None, "unavailable")
         normalised = normalise(question)
         try:
-            raw = self._client.get(self._entry_key(namespace, normalised))
+            raw = self._get(self._entry_key(namespace, normalised))
             if raw is not None:
                 return Lookup(CachedAnswer.from_json(raw), "exact", 1.0)
             if vector is None:
@@ -165,12 +166,12 @@ class AnswerCache:
         answer = replace(answer, question=normalised, stored_at=time.time())
         vectors_key = f"{namespace.key}:vectors"
         try:
-            if self._client.hlen(vectors_key) >= self.max_entries:
+            if cast(int, self._client.hlen(vectors_key)) >= self.max_entries:
                 return False
             pipe = self._client.pipeline()
             pipe.set(self._entry_key(namespace, normalised), answer.to_json(), ex=self.ttl_s)
             if vector is not None:
-                pipe.hset(vectors_key, digest, np.asarray(vector, dtype=np.float32).tobytes())
+                pipe.hset(vectors_key, mapping={digest: np.asarray(vector, dtype=np.float32).tobytes()})
                 pipe.expire(vectors_key, self.ttl_s)
             pipe.execute()
             return True
@@ -181,10 +182,10 @@ class AnswerCache:
     def clear(self, namespace: CacheNamespace) -> int:
         """Drop every entry of one namespace (benchmarks start from an empty cache); returns the keys removed."""
         keys = list(self._client.scan_iter(f"{namespace.key}:*"))
-        return self._client.delete(*keys) if keys else 0
+        return cast(int, self._client.delete(*keys)) if keys else 0
 
     def _similar(self, namespace: CacheNamespace, normalised: str, vector: np.ndarray) -> Lookup:
-        stored = self._client.hgetall(f"{namespace.key}:vectors")
+        stored = cast(dict[bytes, bytes], self._client.hgetall(f"{namespace.key}:vectors"))
         if not stored:
             return Lookup(None, "miss")
         digests = list(stored)
@@ -195,7 +196,7 @@ class AnswerCache:
             score = float(scores[index])
             if score < self.similarity:
                 break
-            raw = self._client.get(f"{namespace.key}:q:{_text(digests[index])}")
+            raw = self._get(f"{namespace.key}:q:{_text(digests[index])}")
             if raw is None:
                 self._client.hdel(f"{namespace.key}:vectors", digests[index])
                 continue
@@ -205,6 +206,10 @@ class AnswerCache:
                 self._client.set(self._entry_key(namespace, normalised), raw, ex=self.ttl_s)
                 return Lookup(candidate, "similar", score)
         return Lookup(None, "miss")
+
+    def _get(self, key: str) -> bytes | None:
+        """redis-py types each command for the sync and the async client alike; this client is the sync one."""
+        return cast(bytes | None, self._client.get(key))
 
     def _entry_key(self, namespace: CacheNamespace, normalised: str) -> str:
         return f"{namespace.key}:q:{_digest(normalised)}"
@@ -246,7 +251,7 @@ class CacheSteps:
         prompt_version: str,
         index_version: Callable[[], str],
         embed: Callable[[str], np.ndarray],
-        is_follow_up: Callable[[dict], bool],
+        is_follow_up: Callable[[TurnState], bool],
         chunk_type: Callable[..., Any],
         owns_private_documents: Callable[[str | None], bool] = lambda user: True,
     ) -> None:
@@ -259,7 +264,7 @@ class CacheSteps:
         self._chunk_type = chunk_type
         self._owns_private_documents = owns_private_documents
 
-    def skip_reason(self, state: dict) -> str | None:
+    def skip_reason(self, state: TurnState) -> str | None:
         if state.get("pii_types"):
             return "pii"
         if any(getattr(chunk, "scope", "private") != "shared" for chunk in state.get("chunks", [])):
@@ -275,7 +280,7 @@ class CacheSteps:
     def namespace(self) -> CacheNamespace:
         return CacheNamespace(self._index_version(), self.model, self.prompt_version)
 
-    async def look_up(self, state: dict) -> dict:
+    async def look_up(self, state: TurnState) -> dict:
         reason = self.skip_reason(state)
         if reason:
             return {"cache": f"skipped:{reason}"}
@@ -294,13 +299,13 @@ class CacheSteps:
             "chunks": [self._chunk_type(**chunk) for chunk in found.answer.chunks],
         }
 
-    def route(self, on_hit: str, on_miss: str) -> Callable[[dict], str]:
-        def choose(state: dict) -> str:
+    def route(self, on_hit: str, on_miss: str) -> Callable[[TurnState], str]:
+        def choose(state: TurnState) -> str:
             return on_hit if state.get("cache") in ("exact", "similar") else on_miss
 
         return choose
 
-    async def keep(self, state: dict) -> dict:
+    async def keep(self, state: TurnState) -> dict:
         if state.get("cache") != "miss" or state.get("history") or not state.get("citations"):
             return {}
         if state.get("bias_flags") or self.skip_reason(state):

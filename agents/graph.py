@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from typing import Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.config import get_stream_writer
@@ -36,7 +37,13 @@ from tools import bias, loan_questions, pii, protected, retrieval
 FOLLOW_UP_WORDS = 8
 EXCERPT_CHARS = 320
 
-Node = Callable[[TurnState], Awaitable[dict]]
+
+class Node(Protocol):
+    """A step of the graph: reads the state, returns the update (LangGraph passes the state by its name)."""
+
+    def __call__(self, state: TurnState) -> Awaitable[dict]: ...
+
+
 TurnGraph = CompiledStateGraph[TurnState, TurnContext, TurnState, TurnState]
 
 

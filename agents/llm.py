@@ -69,7 +69,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             from langchain_aws import ChatBedrockConverse
 
             return ChatBedrockConverse(
-                model=settings.bedrock_model_id,
+                model_id=settings.bedrock_model_id,
                 region_name=settings.aws_region,
                 temperature=LOCAL_TEMPERATURE,
                 max_tokens=settings.max_answer_tokens,

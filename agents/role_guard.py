@@ -20,6 +20,7 @@ from langgraph.graph import END
 from agents.configuration import turn_context
 from agents.state import TurnState
 from tools import doc_sums, guard
+from tools.retrieval import RetrievedChunk
 
 logger = logging.getLogger("apfa.guard")
 TOTAL_SEARCH_K = 10
@@ -44,7 +45,7 @@ def after_guard(next_step: str):
     return route
 
 
-def _neutralised(chunks: list, removed: list[str]) -> list:
+def _neutralised(chunks: list[RetrievedChunk], removed: list[str]) -> list[RetrievedChunk]:
     cleaned_chunks = []
     for chunk in chunks:
         cleaned = guard.neutralise_instructions(chunk.text)
@@ -53,7 +54,7 @@ def _neutralised(chunks: list, removed: list[str]) -> list:
     return cleaned_chunks
 
 
-def _itemised(chunks: list) -> tuple[object, doc_sums.ItemisedTotal] | None:
+def _itemised(chunks: list[RetrievedChunk]) -> tuple[RetrievedChunk, doc_sums.ItemisedTotal] | None:
     """The first of the borrower's own uploads that lists amounts. Shared guides are never summed: a sample form
     in the knowledge base is not the borrower's document, and adding it up would answer a question nobody asked."""
     for chunk in chunks:

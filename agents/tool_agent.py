@@ -25,6 +25,7 @@ from langgraph.graph import StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
 from agents import prompts
+from agents.configuration import TurnContext
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from tools import guard, loan_questions, retrieval
@@ -154,12 +155,14 @@ def collect_sources(state: TurnState) -> dict:
 
 def after_agent(then: str):
     def route(state: TurnState) -> str:
-        return "tools" if tools_condition(state) == "tools" else then
+        return "tools" if tools_condition(state["messages"]) == "tools" else then
 
     return route
 
 
-def add_agent_steps(graph: StateGraph, llm: BaseChatModel, *, then: str) -> str:
+def add_agent_steps(
+    graph: StateGraph[TurnState, TurnContext, TurnState, TurnState], llm: BaseChatModel, *, then: str
+) -> str:
     """Add the agent loop (agent ⇄ tools → collect_sources) to `graph`; returns the entry node's name."""
     graph.add_node("agent", make_agent(llm))
     graph.add_node("tools", ToolNode(AGENT_TOOLS, handle_tool_errors=True))

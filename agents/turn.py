@@ -7,6 +7,7 @@ the settings and pass both with every turn.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 from agents.configuration import TurnContext
 from agents.graph import TurnGraph, build_turn_graph
@@ -35,8 +36,9 @@ async def stream_turn(
     }
     if scenario:
         state["scenario"] = scenario
-    final: dict = {}
-    async for mode, payload in graph.astream(state, stream_mode=["custom", "values"], context=context):
+    final: dict[str, Any] = {}
+    async for chunk in graph.astream(state, stream_mode=["custom", "values"], context=context):
+        mode, payload = cast(tuple[str, Any], chunk)  # a list of stream modes yields (mode, payload) pairs
         if mode == "custom":
             yield payload["text"]
         else:

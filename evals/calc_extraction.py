@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from openai import OpenAI
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.shared_params import ResponseFormatJSONSchema
 from rich.console import Console
 
 from agents.local_llm import server_url
@@ -58,10 +60,14 @@ FIELDS: dict[str, dict] = {
     "earnest_money": NUMBER,
     "biweekly": {"type": "boolean"},
 }
-SCHEMA = {
+SCHEMA: dict[str, object] = {
     "type": "object",
     "properties": {"calculation": {"type": "string", "enum": [c.value for c in Calculator]}, **FIELDS},
     "required": ["calculation", *FIELDS],
+}
+SCENARIO_FORMAT: ResponseFormatJSONSchema = {
+    "type": "json_schema",
+    "json_schema": {"name": "scenario", "schema": SCHEMA},
 }
 PROMPT = (
     "Read the borrower's loan question and fill the JSON. Copy numbers exactly as written (300k -> 300000); "
@@ -83,8 +89,9 @@ def _to_scenario(data: dict[str, Any]) -> Scenario:
         income = {"year": income / 12, "hour": income * 40 * 52 / 12}.get(period, income)
     term = dec("term_years")
     io_years, fixed_years = dec("interest_only_years"), dec("arm_fixed_years")
+    payments_made = dec("payments_made")
     try:
-        intent = Calculator(data.get("calculation"))
+        intent = Calculator(str(data.get("calculation")))
     except ValueError:
         intent = None
     return Scenario(
@@ -110,7 +117,7 @@ def _to_scenario(data: dict[str, Any]) -> Scenario:
         extra_monthly=dec("extra_monthly"),
         extra_yearly=dec("extra_yearly"),
         lump_sum=dec("lump_sum"),
-        elapsed_months=int(dec("payments_made")) if dec("payments_made") else None,
+        elapsed_months=int(payments_made) if payments_made else None,
         dti_cap=dec("dti_limit_percent"),
         second_lien=dec("second_mortgage"),
         io_months=int(io_years * 12) if io_years else None,
@@ -162,12 +169,12 @@ def evaluate_extraction(
     for case in cases:
         text = " ".join([*case.history, case.question])
         started = time.perf_counter()
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": PROMPT},
+            {"role": "user", "content": text},
+        ]
         reply = client.chat.completions.create(
-            model="local",
-            messages=[{"role": "system", "content": PROMPT}, {"role": "user", "content": text}],
-            temperature=0,
-            max_tokens=400,
-            response_format={"type": "json_schema", "json_schema": {"name": "scenario", "schema": SCHEMA}},
+            model="local", messages=messages, temperature=0, max_tokens=400, response_format=SCENARIO_FORMAT
         )
         times.append((time.perf_counter() - started) * 1000)
         try:

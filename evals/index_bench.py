@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -321,13 +322,14 @@ def _bench_one_size(vectors, query_vectors, console, *, with_hnsw: bool) -> dict
         hnsw.add(vectors)
         hnsw_build = time.perf_counter() - started
         by_ef = {}
+        swig: Any = faiss  # faiss's stubs lack some SWIG classes (SearchParametersHNSW)
         for ef in (32, 64, 128, 256):
-            params = faiss.SearchParametersHNSW()
+            params = swig.SearchParametersHNSW()
             params.efSearch = ef
             _, found = hnsw.search(query_vectors, SEARCH_BENCH_K, params=params)
             by_ef[ef] = _recall(found, truth)
         chosen = next((ef for ef, recall in by_ef.items() if recall >= SEARCH_RECALL_TARGET), 256)
-        params = faiss.SearchParametersHNSW()
+        params = swig.SearchParametersHNSW()
         params.efSearch = chosen
         result["hnsw"] = {
             **_latency(hnsw, query_vectors, params),
@@ -383,16 +385,20 @@ def _index_megabytes(index) -> float:
     """Bytes the index holds in memory (vectors, ids, lists, graph links), computed from its structures."""
     import faiss
 
+    # faiss's stubs type invlists as optional and lack DirectMap and the HNSW graph's arrays: the SWIG objects are
+    # read as Any here, after the isinstance checks that pick the branch
+    swig: Any = faiss
     index = faiss.downcast_index(index)
     if isinstance(index, faiss.IndexIDMap):
         inner = faiss.downcast_index(index.index)
         size = inner.ntotal * inner.d * 4 + index.ntotal * 8
     elif isinstance(index, faiss.IndexIVF):
-        size = index.invlists.compute_ntotal() * (index.code_size + 8) + index.nlist * index.d * 4
-        if index.direct_map.type != faiss.DirectMap.NoMap:
+        lists: Any = index.invlists
+        size = lists.compute_ntotal() * (index.code_size + 8) + index.nlist * index.d * 4
+        if index.direct_map.type != swig.DirectMap.NoMap:
             size += index.ntotal * 16
     elif isinstance(index, faiss.IndexHNSW):
-        graph = index.hnsw
+        graph: Any = index.hnsw
         size = index.ntotal * index.d * 4 + graph.neighbors.size() * 4 + graph.levels.size() * 4
         size += graph.offsets.size() * 8
     else:

@@ -56,10 +56,10 @@ def evaluate_loan_estimates(
                 path = render_loan_estimate(row["fields"], target, row.get("layout", "columns"))
                 source = "generated"
             marks = score(row["fields"], read_loan_estimate(path))
-            for name, right in marks.items():
-                by_field[name][0] += right
+            for name, read_right in marks.items():
+                by_field[name][0] += read_right
                 by_field[name][1] += 1
-                if not right:
+                if not read_right:
                     console.print(
                         f"[red]WRONG[/red] {row['id']} {name}: expected {row['fields'].get(name)!r}", highlight=False
                     )

@@ -155,12 +155,16 @@ def score(messages: list[Message]) -> PiiReport:
         predicted = [
             (PREDICTED_LABELS.get(entity.type, entity.type), entity.start, entity.end) for entity in redaction.entities
         ]
-        in_scope, out_of_scope = [], []
+        in_scope: list[tuple[str, GoldSpan]] = []
+        out_of_scope: list[GoldSpan] = []
         for span in message.spans:
             if span.label not in GOLD_LABELS:
                 report.unmatched_labels[span.label] += 1
             canonical = GOLD_LABELS.get(span.label)
-            (in_scope if canonical else out_of_scope).append((canonical, span))
+            if canonical:
+                in_scope.append((canonical, span))
+            else:
+                out_of_scope.append(span)
         redacted_lower = redaction.text.casefold()
         for canonical, span in in_scope:
             counts = report.per_type[canonical]
@@ -176,7 +180,7 @@ def score(messages: list[Message]) -> PiiReport:
                 report.leaked_values.append({"type": canonical, "value": span.value, "redacted": redaction.text})
         for label, start, end in predicted:
             correct = any(_overlaps(start, end, s.start, s.end) for _, s in in_scope)
-            if not correct and any(_overlaps(start, end, s.start, s.end) for _, s in out_of_scope):
+            if not correct and any(_overlaps(start, end, s.start, s.end) for s in out_of_scope):
                 continue
             counts = report.per_type[label]
             counts.predicted += 1

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -165,7 +166,7 @@ def evaluate_retrieval(
 
     metrics = score_rankings(rankings, dataset.qrels)
     indexing_seconds = embedding_seconds + chunking_seconds + index_seconds if embedding_seconds is not None else None
-    report = {
+    report: dict[str, Any] = {
         **{name: round(value, 4) for name, value in metrics.items()},
         "queries": len(dataset.qrels),
         "docs": len(dataset.corpus),
