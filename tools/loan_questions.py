@@ -285,7 +285,8 @@ PHRASES = [
     (r"bi[\s-]?weekly|every (?:two|2|other) weeks?|every other week|fortnightly", " biweekly "),
     (r"lump[\s-]*sum|one[\s-]*time|one[\s-]*off|windfall|bonus", " lumpsum "),
     (
-        r"cash (?:needed |required )?(?:to|at) clos\w*|bring (?:to|at) closing|need at closing|cash needed|"
+        r"(?:cash|money|funds) (?:needed |required |due )?(?:to|at) clos\w*|bring (?:to|at) closing|"
+        r"need at closing|(?:cash|money|funds) needed|"
         r"how much cash (?:do|will) (?:i|we) need",
         " cashtoclose ",
     ),
@@ -429,6 +430,8 @@ WORD_NUMBER_RE = re.compile(
     + r")(?=[\s-]*(?:and a (?:half|quarter)\s+)?(?:years?|yrs?|percent|points?|months?))",
     re.IGNORECASE,
 )
+# "half a point", "a quarter percent", "quarter of a point"
+HALF_QUARTER_RE = re.compile(r"\b(?:a |one )?(half|quarter)(?: of)?(?: a| one)? (points?|percent)\b", re.IGNORECASE)
 FRACTION_RE = re.compile(r"(\d+)(?:\s+|-)(1|3|5|7)/(2|4|8)(?!\d)|(\d+)\s*½|(\d+) and a half|(\d+) and a quarter")
 ARM_RE = re.compile(r"\b(\d{1,2})\s*/\s*(1|6|3|5)\s*(?:-?\s*(?:arm|adjustable|year arm))", re.IGNORECASE)
 CAPS_RE = re.compile(r"\b(\d(?:\.\d+)?)\s*/\s*(\d(?:\.\d+)?)\s*/\s*(\d{1,2}(?:\.\d+)?)\b")
@@ -590,6 +593,7 @@ def normalize(text: str) -> str:
     text = SPELLED_AMOUNT_RE.sub(_spelled_amount, text)
     text = WORD_NUMBER_RE.sub(lambda m: str(WORD_NUMBERS[m.group(1).lower()]), text)
     text = FRACTION_RE.sub(_fraction, text)
+    text = HALF_QUARTER_RE.sub(lambda m: f"{'0.5' if m[1].lower() == 'half' else '0.25'} {m[2]}", text)
     for pattern, replacement in PHRASE_PATTERNS:
         text = pattern.sub(replacement, text)
     return " ".join(text.lower().split())
@@ -695,7 +699,7 @@ MONEY_ROLES: list[tuple[str, frozenset[str]]] = [
     ("taxes", frozenset({"taxes"})),
     ("insurance", frozenset({"insurance"})),
     ("hoa", frozenset({"hoa"})),
-    ("fees", frozenset({"fees", "fee", "costs", "charges"})),
+    ("fees", frozenset({"fees", "fee", "costs", "charges", "closing"})),
     ("lender_credit", frozenset({"lendercredit"})),
     ("seller_credit", frozenset({"sellercredit"})),
     ("deposit", frozenset({"deposit"})),
@@ -803,6 +807,13 @@ def _money_role(text: str, mention: Mention) -> str | None:
     claimed_by_next = _keyword_before_next_number(after)
     if re.search(r"\b(?:down|downpayment)\b[^$\d]*[\d.]+\s*%\s*of\s*$", before):
         return "price"  # "down payment is 10% of 350k"
+    added_to_payment = re.search(r"\b(?:add|adding|put|putting|throw|throwing)\s*\$?\s*$", before) and re.match(
+        r"\s*(?:permonth|peryear)?\s*(?:more |extra )?(?:to|toward|towards|onto) (?:my|the|our|each) "
+        r"(?:housingpayment|payment|mortgage|loan|principal)",
+        after,
+    )
+    if added_to_payment:
+        return "extra"  # "add $400 a month to my payment": more than the payment, not the payment itself
     pieces = re.split(r"\d", before)
     before = pieces[-1]
     after = re.split(r"\$?\d", after)[0]
@@ -886,6 +897,9 @@ CAP_WORDS = frozenset(
         "standard",
     }
 )
+RATE_MOVES = frozenset(
+    {"push", "pushes", "pushed", "goes", "go", "rises", "rise", "jumps", "climbs", "moves", "hits", "reaches"}
+)
 CURRENT_RATE_WORDS = frozenset(
     {"current", "currently", "now", "existing", "old", "from", "original", "paying", "have", "got", "locked"}
 )
@@ -967,6 +981,8 @@ def _percent_role(text: str, mention: Mention) -> str:
         return "tax_rate"
     if "margin" in words:
         return "margin"
+    if before.rstrip().endswith(" to") and set(near_before[:3]) & RATE_MOVES:
+        return "new_rate"  # "if the index pushes it to 9%": where the rate goes, not the index itself
     if words & {"index", "sofr", "treasury", "libor"}:
         return "index_rate"
     if words & {"cap", "caps"}:
@@ -1041,13 +1057,17 @@ INTENT_PATTERNS: list[tuple[Calculator, re.Pattern[str]]] = [
             r"\bbreakeven\b.*\bpoints?\b|\bbuy(?:ing)? (?:the rate )?down\b|buydown"
         ),
     ),
-    (Calculator.REFINANCE, re.compile(r"\brefi\w*\b|\brefinanc\w*")),
+    # a new loan replacing the one owed, with costs to recoup, is a refinance even unnamed
+    (Calculator.REFINANCE, re.compile(r"\brefi\w*\b|\brefinanc\w*|\bnew\b.*\bbreakeven\b")),
     (Calculator.ARM, re.compile(r"\barm\b|adjustable|\breset\w*|\badjusts?\b|fully indexed")),
     (Calculator.INTEREST_ONLY, re.compile(r"interestonly")),
     (
         Calculator.EXTRA,
         re.compile(
             r"\bextra\b|\badditional\b|biweekly|lumpsum|\bprepay\w*|pay (?:it )?off (?:early|faster|sooner)|"
+            r"(?:sooner|faster|earlier) (?:is it |it's |it is |will it be )?paid off|"
+            r"paid off (?:sooner|faster|earlier)|"
+            r"\b(?:put|putting|throw|throwing) \$?[\d,.]+k?\s*(?:permonth|peryear)? ?(?:to|toward|towards|onto)\b|"
             r"\badd(?:ing)? \$?[\d,.]+k?\s*(?:permonth|peryear)"
         ),
     ),
@@ -1303,7 +1323,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
             found[role] = value / 12 if period == "year" else value
         elif role == "extra":
             key = "extra_yearly" if period == "year" else "extra_monthly"
-            if period is None and "lumpsum" in masked[mention.end : mention.end + 20]:
+            if period is None and "lumpsum" in masked[max(0, mention.start - 30) : mention.end + 20]:
                 key = "lump_sum"
             found[key] = value
         elif role == "housing_payment" and value >= LARGEST_MONTHLY_PAYMENT and asked in NEEDS_LOAN:
