@@ -231,9 +231,12 @@ STREET_ADDRESS_REGEX = (
 # Street names written before the number, as in most of Europe and Latin America: a street-type word ("Via Tasso
 # 129", "Rua Diadema 1903", "ul. Chrzanowska 61") or a capitalised name, a number and "St."/"street" ("Hoge Wei 32
 # St.", "Loorenstrasse 149 street"). Capitals throughout keep "via zelle 500" and amounts out.
-_STREET_TYPE_FIRST = r"(?:Via|Viale|Piazza|Rua|Rue|Avenida|Avda\.?|Calle|Carrer|Camino|Paseo|Strada|ul\.|Ulica|Jalan)"
+_STREET_TYPE_FIRST = (
+    r"(?:Via|Viale|Piazza|Rua|R(?i:ue)|Avenida|Avda\.?|Calle|Carrer|Camino|Paseo|Strada|ul\.|Ulica|Jalan)"
+)
+# with up to two building numbers before it ("9383 ul. Chrzanowska 61", "770 26 rue des ...")
 STREET_NAME_FIRST_REGEX = (
-    rf"\b{_STREET_TYPE_FIRST}\s+(?:(?:d[aeiou]s?|de[lr]?|dei|della|do|la|le|los|las)\s+)?"
+    rf"\b(?:\d{{1,6}}\s+){{0,2}}{_STREET_TYPE_FIRST}\s+(?:(?:d[aeiou]s?|de[lr]?|dei|della|do|la|le|los|las)\s+)?"
     r"(?:[A-ZÀ-Þ][\w'’.-]*\s+){0,4}?\d{1,5}[A-Za-z]?\b"
 )
 NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
@@ -243,7 +246,10 @@ ADDRESS_BLOCK_TAIL_REGEX = (
     r"\b(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d{1,5}[A-Z]?[ \t]*\n(?:[^\n\d]*\n){0,3}[^\n\d]*\b\d{4,5}\b"
 )
 PO_BOX_REGEX = r"(?i:\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b)"
-MILITARY_ADDRESS_REGEX = r"\b(?:(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}|(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})\b"
+MILITARY_ADDRESS_REGEX = (
+    r"(?i:\b(?:(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:,?\s+(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})?|"
+    r"(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5})\b)"
+)
 UNIT_REGEX = r"\b(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\s*\d{1,5}[A-Z]?\b"
 _STATE_CODES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
@@ -721,6 +727,32 @@ CUED_PHONE_REGEX = r"(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4
 PHONE_CONTEXT = ["phone", "call", "cell", "mobile", "tel", "fax", "desk", "office", "reach", "text", "number"]
 
 
+class PhoneCueRecognizer(LocalRecognizer):
+    """Phone numbers announced by words Presidio's context enhancer cannot use: "call me on 9472 7916" ("call" is
+    a spaCy stop word, which the enhancer skips) and a label after the number ("416 60 039 office", "...-Fax")."""
+
+    _number = r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{7,12})"
+    _before = re.compile(
+        r"(?i:\b(?:call|text|reach|ring)\s+(?:me|us|him|her)\s+(?:on|at)|\banswering\s+at)\s+" + _number + r"\b"
+    )
+    _after = re.compile(_number + r"(?:\s*-\s*|\s+)(?i:office|fax|mobile|cell)\b")
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PHONE_NUMBER"], supported_language=LANGUAGE, name="PhoneCueRecognizer")
+
+    def load(self) -> None:
+        """Nothing to load: the recognizer is two compiled regular expressions."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult("PHONE_NUMBER", match.start("number"), match.end("number"), 0.6)
+            for pattern in (self._before, self._after)
+            for match in pattern.finditer(text)
+        ]
+
+
 def _cued_phone_recognizer() -> PatternRecognizer:
     return PatternRecognizer(
         supported_entity="PHONE_NUMBER",
@@ -888,6 +920,7 @@ def _build_engines() -> _Engines:
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())
     registry.add_recognizer(_cued_phone_recognizer())
+    registry.add_recognizer(PhoneCueRecognizer())
     # Not in the default registry; its ABA checksum makes a valid routing number certain, context or not.
     registry.add_recognizer(AbaRoutingRecognizer())
     registry.add_recognizer(_spaced_account_recognizer())

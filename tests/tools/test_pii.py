@@ -247,3 +247,26 @@ def test_the_name_list_takes_no_english_word_from_a_forms_headings():
     text = "Processing Fee. Pay the Note Holder. Copy Line F. Settle before you Close. Low rates."
     artifacts = engines.analyzer.nlp_engine.process_text(text, pii.LANGUAGE)
     assert census.analyze(text, ["PERSON"], artifacts) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Can someone call me on 9472 7916? I have some questions.", "9472 7916"),
+        ("They're not answering at 71-33-52-22", "71-33-52-22"),
+        ("Dreux Joly\n416 60 039 office\n3660170548-Fax", "416 60 039"),
+        ("Dreux Joly\n416 60 039 office\n3660170548-Fax", "3660170548"),
+        ("unit 1009 box 0219\ndpo ap 51065", "1009"),
+        ("The bus drops you off at 9383 ul. Chrzanowska 61 St.", "9383"),
+    ],
+)
+def test_phone_numbers_named_by_the_words_around_them_and_address_fragments(text, value):
+    assert value not in pii.redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I work 9-5 monday to friday, call me at work", "we lived there 2019-2023 home owners since", "call me at 5"],
+)
+def test_phone_cues_leave_hours_and_years_alone(text):
+    assert pii.redact_text(text) == text
