@@ -310,6 +310,10 @@ class CacheSteps:
             return {}
         if state.get("bias_flags") or self.skip_reason(state):
             return {}
+        if state.get("messages") and state.get("calculation_result") is not None:
+            # the tool-calling route looks answers up before any tool has run, so a stored calculation would come
+            # back without its chart and without the inputs a follow-up ("what about 15 years?") needs
+            return {}
         entry = CachedAnswer(
             question=state["redacted_question"],
             answer=state["answer"],

@@ -307,6 +307,35 @@ async def test_agent_answers_a_repeated_question_from_the_cache_without_calling_
     assert again.answer == first.answer and [c.doc_id for c in again.citations] == ["pmi"]
 
 
+async def test_an_agent_answer_with_a_calculation_is_not_cached(agent_cache):
+    """Served from the cache it would lose the calculation behind it: no chart, no inputs for a follow-up."""
+    pmi_guide = context_with(lambda query, user, k=None: [PMI])
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    calls = [
+        {"toolUseId": "t1", "name": "search_knowledge_base", "input": {"query": "PMI"}},
+        {
+            "toolUseId": "t2",
+            "name": "loan_payment",
+            "input": {"principal": 300000, "annual_rate_pct": 6.5, "years": 30},
+        },
+    ]
+    answer = "Private mortgage insurance protects the lender, not you [1]."
+    with Stubber(client) as stubber:
+        for _ in range(2):
+            stubber.add_response("converse", converse_reply([{"toolUse": c} for c in calls], "tool_use"), EXPECTED)
+            stubber.add_response("converse", converse_reply([{"text": answer}], "end_turn"), EXPECTED)
+        model = ChatBedrockConverse(model=BEDROCK_MODEL, region_name="us-east-1", client=client)
+        graph = build_graph(model, native_tools=True, answer_cache=agent_cache)
+        question = "Who does PMI protect, and what's the payment on $300,000 at 6.5% for 30 years?"
+        _, first = await run(graph, question, context=pmi_guide)
+        _, again = await run(graph, question, context=pmi_guide)
+        stubber.assert_no_pending_responses()
+    assert first.flags["cache"] == ["miss"] and again.flags["cache"] == ["miss"]
+    assert again.scenario == first.scenario and len(again.calculation_result.schedule) == 360
+
+
 async def test_a_user_with_private_documents_is_not_served_from_the_cache_before_the_agent_searches(agent_cache):
     client = boto3.client(
         "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
