@@ -858,6 +858,7 @@ class _Engines:
     anonymizer: AnonymizerEngine
     allow_list_regex: list[str]
     warmup_seconds: float
+    english_words: frozenset[str] = frozenset()
 
 
 _engines: _Engines | None = None
@@ -915,7 +916,8 @@ def _build_engines() -> _Engines:
     registry.add_recognizer(_street_address_recognizer())
     registry.add_recognizer(DateOfBirthRecognizer())
     registry.add_recognizer(NameCueRecognizer())
-    registry.add_recognizer(CensusNameRecognizer(_english_words(nlp_engine)))
+    english_words = _english_words(nlp_engine)
+    registry.add_recognizer(CensusNameRecognizer(english_words))
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())
@@ -937,7 +939,7 @@ def _build_engines() -> _Engines:
         default_score_threshold=SCORE_THRESHOLD,
     )
     allow_list_regex = [r"^(?:" + "|".join(re.escape(term) for term in ALLOW_LIST) + r")$", *AMOUNT_REGEXES]
-    engines = _Engines(analyzer, AnonymizerEngine(), allow_list_regex, 0.0)
+    engines = _Engines(analyzer, AnonymizerEngine(), allow_list_regex, 0.0, english_words)
     _analyze(engines, "Warm-up: John Smith at 123 Main St, john@example.com.")
     engines.warmup_seconds = time.perf_counter() - started
     return engines
@@ -1021,7 +1023,34 @@ def _limit_word(text: str, result: RecognizerResult) -> bool:
     )
 
 
-def _resolve(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+def _names_mentioned_again(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str]
+) -> list[RecognizerResult]:
+    """A name found once is a name wherever else the text repeats it: "assistant to Magnus Poulsen ... Magnus",
+    "directed by Maciej Borkowski and starring Borkowski" (the small model tags the full name, not the echo).
+    English words are not repeated: the model's misreadings of a form's headings ("Note Holder") stay single."""
+    people = [r for r in results if r.entity_type == "PERSON"]
+    words = {
+        word
+        for r in people
+        for word in re.findall(r"[A-ZÀ-Þ][\w'’-]+", text[r.start : r.end])
+        if len(word) > 2
+        and not word.isupper()
+        and not _is_common_word(word)
+        and not {word.casefold(), re.sub(r"s$", "", word.casefold()), re.sub(r"es$", "", word.casefold())}
+        & english_words
+    }
+    echoes = []
+    for word in words:
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
+            if not any(r.start <= match.start() < r.end for r in people):
+                echoes.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
+    return echoes
+
+
+def _resolve(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str] = frozenset()
+) -> list[RecognizerResult]:
     """Non-overlapping entities: same-type spans that overlap or touch across whitespace are merged,
     then the most confident (and, on ties, the longest) span wins each remaining overlap."""
     by_type: dict[str, list[RecognizerResult]] = defaultdict(list)
@@ -1032,6 +1061,7 @@ def _resolve(text: str, results: list[RecognizerResult]) -> list[RecognizerResul
         for r in results
         if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end])) and not _limit_word(text, r)
     ]
+    results += _names_mentioned_again(text, results, english_words)
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None
@@ -1077,7 +1107,7 @@ def redact(text: str) -> Redaction:
     if not text.strip():
         return Redaction(text, [])
     engines = get_engines()
-    spans = _resolve(text, _analyze(engines, text))
+    spans = _resolve(text, _analyze(engines, text), engines.english_words)
     placeholders: dict[tuple[str, str], str] = {}
     counters: Counter[str] = Counter()
     entities: list[PiiEntity] = []

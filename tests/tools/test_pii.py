@@ -270,3 +270,8 @@ def test_phone_numbers_named_by_the_words_around_them_and_address_fragments(text
 )
 def test_phone_cues_leave_hours_and_years_alone(text):
     assert pii.redact_text(text) == text
+
+
+def test_a_name_found_once_is_redacted_where_the_text_repeats_it():
+    text = "Zoolander is a 2017 Polish action-comedy film directed by Maciej Borkowski and starring Borkowski"
+    assert "Borkowski" not in pii.redact_text(text)
