@@ -2096,7 +2096,9 @@ def _affordability(s: Scenario) -> Calculation:
     if s.stated_dti is not None:
         inputs.append(("Your stated debt-to-income ratio", pct(s.stated_dti)))
     figures = [Figure("Gross monthly income", income, "money")]
-    sentences = [f"Your gross monthly income is {money(income)}."]
+    # Both figures in one sentence: a model retelling it has no "monthly income" left to pair with the yearly one.
+    yearly = f"{money(income * 12, cents=False)} a year, " if s.income_read_as == "year" else ""
+    sentences = [f"Your gross income is {yearly}{money(income)} a month."]
     limit = s.dti_cap if s.dti_cap is not None else ASSUMED_BACK_END_CAP
     if s.dti_cap is None:
         assumptions.append(
