@@ -1,13 +1,14 @@
 """`apfa eval …` (quality on a data set) and `apfa bench …` (speed figures): one `add_*` function per command.
 
-Each adds its parser and sets `func`, which returns the process exit code. Figures are printed, and the last line
-of every command is one JSON object, so scripts and docs/benchmarks.md can quote it.
+Each adds its parser and, through `_prints_report`, sets `func`, which returns the process exit code. Figures are
+printed, and the last line of every command is one JSON object, so scripts and docs/benchmarks.md can quote it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -36,9 +37,40 @@ def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     add_bench_cache(bench_commands)
 
 
-def _print_report(report: dict) -> int:
-    print(json.dumps(report))
-    return 0
+Measure = Callable[[argparse.Namespace], dict]
+
+
+def _prints_report(parser: argparse.ArgumentParser) -> Callable[[Measure], Measure]:
+    """Makes the decorated measurement the parser's `func`: its report is printed as one JSON line, exit code 0."""
+
+    def register(measure: Measure) -> Measure:
+        def run(args: argparse.Namespace) -> int:
+            print(json.dumps(measure(args)))
+            return 0
+
+        parser.set_defaults(func=run)
+        return measure
+
+    return register
+
+
+FRESH_DATA_DIRECTORY = "ingest this directory into a fresh data directory first"
+
+
+def _add_split(parser: argparse.ArgumentParser, *, with_all: bool = True, help: str | None = None) -> None:
+    """`--split`: one half of a data set; `with_all` adds "all" as the default, else the default is both halves."""
+    if with_all:
+        parser.add_argument("--split", choices=["tune", "report", "all"], default="all", help=help)
+    else:
+        parser.add_argument("--split", choices=["tune", "report"], default=None, help=help)
+
+
+def _add_docs(parser: argparse.ArgumentParser, help: str = FRESH_DATA_DIRECTORY) -> None:
+    parser.add_argument("--docs", help=help)
+
+
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
@@ -48,104 +80,94 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--qrels", required=True)
     parser.add_argument("--split-name", default="test")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.retrieval import evaluate_retrieval
 
-        return _print_report(
-            evaluate_retrieval(
-                corpus=Path(args.corpus),
-                queries=Path(args.queries),
-                qrels=Path(args.qrels),
-                settings=get_settings(),
-                split_name=args.split_name,
-                console=Console(),
-            )
+        return evaluate_retrieval(
+            corpus=Path(args.corpus),
+            queries=Path(args.queries),
+            qrels=Path(args.qrels),
+            settings=get_settings(),
+            split_name=args.split_name,
+            console=Console(),
         )
-
-    parser.set_defaults(func=run)
 
 
 def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("fairness", help="counterfactual groups: violations and consistency of answers")
     parser.add_argument("--dataset", required=True, help="JSONL groups {group_id, attribute, variants}")
-    parser.add_argument("--split", choices=["tune", "report"], default=None)
+    _add_split(parser, with_all=False)
     parser.add_argument("--limit", type=int, help="only the first N groups")
     parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
-    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
+    _add_docs(parser)
     parser.add_argument("--answers", help="append every variant's answer to this JSONL file (for review)")
     parser.add_argument("--score-answers", help="score the answers saved by an earlier --answers run; no model")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.fairness import evaluate_fairness, evaluate_recogniser
 
         if args.recogniser:
-            return _print_report(evaluate_recogniser(Path(args.dataset), split=args.split, console=Console()))
-        return _print_report(
-            evaluate_fairness(
-                Path(args.dataset),
-                get_settings(),
-                split=args.split,
-                limit=args.limit,
-                docs=Path(args.docs) if args.docs else None,
-                answers_out=Path(args.answers) if args.answers else None,
-                answers_in=Path(args.score_answers) if args.score_answers else None,
-                console=Console(),
-            )
+            return evaluate_recogniser(Path(args.dataset), split=args.split, console=Console())
+        return evaluate_fairness(
+            Path(args.dataset),
+            get_settings(),
+            split=args.split,
+            limit=args.limit,
+            docs=_optional_path(args.docs),
+            answers_out=_optional_path(args.answers),
+            answers_in=_optional_path(args.score_answers),
+            console=Console(),
         )
-
-    parser.set_defaults(func=run)
 
 
 def add_eval_pii(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("pii", help="PII guard precision/recall per type, leaked values, false positives")
     parser.add_argument("--dataset", required=True, help="JSONL {text, spans, split} or presidio-research JSON")
-    parser.add_argument("--split", choices=["tune", "report"], default=None, help="score one half only")
+    _add_split(parser, with_all=False, help="score one half only")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.pii import evaluate_pii
 
-        return _print_report(evaluate_pii(Path(args.dataset), split=args.split, console=Console()))
-
-    parser.set_defaults(func=run)
+        return evaluate_pii(Path(args.dataset), split=args.split, console=Console())
 
 
 def add_eval_calc(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("calc", help="loan-math figures for borrowers' questions, through the chat's graph")
     parser.add_argument("--dataset", required=True, help="JSONL: question, expected, tolerance, history, figure, split")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_split(parser)
     parser.add_argument(
         "--method", choices=["parser", "model"], default="parser", help="model: the local LLM fills a JSON scenario"
     )
     parser.add_argument("--per-calculator", type=int, help="with --method model: the first N cases of each calculator")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         if args.method == "model":
             from evals.calc_extraction import evaluate_extraction
 
-            report = evaluate_extraction(
+            return evaluate_extraction(
                 Path(args.dataset), get_settings(), args.split, args.per_calculator, console=Console()
             )
-            return _print_report(report)
         from evals.calc import evaluate_calc
 
-        return _print_report(evaluate_calc(Path(args.dataset), get_settings(), split=args.split, console=Console()))
-
-    parser.set_defaults(func=run)
+        return evaluate_calc(Path(args.dataset), get_settings(), split=args.split, console=Console())
 
 
 def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("loan-estimates", help="Loan Estimate fields read right (blanks reported missing)")
     parser.add_argument("--dataset", required=True, help="JSONL: id, fields, split, file (a PDF in --docs) or drawn")
-    parser.add_argument("--docs", help="directory holding the real forms named by `file` (e.g. the CFPB sample)")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_docs(parser, "directory holding the real forms named by `file` (e.g. the CFPB sample)")
+    _add_split(parser)
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.loan_estimates import evaluate_loan_estimates
 
-        docs = Path(args.docs) if args.docs else None
-        return _print_report(evaluate_loan_estimates(Path(args.dataset), docs, split=args.split, console=Console()))
-
-    parser.set_defaults(func=run)
+        docs = _optional_path(args.docs)
+        return evaluate_loan_estimates(Path(args.dataset), docs, split=args.split, console=Console())
 
 
 def add_bench_embed(commands: argparse._SubParsersAction) -> None:
@@ -153,12 +175,11 @@ def add_bench_embed(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--corpus", required=True, help="BEIR corpus.jsonl")
     parser.add_argument("--limit", type=int, default=2000)
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.index_bench import bench_embed
 
-        return _print_report(bench_embed(corpus=Path(args.corpus), limit=args.limit, console=Console()))
-
-    parser.set_defaults(func=run)
+        return bench_embed(corpus=Path(args.corpus), limit=args.limit, console=Console())
 
 
 def add_bench_search(commands: argparse._SubParsersAction) -> None:
@@ -169,61 +190,56 @@ def add_bench_search(commands: argparse._SubParsersAction) -> None:
         "--sample", type=int, default=1500, help="real chunks to embed (or take from the eval cache) before growing"
     )
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.index_bench import bench_search
 
-        return _print_report(
-            bench_search(
-                corpus=Path(args.corpus),
-                sizes=args.sizes,
-                settings=get_settings(),
-                sample=args.sample,
-                console=Console(),
-            )
+        return bench_search(
+            corpus=Path(args.corpus),
+            sizes=args.sizes,
+            settings=get_settings(),
+            sample=args.sample,
+            console=Console(),
         )
-
-    parser.set_defaults(func=run)
 
 
 def add_eval_qa(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("qa", help="answer accuracy, citations, support and speed on a QA data set")
     parser.add_argument("--dataset", required=True, help="JSONL: question, must_contain, sources, split")
-    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_docs(parser)
+    _add_split(parser)
     parser.add_argument("--limit", type=int, help="only the first N items of the split")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.qa import evaluate_qa
 
-        docs = Path(args.docs) if args.docs else None
-        report = evaluate_qa(Path(args.dataset), get_settings(), docs=docs, split=args.split, limit=args.limit)
-        return _print_report(report)
-
-    parser.set_defaults(func=run)
+        docs = _optional_path(args.docs)
+        return evaluate_qa(Path(args.dataset), get_settings(), docs=docs, split=args.split, limit=args.limit)
 
 
 def add_eval_support(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("support", help="precision/recall of the answer support check on labelled sentences")
     parser.add_argument("--dataset", required=True, help="JSONL: sentence, passage, supported, split")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_split(parser)
     parser.add_argument("--min-overlap", type=float, default=0.6)
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.support import evaluate_support
 
-        return _print_report(evaluate_support(Path(args.dataset), split=args.split, min_overlap=args.min_overlap))
-
-    parser.set_defaults(func=run)
+        return evaluate_support(Path(args.dataset), split=args.split, min_overlap=args.min_overlap)
 
 
 def add_bench_turn(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("turn", help="time each stage of a chat turn with the configured model")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--dataset", help="take the questions from an `apfa eval qa` data set")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_split(parser)
     parser.add_argument("--limit", type=int, help="only the first N questions of the data set")
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.turn_bench import bench_turn
 
         questions = None
@@ -231,67 +247,59 @@ def add_bench_turn(commands: argparse._SubParsersAction) -> None:
             from evals.qa import load_items
 
             questions = [item.question for item in load_items(Path(args.dataset), args.split)][: args.limit]
-        return _print_report(bench_turn(get_settings(), rounds=args.rounds, console=Console(), questions=questions))
-
-    parser.set_defaults(func=run)
+        return bench_turn(get_settings(), rounds=args.rounds, console=Console(), questions=questions)
 
 
 def add_bench_persist(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("persist", help="time the database writes that store one chat turn")
     parser.add_argument("--turns", type=int, default=30)
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.persist_bench import bench_persist
 
         url = get_settings().effective_database_url
-        return _print_report(bench_persist(url, turns=args.turns, console=Console()))
-
-    parser.set_defaults(func=run)
+        return bench_persist(url, turns=args.turns, console=Console())
 
 
 def add_eval_safety(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("safety", help="out-of-role requests and document injections handled safely")
     parser.add_argument("--dataset", required=True, help="JSONL probes: kind, expect, message[, document]")
-    parser.add_argument("--docs", help="ingest this directory as the shared knowledge base first")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_docs(parser, "ingest this directory as the shared knowledge base first")
+    _add_split(parser)
     parser.add_argument(
         "--benign", nargs="+", default=[], help="JSONL sets of ordinary messages: count what the guard would refuse"
     )
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.safety import evaluate_safety
 
-        docs = Path(args.docs) if args.docs else None
+        docs = _optional_path(args.docs)
         benign = [Path(path) for path in args.benign]
-        report = evaluate_safety(Path(args.dataset), get_settings(), docs=docs, split=args.split, benign=benign)
-        return _print_report(report)
-
-    parser.set_defaults(func=run)
+        return evaluate_safety(Path(args.dataset), get_settings(), docs=docs, split=args.split, benign=benign)
 
 
 def add_bench_cache(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("cache", help="answer-cache hit rate and latency on a replay with repeats")
     parser.add_argument("--dataset", required=True, help="an `apfa eval qa` data set (its questions are replayed)")
-    parser.add_argument("--docs", help="ingest this directory into a fresh data directory first")
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    _add_docs(parser)
+    _add_split(parser)
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--repeats", type=int, default=3, help="times each question is asked again, reworded")
     parser.add_argument("--seed", type=int, default=7)
 
-    def run(args: argparse.Namespace) -> int:
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
         from evals.cache_bench import bench_cache
 
-        docs = Path(args.docs) if args.docs else None
-        return _print_report(
-            bench_cache(
-                Path(args.dataset),
-                get_settings(),
-                docs=docs,
-                split=args.split,
-                limit=args.limit,
-                repeats=args.repeats,
-                seed=args.seed,
-            )
+        docs = _optional_path(args.docs)
+        return bench_cache(
+            Path(args.dataset),
+            get_settings(),
+            docs=docs,
+            split=args.split,
+            limit=args.limit,
+            repeats=args.repeats,
+            seed=args.seed,
         )
-
-    parser.set_defaults(func=run)
