@@ -17,7 +17,7 @@ from ingest import jobs
 from ingest.jobs import QueueUnavailableError, cancel_job, enqueue_ingest, job_progress
 from ingest.progress import TERMINAL_STATES
 from kb.store import get_store
-from tools.retrieval import retrieve
+from tools.retrieval import Retriever
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TERMINAL = TERMINAL_STATES
@@ -76,6 +76,7 @@ def test_a_pdf_goes_from_upload_to_searchable_through_the_worker(worker, tmp_pat
     known_order = ["queued", "parsing", "chunking", "embedding", "indexing", "done"]
     assert [known_order.index(stage) for stage in stages] == sorted(known_order.index(s) for s in stages)
     assert reader_version == 0 and get_store(Settings()).current_version() == 1
+    retrieve = Retriever.from_settings(Settings())
     hits = retrieve("When can I cancel private mortgage insurance?", "alice", k=2)
     assert hits[0].doc_id == progress.doc_id and hits[0].page == 6
     assert retrieve("When can I cancel private mortgage insurance?", "bob", k=2) == []
