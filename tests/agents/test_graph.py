@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from fakemodels import collect_turn, model_replying
 from turns import context_with
 
 from agents import prompts
 from agents.graph import build_graph
-from agents.turn import TurnResult, stream_turn
+from agents.turn import TurnResult
 
 
 @dataclass
@@ -42,34 +41,11 @@ CHUNKS = [
 ]
 
 
-class RecordingModel(GenericFakeChatModel):
-    """Streams a scripted reply word by word and remembers every prompt it was sent."""
-
-    prompts_seen: list = []
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        self.prompts_seen.append("\n".join(str(m.content) for m in messages))
-        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-def model_replying(text: str) -> RecordingModel:
-    model = RecordingModel(messages=iter([AIMessage(text)]))
-    model.prompts_seen = []
-    return model
-
-
 KNOWLEDGE_BASE = context_with(lambda query, user, k=None: list(CHUNKS))
 
 
 async def collect(question: str, model, history=None, context=KNOWLEDGE_BASE) -> tuple[str, TurnResult]:
-    streamed, result = [], None
-    graph = build_graph(model)
-    async for item in stream_turn(question, user="alice", history=history or [], graph=graph, context=context):
-        if isinstance(item, TurnResult):
-            result = item
-        else:
-            streamed.append(item)
-    return "".join(streamed), result
+    return await collect_turn(build_graph(model), question, context, history=history)
 
 
 async def test_answer_cites_the_sources_it_used():

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from docfactory import index_file
-from langchain_core.messages import BaseMessage
+from fakemodels import RecordingGroundedModel
 from turns import context_for
 
 from agents.graph import build_graph
-from agents.llm import FakeGroundedChatModel
 from agents.turn import run_turn
 from apfa.settings import Settings
 
@@ -19,20 +18,12 @@ GUIDE = (
 )
 
 
-class RecordingModel(FakeGroundedChatModel):
-    prompts: list[str] = []
-
-    def answer_for(self, messages: list[BaseMessage]) -> str:
-        self.prompts.append("\n".join(str(m.content) for m in messages))
-        return super().answer_for(messages)
-
-
 def _ask(question: str, data_dir, tmp_path):
     guide = tmp_path / "qualifying.md"
     guide.write_text(GUIDE, encoding="utf-8")
     settings = Settings(APFA_DATA_DIR=str(data_dir))
     index_file(guide, scope="shared", owner="system", settings=settings)
-    model = RecordingModel()
+    model = RecordingGroundedModel()
     graph, context = build_graph(model), context_for(settings)
     return asyncio.run(run_turn(question, user="alice", graph=graph, context=context)), model
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from fakemodels import collect_turn, model_replying
 from turns import context_with
 
 from agents import role_guard
 from agents.graph import build_graph
-from agents.turn import TurnContext, TurnResult, stream_turn
+from agents.turn import TurnContext, TurnResult
 from tools import guard
 
 
@@ -50,32 +49,12 @@ FEES_NOTE = UploadedChunk(
 )
 
 
-class RecordingModel(GenericFakeChatModel):
-    prompts_seen: list = []
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        self.prompts_seen.append("\n".join(str(m.content) for m in messages))
-        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-def model_replying(text: str) -> RecordingModel:
-    model = RecordingModel(messages=iter([AIMessage(text)]))
-    model.prompts_seen = []
-    return model
-
-
 def uploads(*chunks) -> TurnContext:
     return context_with(lambda query, user, k=None: list(chunks))
 
 
 async def turn(question: str, model, context: TurnContext) -> tuple[str, TurnResult]:
-    streamed, result = [], None
-    async for item in stream_turn(question, user="alice", graph=build_graph(model), context=context):
-        if isinstance(item, TurnResult):
-            result = item
-        else:
-            streamed.append(item)
-    return "".join(streamed), result
+    return await collect_turn(build_graph(model), question, context)
 
 
 @pytest.mark.parametrize(

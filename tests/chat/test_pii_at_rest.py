@@ -15,12 +15,11 @@ import zlib
 
 import pytest
 from docfactory import current_queue, index_file
-from langchain_core.messages import BaseMessage
+from fakemodels import RecordingGroundedModel
 from sqlalchemy import text
 from turns import context_for
 
 from agents.graph import build_graph
-from agents.llm import FakeGroundedChatModel
 from agents.turn import run_turn
 from apfa.db import session_scope
 from apfa.settings import Settings
@@ -43,16 +42,6 @@ QUESTION = (
     "What does an escrow account hold money for?"
 )
 TABLES = ("users", "threads", "steps", "elements", "feedbacks", "audit_log", "credentials")
-
-
-class RecordingModel(FakeGroundedChatModel):
-    """The offline model, keeping every prompt it was given."""
-
-    prompts: list[str] = []
-
-    def answer_for(self, messages: list[BaseMessage]) -> str:
-        self.prompts.append("\n".join(str(m.content) for m in messages))
-        return super().answer_for(messages)
 
 
 @pytest.fixture
@@ -123,7 +112,7 @@ def test_no_raw_value_in_database_logs_prompts_jobs_or_index(
     settings = Settings()
     run_worker(settings, burst=True, in_process=True, shared_redactor=pii.redact_text)
 
-    model = RecordingModel()
+    model = RecordingGroundedModel()
     result = asyncio.run(run_turn(QUESTION, user="alice", graph=build_graph(model), context=context_for(settings)))
     assert "property taxes and insurance" in result.answer
     logging.getLogger("apfa.chat").warning("Slow answer for question %r", QUESTION)

@@ -1,0 +1,67 @@
+"""Scripted chat models that remember their prompts, and a runner that collects what a turn streams."""
+
+from __future__ import annotations
+
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from turns import context_with
+
+from agents.llm import FakeGroundedChatModel
+from agents.turn import TurnContext, TurnResult, stream_turn
+
+
+def _prompt_text(messages: list[BaseMessage]) -> str:
+    return "\n".join(str(m.content) for m in messages)
+
+
+class RecordingModel(GenericFakeChatModel):
+    """Streams a scripted reply word by word and remembers every prompt it was sent."""
+
+    prompts_seen: list = []
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        self.prompts_seen.append(_prompt_text(messages))
+        yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+def model_replying(text: str) -> RecordingModel:
+    """A model that answers `text` once, with no prompts seen yet."""
+    model = RecordingModel(messages=iter([AIMessage(text)]))
+    model.prompts_seen = []
+    return model
+
+
+class RecordingGroundedModel(FakeGroundedChatModel):
+    """The offline model (answers from the passages it is given), keeping every prompt it was given."""
+
+    prompts: list[str] = []
+
+    def answer_for(self, messages: list[BaseMessage]) -> str:
+        self.prompts.append(_prompt_text(messages))
+        return super().answer_for(messages)
+
+
+async def collect_turn(
+    graph,
+    question: str,
+    context: TurnContext | None = None,
+    *,
+    history: list | None = None,
+    scenario: dict | None = None,
+) -> tuple[str, TurnResult]:
+    """Runs one turn for "alice" (no passages unless `context` has some): the streamed text and the final result."""
+    streamed, result = [], None
+    turn = stream_turn(
+        question,
+        user="alice",
+        history=history,
+        graph=graph,
+        context=context or context_with(),
+        scenario=scenario,
+    )
+    async for item in turn:
+        if isinstance(item, TurnResult):
+            result = item
+        else:
+            streamed.append(item)
+    return "".join(streamed), result
