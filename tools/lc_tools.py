@@ -40,6 +40,12 @@ def _figures(result: ShownCalculation, named: dict[str, str]) -> dict[str, str]:
     return {key: shown[label] for key, label in named.items() if label in shown}
 
 
+def _calculated(scenario: loan_questions.Scenario, named: dict[str, str]) -> tuple[dict[str, str], ShownCalculation]:
+    """Runs the deterministic route's calculator: the figures under `named` keys, and the calculation itself."""
+    result = loan_questions.calculate(scenario)
+    return _figures(result, named), result
+
+
 @tool(response_format="content_and_artifact")
 def loan_payment(
     principal: Annotated[float, Field(gt=0, description="Loan amount in US dollars, e.g. 300000")],
@@ -51,9 +57,8 @@ def loan_payment(
     scenario = loan_questions.Scenario(
         intent=loan_questions.Calculator.PAYMENT, loan=loan, rate=Decimal(str(annual_rate_pct)), term_months=months
     )
-    result = loan_questions.calculate(scenario)
-    figures = _figures(
-        result, {"monthly_payment": "Monthly principal and interest", "total_interest": "Total interest"}
+    figures, result = _calculated(
+        scenario, {"monthly_payment": "Monthly principal and interest", "total_interest": "Total interest"}
     )
     if isinstance(result, loan_questions.Calculation):
         interest = next(figure.value for figure in result.figures if figure.label == "Total interest")
@@ -72,8 +77,7 @@ def debt_to_income(
         income=loan_math.to_cents(gross_monthly_income),
         debts=(("monthly debt payments", loan_math.to_cents(monthly_debts)),),
     )
-    result = loan_questions.calculate(scenario)
-    return _figures(result, {"dti_pct": "Back-end DTI"}), result
+    return _calculated(scenario, {"dti_pct": "Back-end DTI"})
 
 
 @tool(response_format="content_and_artifact")
@@ -85,8 +89,7 @@ def loan_to_value(
     scenario = loan_questions.Scenario(
         intent=loan_questions.Calculator.LTV, loan=loan_math.to_cents(loan), value=loan_math.to_cents(value)
     )
-    result = loan_questions.calculate(scenario)
-    return _figures(result, {"ltv_pct": "LTV"}), result
+    return _calculated(scenario, {"ltv_pct": "LTV"})
 
 
 @tool
