@@ -26,43 +26,48 @@ from evals.calc import judge, load_cases, percentile
 from tools.loan_questions import Calculator, Scenario, calculate, normalize, scan_numbers
 
 NUMBER = {"type": ["number", "null"]}
-FIELDS: dict[str, dict] = {
-    "loan_amount": NUMBER,
-    "home_price": NUMBER,
-    "down_payment_amount": NUMBER,
-    "down_payment_percent": NUMBER,
-    "interest_rate_percent": NUMBER,
-    "new_interest_rate_percent": NUMBER,
-    "term_years": NUMBER,
-    "gross_income": NUMBER,
-    "income_period": {"type": ["string", "null"], "enum": ["month", "year", "hour", None]},
-    "monthly_debt_payments": {"type": "array", "items": {"type": "number"}},
-    "new_housing_payment": NUMBER,
-    "current_payment": NUMBER,
-    "property_tax_monthly": NUMBER,
-    "insurance_monthly": NUMBER,
-    "hoa_monthly": NUMBER,
-    "pmi_monthly": NUMBER,
-    "points_percent": NUMBER,
-    "closing_costs": NUMBER,
-    "extra_monthly": NUMBER,
-    "extra_yearly": NUMBER,
-    "lump_sum": NUMBER,
-    "payments_made": NUMBER,
-    "dti_limit_percent": NUMBER,
-    "second_mortgage": NUMBER,
-    "interest_only_years": NUMBER,
-    "arm_fixed_years": NUMBER,
-    "rate_cap_initial": NUMBER,
-    "rate_cap_lifetime": NUMBER,
-    "lender_credit": NUMBER,
-    "seller_credit": NUMBER,
-    "earnest_money": NUMBER,
-    "biweekly": {"type": "boolean"},
+# Each key the model fills: its JSON schema, and the Scenario field it is read into as a Decimal (None where
+# `_to_scenario` converts it itself: years into months, income by its period, the list of debts).
+FIELDS: dict[str, tuple[dict, str | None]] = {
+    "loan_amount": (NUMBER, "loan"),
+    "home_price": (NUMBER, "price"),
+    "down_payment_amount": (NUMBER, "down_amount"),
+    "down_payment_percent": (NUMBER, "down_pct"),
+    "interest_rate_percent": (NUMBER, "rate"),
+    "new_interest_rate_percent": (NUMBER, "new_rate"),
+    "term_years": (NUMBER, None),
+    "gross_income": (NUMBER, None),
+    "income_period": ({"type": ["string", "null"], "enum": ["month", "year", "hour", None]}, None),
+    "monthly_debt_payments": ({"type": "array", "items": {"type": "number"}}, None),
+    "new_housing_payment": (NUMBER, "housing_payment"),
+    "current_payment": (NUMBER, "current_payment"),
+    "property_tax_monthly": (NUMBER, "taxes"),
+    "insurance_monthly": (NUMBER, "insurance"),
+    "hoa_monthly": (NUMBER, "hoa"),
+    "pmi_monthly": (NUMBER, "pmi"),
+    "points_percent": (NUMBER, "points"),
+    "closing_costs": (NUMBER, "fees"),
+    "extra_monthly": (NUMBER, "extra_monthly"),
+    "extra_yearly": (NUMBER, "extra_yearly"),
+    "lump_sum": (NUMBER, "lump_sum"),
+    "payments_made": (NUMBER, None),
+    "dti_limit_percent": (NUMBER, "dti_cap"),
+    "second_mortgage": (NUMBER, "second_lien"),
+    "interest_only_years": (NUMBER, None),
+    "arm_fixed_years": (NUMBER, None),
+    "rate_cap_initial": (NUMBER, "cap_initial"),
+    "rate_cap_lifetime": (NUMBER, "cap_lifetime"),
+    "lender_credit": (NUMBER, "lender_credits"),
+    "seller_credit": (NUMBER, "seller_credits"),
+    "earnest_money": (NUMBER, "deposit"),
+    "biweekly": ({"type": "boolean"}, None),
 }
 SCHEMA: dict[str, object] = {
     "type": "object",
-    "properties": {"calculation": {"type": "string", "enum": [c.value for c in Calculator]}, **FIELDS},
+    "properties": {
+        "calculation": {"type": "string", "enum": [c.value for c in Calculator]},
+        **{key: schema for key, (schema, _) in FIELDS.items()},
+    },
     "required": ["calculation", *FIELDS],
 }
 SCENARIO_FORMAT: ResponseFormatJSONSchema = {
@@ -90,44 +95,22 @@ def _to_scenario(data: dict[str, Any]) -> Scenario:
     term = dec("term_years")
     io_years, fixed_years = dec("interest_only_years"), dec("arm_fixed_years")
     payments_made = dec("payments_made")
+    amounts: dict[str, Any] = {field: dec(key) for key, (_, field) in FIELDS.items() if field is not None}
     try:
         intent = Calculator(str(data.get("calculation")))
     except ValueError:
         intent = None
     return Scenario(
         intent=intent,
-        loan=dec("loan_amount"),
-        price=dec("home_price"),
-        down_amount=dec("down_payment_amount"),
-        down_pct=dec("down_payment_percent"),
-        rate=dec("interest_rate_percent"),
-        new_rate=dec("new_interest_rate_percent"),
         term_months=int(term * 12) if term else None,
         income=income,
         income_read_as=period if income is not None else None,
         debts=tuple(("debt", Decimal(str(d))) for d in data.get("monthly_debt_payments") or []),
-        housing_payment=dec("new_housing_payment"),
-        current_payment=dec("current_payment"),
-        taxes=dec("property_tax_monthly"),
-        insurance=dec("insurance_monthly"),
-        hoa=dec("hoa_monthly"),
-        pmi=dec("pmi_monthly"),
-        points=dec("points_percent"),
-        fees=dec("closing_costs"),
-        extra_monthly=dec("extra_monthly"),
-        extra_yearly=dec("extra_yearly"),
-        lump_sum=dec("lump_sum"),
         elapsed_months=int(payments_made) if payments_made else None,
-        dti_cap=dec("dti_limit_percent"),
-        second_lien=dec("second_mortgage"),
         io_months=int(io_years * 12) if io_years else None,
         arm_fixed_months=int(fixed_years * 12) if fixed_years else None,
-        cap_initial=dec("rate_cap_initial"),
-        cap_lifetime=dec("rate_cap_lifetime"),
-        lender_credits=dec("lender_credit"),
-        seller_credits=dec("seller_credit"),
-        deposit=dec("earnest_money"),
         biweekly=bool(data.get("biweekly")),
+        **amounts,
     )
 
 
