@@ -14,38 +14,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import float_loans as f  # noqa: E402
-from calc_cases import (  # noqa: E402
-    AFTER_IO,
-    AFTER_RESET,
-    APR_TOLERANCE,
-    AUTO_PMI_END,
-    BACK_END_DTI,
-    BALANCE,
-    BREAK_EVEN,
-    CASH_TO_CLOSE,
-    EXACT,
-    FRONT_END_DTI,
-    INTEREST_SAVED,
-    IO_PAYMENT,
-    MAX_LOAN,
-    MAX_PRICE,
-    MONEY,
-    MONTHLY_PI,
-    MONTHS_SAVED,
-    PCT,
-    REQUEST_PMI_END,
-    SUMS,
-    TOTAL_INTEREST,
-    CaseBook,
-    max_under_dti,
-    points_be,
-    saved,
-)
+from calc_cases import CaseBook, Figure, Tolerance, max_under_dti, points_be, saved  # noqa: E402
 
 BOOK = CaseBook()
 
 # ----- payment -----
-payment = BOOK.calculator("payment", MONTHLY_PI, MONEY)
+payment = BOOK.calculator("payment", Figure.MONTHLY_PI, Tolerance.MONEY)
 payment("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?", f.payment(300_000, 6.5, 360))
 payment("payment for 250k at 7 percent over 15 years??", f.payment(250_000, 7, 180))
 payment("whats my morgage payment if i borrow 412,500 at 6.875 for 30 yrs", f.payment(412_500, 6.875, 360))
@@ -77,11 +51,11 @@ payment(
 payment(
     "calculate P&I on $189,900 at 6.45% 30yr, plus taxes $310 a month and insurance $95 a month",
     f.cents(f.payment(189_900, 6.45, 360)) + 310 + 95,
-    figure="Total monthly housing payment",
+    figure=Figure.TOTAL_HOUSING,
 )
 
 # ----- total interest -----
-total_interest = BOOK.calculator("total_interest", TOTAL_INTEREST, SUMS)
+total_interest = BOOK.calculator("total_interest", Figure.TOTAL_INTEREST, Tolerance.SUMS)
 for principal, rate, months, text in [
     (300_000, 6.5, 360, "how much interest will I pay in total on $300k at 6.5% for 30 years"),
     (200_000, 5.5, 180, "total interest on a 200,000 loan, 5.5%, 15 years?"),
@@ -98,7 +72,7 @@ for principal, rate, months, text in [
     total_interest(text, f.total_interest(principal, rate, months))
 
 # ----- schedule (checked through its first-year figures and payment) -----
-schedule = BOOK.calculator("schedule", MONTHLY_PI, MONEY)
+schedule = BOOK.calculator("schedule", Figure.MONTHLY_PI, Tolerance.MONEY)
 for principal, rate, months, text in [
     (200_000, 6.0, 360, "show me the amortization schedule for $200,000 at 6% over 30 years"),
     (320_000, 6.9, 360, "can i see a year by year breakdown for a 320k loan at 6.9% 30 yrs"),
@@ -109,7 +83,7 @@ for principal, rate, months, text in [
     schedule(text, f.payment(principal, rate, months))
 
 # ----- balance after N payments -----
-balance = BOOK.calculator("balance", BALANCE, MONEY)
+balance = BOOK.calculator("balance", Figure.BALANCE, Tolerance.MONEY)
 for principal, rate, months, made, text in [
     (300_000, 6.5, 360, 60, "what's my balance after 60 payments on a $300,000 loan at 6.5% for 30 years"),
     (250_000, 7.0, 360, 120, "How much will I still owe after 10 years on a 250k mortgage at 7% 30 year?"),
@@ -130,11 +104,11 @@ balance(
 )
 
 # ----- interest-only -----
-interest_only = BOOK.calculator("interest_only", AFTER_IO, MONEY)
+interest_only = BOOK.calculator("interest_only", Figure.AFTER_IO, Tolerance.MONEY)
 interest_only(
     "interest only loan $500k at 6% for 30 years with 10 years interest only, what's the payment",
     500_000 * 0.06 / 12,
-    figure=IO_PAYMENT,
+    figure=Figure.IO_PAYMENT,
 )
 interest_only(
     "what's the payment after the interest-only period? $500k at 6%, 30 years, 10 years interest only",
@@ -144,14 +118,16 @@ interest_only(
     "I'm considering an interest-only mortgage of 750,000 at 6.25% for 30 years, interest only for the first 5 years. payments?",
     f.payment(750_000, 6.25, 300),
 )
-interest_only("IO payment on 640k at 7.1% 30yr with 7 years interest-only", 640_000 * 0.071 / 12, figure=IO_PAYMENT)
+interest_only(
+    "IO payment on 640k at 7.1% 30yr with 7 years interest-only", 640_000 * 0.071 / 12, figure=Figure.IO_PAYMENT
+)
 interest_only(
     "interest only for 10 years on a $1,000,000 jumbo at 6.5% for 30 years - what do I pay after the io period",
     f.payment(1_000_000, 6.5, 240),
 )
 
 # ----- ARM -----
-arm = BOOK.calculator("arm", AFTER_RESET, MONEY)
+arm = BOOK.calculator("arm", Figure.AFTER_RESET, Tolerance.MONEY)
 arm(
     "5/1 ARM $300,000 at 5.5% 30 years, caps 2/1/5, if the rate goes to 8% what is my payment after the reset",
     f.arm_payment(300_000, 5.5, 360, 60, 8, 2, 5)[1],
@@ -174,7 +150,7 @@ arm(
 )
 
 # ----- DTI -----
-dti = BOOK.calculator("dti", BACK_END_DTI, PCT)
+dti = BOOK.calculator("dti", Figure.BACK_END_DTI, Tolerance.PCT)
 dti(
     "I'm buying a $250,000 home with a $225,000 loan over 30 years. I earn $5,200 a month, the payment would be about $1,600 and I have no other debts, so my DTI is about 31%. What are my options?",
     1600 / 5200 * 100,
@@ -192,7 +168,7 @@ dti(
 dti(
     "front end dti if I make 9,500 a month and the new payment is $2,650 plus $400 car and $250 student loan",
     2650 / 9500 * 100,
-    figure=FRONT_END_DTI,
+    figure=Figure.FRONT_END_DTI,
 )
 dti(
     "Household income 120k/yr. Mortgage payment would be 2,900, car 520, child support 600. What's my back end ratio?",
@@ -204,7 +180,7 @@ dti(
 )
 
 # ----- max loan / price -----
-max_loan = BOOK.calculator("max_loan", MAX_LOAN, MONEY)
+max_loan = BOOK.calculator("max_loan", Figure.MAX_LOAN, Tolerance.MONEY)
 max_loan(
     "how much house can i afford making $96,000 a year with $500 car payment, rates are 6.75% for 30 years, taxes $350/month insurance $120 a month, 43% dti max, 10% down",
     max_under_dti(8000, 43, 6.75, 360, 500, 470),
@@ -217,7 +193,7 @@ max_loan(
 max_loan(
     "max purchase price if I make 110k a year, 36% dti cap, no other debts, 6.5% 30 yr, property taxes 4,800 a year, insurance 1,200 a year, hoa $150 a month, $60,000 down",
     max_under_dti(110_000 / 12, 36, 6.5, 360, 0, 400 + 100 + 150) + 60_000,
-    figure=MAX_PRICE,
+    figure=Figure.MAX_PRICE,
 )
 max_loan(
     "what's the maximum loan I qualify for at a 45% dti? income $6,200 a month, credit cards $150, 6.25% for 30 years, pmi $90 a month, taxes $250 a month, insurance $80 a month",
@@ -228,16 +204,18 @@ max_loan(
 )
 
 # ----- LTV / CLTV -----
-ltv = BOOK.calculator("ltv", "LTV", PCT)
+ltv = BOOK.calculator("ltv", Figure.LTV, Tolerance.PCT)
 ltv("LTV for a $280,000 loan on a $350,000 house", 80)
 ltv("buying a $400,000 home with $80,000 down, what is my LTV?", 80)
-ltv("ltv on a 350k house with 280k loan and a 30k heloc", 310 / 350 * 100, figure="CLTV")
+ltv("ltv on a 350k house with 280k loan and a 30k heloc", 310 / 350 * 100, figure=Figure.CLTV)
 ltv("my home appraised at $515,000 and I owe $390,000, what's my loan to value", 390 / 515 * 100)
-ltv("combined ltv: house worth 600k, first mortgage balance 420k, 2nd mortgage 75k", 495 / 600 * 100, figure="CLTV")
+ltv(
+    "combined ltv: house worth 600k, first mortgage balance 420k, 2nd mortgage 75k", 495 / 600 * 100, figure=Figure.CLTV
+)
 ltv("what's the ltv if i put 5% down on a $289,000 condo", 95)
 
 # ----- PMI -----
-pmi = BOOK.calculator("pmi", AUTO_PMI_END, EXACT)
+pmi = BOOK.calculator("pmi", Figure.AUTO_PMI_END, Tolerance.EXACT)
 pmi(
     "when does PMI come off on a $285,000 loan for a $300,000 house at 6.5% 30 years",
     f.pmi_months(285_000, 6.5, 360, 300_000)[1],
@@ -245,7 +223,7 @@ pmi(
 pmi(
     "when can i request to cancel pmi? bought for $400k with 10% down at 6.75% for 30 years",
     f.pmi_months(360_000, 6.75, 360, 400_000)[0],
-    figure=REQUEST_PMI_END,
+    figure=Figure.REQUEST_PMI_END,
 )
 pmi(
     "$250,000 house, 5% down, 7% 30 yr fixed, when will mortgage insurance drop off automatically",
@@ -254,7 +232,7 @@ pmi(
 pmi(
     "how long until I can get rid of PMI on a $330,000 loan, home price $350,000, rate 6.125%, 30 years",
     f.pmi_months(330_000, 6.125, 360, 350_000)[0],
-    figure=REQUEST_PMI_END,
+    figure=Figure.REQUEST_PMI_END,
 )
 pmi(
     "pmi question: purchase price 500k, loan 450k at 5.5% for 15 years. when does it end automatically?",
@@ -262,7 +240,7 @@ pmi(
 )
 
 # ----- extra payments -----
-extra_payment = BOOK.calculator("extra_payment", INTEREST_SAVED, SUMS)
+extra_payment = BOOK.calculator("extra_payment", Figure.INTEREST_SAVED, Tolerance.SUMS)
 extra_payment(
     "If I pay $200 extra a month on my $300k mortgage at 6% for 30 years how much interest do I save",
     saved(300_000, 6, 360, extra_monthly=200)[0],
@@ -274,8 +252,8 @@ extra_payment(
 extra_payment(
     "how many months sooner is it paid off if I put an extra $500 a month toward a 250k loan at 7% for 30 years",
     saved(250_000, 7, 360, extra_monthly=500)[1],
-    figure=MONTHS_SAVED,
-    tolerance=EXACT,
+    figure=Figure.MONTHS_SAVED,
+    tolerance=Tolerance.EXACT,
 )
 extra_payment(
     "paying an additional $2,000 once a year on 400k at 6.5% 30 yr, interest saved?",
@@ -292,7 +270,7 @@ extra_payment(
 )
 
 # ----- points -----
-points = BOOK.calculator("points", BREAK_EVEN, EXACT)
+points = BOOK.calculator("points", Figure.BREAK_EVEN, Tolerance.EXACT)
 points(
     "I'm paying 2 points to buy the rate down from 7% to 6.5% on a $400k 30 year loan, how long to break even",
     points_be(400_000, 360, 7, 6.5, 2),
@@ -315,7 +293,7 @@ points(
 )
 
 # ----- refinance break-even -----
-refinance = BOOK.calculator("refinance", BREAK_EVEN, EXACT)
+refinance = BOOK.calculator("refinance", Figure.BREAK_EVEN, Tolerance.EXACT)
 refinance(
     "I owe 250k on my mortgage at 7% with 28 years left, payment is $1,700. refinance to 6% with $5,000 closing costs, whats the break even",
     f.break_even_months(5000, 1700, f.payment(250_000, 6, 336)),
@@ -338,7 +316,7 @@ refinance(
 )
 
 # ----- APR -----
-apr = BOOK.calculator("apr", "APR", APR_TOLERANCE)
+apr = BOOK.calculator("apr", Figure.APR, Tolerance.APR)
 apr(
     "What is the APR on a $300,000 loan at 6.5% for 30 years with $5,000 in closing costs?",
     f.apr(300_000, 6.5, 360, 5000),
@@ -352,7 +330,7 @@ apr(
 apr("whats the real APR if the rate is 7% on 350k for 30 years and I pay 1.5 points", f.apr(350_000, 7, 360, 5250))
 
 # ----- cash to close -----
-cash_to_close = BOOK.calculator("cash_to_close", CASH_TO_CLOSE, MONEY)
+cash_to_close = BOOK.calculator("cash_to_close", Figure.CASH_TO_CLOSE, Tolerance.MONEY)
 cash_to_close(
     "how much do I need at closing? price $400,000, 10% down, closing costs $12,000, seller credit $3,000, earnest money $5,000",
     40_000 + 12_000 - 3000 - 5000,

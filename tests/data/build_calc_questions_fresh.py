@@ -16,37 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import float_loans as f  # noqa: E402
-from calc_cases import (  # noqa: E402
-    AFTER_IO,
-    AFTER_RESET,
-    APR_TOLERANCE,
-    AUTO_PMI_END,
-    BACK_END_DTI,
-    BALANCE,
-    BREAK_EVEN,
-    CASH_TO_CLOSE,
-    EXACT,
-    FRONT_END_DTI,
-    INTEREST_SAVED,
-    IO_PAYMENT,
-    MAX_LOAN,
-    MAX_PRICE,
-    MONEY,
-    MONTHLY_PI,
-    MONTHS_SAVED,
-    PCT,
-    REQUEST_PMI_END,
-    SUMS,
-    TOTAL_INTEREST,
-    CaseBook,
-    max_under_dti,
-    points_be,
-    saved,
-)
+from calc_cases import CaseBook, Figure, Tolerance, max_under_dti, points_be, saved  # noqa: E402
 
 BOOK = CaseBook()
 
-payment = BOOK.calculator("payment", MONTHLY_PI, MONEY)
+payment = BOOK.calculator("payment", Figure.MONTHLY_PI, Tolerance.MONEY)
 payment("hey whats the monthly on 285k @ 6.75 for 30yrs", f.payment(285_000, 6.75, 360))
 payment(
     "If I borrow three hundred and twenty thousand at 6.1% for 25 years, what's the monthly payment?",
@@ -62,7 +36,7 @@ payment(
     f.payment(529_000 * 0.85, 6.375, 360),
 )
 
-total_interest = BOOK.calculator("total_interest", TOTAL_INTEREST, SUMS)
+total_interest = BOOK.calculator("total_interest", Figure.TOTAL_INTEREST, Tolerance.SUMS)
 total_interest(
     "how much interest will i pay in total on a 30 year 375k loan at 7.2%", f.total_interest(375_000, 7.2, 360)
 )
@@ -77,7 +51,7 @@ total_interest(
     f.total_interest(300_000, 7, 480),
 )
 
-schedule = BOOK.calculator("schedule", MONTHLY_PI, MONEY)
+schedule = BOOK.calculator("schedule", Figure.MONTHLY_PI, Tolerance.MONEY)
 schedule("can you make me an amortization table for 240k at 6.625% 30 years", f.payment(240_000, 6.625, 360))
 schedule("i want to see the payment schedule for a $135,000 loan, 7.75%, 20 yrs", f.payment(135_000, 7.75, 240))
 schedule("amortization for 410,000 at 5.875% over 15 yr please", f.payment(410_000, 5.875, 180))
@@ -87,7 +61,7 @@ schedule(
     history=["what's the payment on $330k at 6.2% for 30 years"],
 )
 
-balance = BOOK.calculator("balance", BALANCE, MONEY)
+balance = BOOK.calculator("balance", Figure.BALANCE, Tolerance.MONEY)
 balance("how much will i owe after 5 years on a 350k 30yr at 6.8%", f.balance_after(350_000, 6.8, 360, 60))
 balance("balance after 100 payments? loan was $275,000 at 4.25% for 30 years", f.balance_after(275_000, 4.25, 360, 100))
 balance(
@@ -99,12 +73,12 @@ balance(
     f.balance_after(200_000, 5.25, 180, 84),
 )
 
-interest_only = BOOK.calculator("interest_only", IO_PAYMENT, MONEY)
+interest_only = BOOK.calculator("interest_only", Figure.IO_PAYMENT, Tolerance.MONEY)
 interest_only("interest-only payment for a $900k loan at 6.875%, 10 yr IO period, 30 yr term?", 900_000 * 0.06875 / 12)
 interest_only(
     "what does the payment jump to after the interest only period ends? 480k at 7%, 30 years, first 10 years IO",
     f.payment(480_000, 7, 240),
-    figure=AFTER_IO,
+    figure=Figure.AFTER_IO,
 )
 interest_only(
     "IO mortgage 1.5 million at 6.25%, interest only 5 yrs then amortizing over the remaining 25. monthly during IO?",
@@ -113,10 +87,10 @@ interest_only(
 interest_only(
     "I have an interest only loan of 615,000 at 6.5% for 30 years with a 7 year interest-only period. what will i pay once it starts amortizing",
     f.payment(615_000, 6.5, 276),
-    figure=AFTER_IO,
+    figure=Figure.AFTER_IO,
 )
 
-arm = BOOK.calculator("arm", AFTER_RESET, MONEY)
+arm = BOOK.calculator("arm", Figure.AFTER_RESET, Tolerance.MONEY)
 arm(
     "5/1 arm 400k at 5.75% 30 yrs. caps are 2/2/5. if rates go to 8.5% what's my new payment at the first adjustment",
     f.arm_payment(400_000, 5.75, 360, 60, 8.5, 2, 5)[1],
@@ -134,7 +108,7 @@ arm(
     f.arm_payment(720_000, 6.5, 360, 120, 7.5)[1],
 )
 
-dti = BOOK.calculator("dti", BACK_END_DTI, PCT)
+dti = BOOK.calculator("dti", Figure.BACK_END_DTI, Tolerance.PCT)
 dti(
     "my gross pay is $5,500/mo. car $410, student loan $230, min credit card $85, and the new house payment would be $1,650. what's my dti?",
     (410 + 230 + 85 + 1650) / 5500 * 100,
@@ -143,14 +117,14 @@ dti("I make 68k a year, rent is 1,400, car payment 350. whats my debt to income"
 dti(
     "front end ratio? income $11,000 per month, new mortgage payment $3,100, other debts $900",
     3100 / 11_000 * 100,
-    figure=FRONT_END_DTI,
+    figure=Figure.FRONT_END_DTI,
 )
 dti(
     "wife and I make 140,000 combined per year. car loans 600 and 450, student loans 380, and the mortgage would be 3,400/month. back-end dti?",
     (600 + 450 + 380 + 3400) / (140_000 / 12) * 100,
 )
 
-max_loan = BOOK.calculator("max_loan", MAX_LOAN, MONEY)
+max_loan = BOOK.calculator("max_loan", Figure.MAX_LOAN, Tolerance.MONEY)
 max_loan(
     "How much could I borrow if I can handle $2,300/month for principal and interest, 6.9% 30 year?",
     f.max_loan(2300, 6.9, 360),
@@ -162,18 +136,18 @@ max_loan(
 max_loan(
     "max house price with a 36% DTI, making $120k/yr, no debts, 7% 30 yr, taxes 6,000/yr, insurance 1,800/yr, 20% down",
     max_under_dti(10_000, 36, 7, 360, 0, 500 + 150) / 0.8,
-    figure=MAX_PRICE,
-    tolerance=SUMS,
+    figure=Figure.MAX_PRICE,
+    tolerance=Tolerance.SUMS,
 )
 max_loan("budget is $1,800 a month, rate around 6.25%, 15 years. how big a loan is that", f.max_loan(1800, 6.25, 180))
 
-ltv = BOOK.calculator("ltv", "LTV", PCT)
+ltv = BOOK.calculator("ltv", Figure.LTV, Tolerance.PCT)
 ltv("house appraised at 480k, i still owe 312k. LTV?", 312 / 480 * 100)
 ltv("whats my loan to value if I put down 12% on a $375k place", 88)
-ltv("cltv? value $650,000, first mortgage $455,000, heloc $65,000", 520 / 650 * 100, figure="CLTV")
+ltv("cltv? value $650,000, first mortgage $455,000, heloc $65,000", 520 / 650 * 100, figure=Figure.CLTV)
 ltv("buying a 299,900 house with 10k down, what ltv is that", 289_900 / 299_900 * 100)
 
-pmi = BOOK.calculator("pmi", AUTO_PMI_END, EXACT)
+pmi = BOOK.calculator("pmi", Figure.AUTO_PMI_END, Tolerance.EXACT)
 pmi(
     "when does pmi automatically stop? $380,000 loan on a $400,000 home, 6.75%, 30 yrs",
     f.pmi_months(380_000, 6.75, 360, 400_000)[1],
@@ -181,7 +155,7 @@ pmi(
 pmi(
     "when can I ask the lender to drop PMI? paid $425k with 10% down, 6.5% 30-year",
     f.pmi_months(382_500, 6.5, 360, 425_000)[0],
-    figure=REQUEST_PMI_END,
+    figure=Figure.REQUEST_PMI_END,
 )
 pmi(
     "house price 260k, 3.5% down, rate 7.1%, 30 years. when does PMI go away on its own",
@@ -190,10 +164,10 @@ pmi(
 pmi(
     "how many payments until i can request pmi removal: loan 300k, value 340k, 6% 15 yr",
     f.pmi_months(300_000, 6, 180, 340_000)[0],
-    figure=REQUEST_PMI_END,
+    figure=Figure.REQUEST_PMI_END,
 )
 
-extra_payment = BOOK.calculator("extra_payment", INTEREST_SAVED, SUMS)
+extra_payment = BOOK.calculator("extra_payment", Figure.INTEREST_SAVED, Tolerance.SUMS)
 extra_payment(
     "If I throw an extra $300 a month at my $275k loan (6.5%, 30 years), how much interest do i save",
     saved(275_000, 6.5, 360, extra_monthly=300)[0],
@@ -201,8 +175,8 @@ extra_payment(
 extra_payment(
     "how much sooner will I pay off a 200k 30 yr at 7% if i add 150 a month?",
     saved(200_000, 7, 360, extra_monthly=150)[1],
-    figure=MONTHS_SAVED,
-    tolerance=EXACT,
+    figure=Figure.MONTHS_SAVED,
+    tolerance=Tolerance.EXACT,
 )
 extra_payment(
     "switching to biweekly payments on 450k at 6.25% 30 year, how much interest saved",
@@ -214,7 +188,7 @@ extra_payment(
     history=["what's the payment on a $310,000 loan at 6.6% for 30 years?"],
 )
 
-points = BOOK.calculator("points", BREAK_EVEN, EXACT)
+points = BOOK.calculator("points", Figure.BREAK_EVEN, Tolerance.EXACT)
 points(
     "Should I pay 1 point to get 6.25% instead of 6.5%? loan is 350k, 30 yr. how many months to break even",
     points_be(350_000, 360, 6.5, 6.25, 1),
@@ -231,7 +205,7 @@ points(
     "is it worth 1.25 points for a rate of 6.74% instead of 6.99%? 450k 30yr", points_be(450_000, 360, 6.99, 6.74, 1.25)
 )
 
-refinance = BOOK.calculator("refinance", BREAK_EVEN, EXACT)
+refinance = BOOK.calculator("refinance", Figure.BREAK_EVEN, Tolerance.EXACT)
 refinance(
     "my payment is 2,350 now. a refi would make it 2,050 and cost 6,500 in closing costs. how long to break even",
     f.break_even_months(6500, 2350, 2050),
@@ -246,7 +220,7 @@ refinance(
     f.break_even_months(4800, 1573, f.payment(225_000, 5.875, 300)),
 )
 
-apr = BOOK.calculator("apr", "APR", APR_TOLERANCE)
+apr = BOOK.calculator("apr", Figure.APR, Tolerance.APR)
 apr("what's the APR on 250k at 6.25% 30yrs if fees are $4,200", f.apr(250_000, 6.25, 360, 4200))
 apr("APR with 1 point + $2,500 fees on a $400k 30 year at 6.75%?", f.apr(400_000, 6.75, 360, 6500))
 apr(
@@ -258,7 +232,7 @@ apr(
     f.apr(320_000, 7.25, 360, 6400),
 )
 
-cash_to_close = BOOK.calculator("cash_to_close", CASH_TO_CLOSE, MONEY)
+cash_to_close = BOOK.calculator("cash_to_close", Figure.CASH_TO_CLOSE, Tolerance.MONEY)
 cash_to_close(
     "how much cash do i need at closing: purchase price 350k, 5% down, closing costs 10,500, earnest money 3,500",
     17_500 + 10_500 - 3_500,

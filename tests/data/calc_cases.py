@@ -16,28 +16,40 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import float_loans as f  # noqa: E402
 
-MONEY = 0.01
-SUMS = 1.00  # totals over a schedule: float cent-rounding may differ by a cent in rare months
-PCT = 0.01
-EXACT = 0
-APR_TOLERANCE = 0.001
 
-MONTHLY_PI = "Monthly principal and interest"
-TOTAL_INTEREST = "Total interest"
-BALANCE = "Balance remaining"
-IO_PAYMENT = "Interest-only payment"
-AFTER_IO = "Payment after the interest-only period"
-AFTER_RESET = "Payment after the reset"
-BACK_END_DTI = "Back-end DTI"
-FRONT_END_DTI = "Front-end DTI"
-MAX_LOAN = "Maximum loan"
-MAX_PRICE = "Maximum price"
-AUTO_PMI_END = "Automatic termination after payment"
-REQUEST_PMI_END = "Can request cancellation after payment"
-INTEREST_SAVED = "Interest saved"
-MONTHS_SAVED = "Months saved"
-BREAK_EVEN = "Break-even months"
-CASH_TO_CLOSE = "Cash to close"
+class Tolerance:
+    """How far from the expected value a figure may be and still be right."""
+
+    MONEY = 0.01
+    SUMS = 1.00  # totals over a schedule: float cent-rounding may differ by a cent in rare months
+    PCT = 0.01
+    EXACT = 0
+    APR = 0.001
+
+
+class Figure:
+    """The labels of the figures the cases check, as the calculators show them."""
+
+    MONTHLY_PI = "Monthly principal and interest"
+    TOTAL_HOUSING = "Total monthly housing payment"
+    TOTAL_INTEREST = "Total interest"
+    BALANCE = "Balance remaining"
+    IO_PAYMENT = "Interest-only payment"
+    AFTER_IO = "Payment after the interest-only period"
+    AFTER_RESET = "Payment after the reset"
+    LTV = "LTV"
+    CLTV = "CLTV"
+    APR = "APR"
+    BACK_END_DTI = "Back-end DTI"
+    FRONT_END_DTI = "Front-end DTI"
+    MAX_LOAN = "Maximum loan"
+    MAX_PRICE = "Maximum price"
+    AUTO_PMI_END = "Automatic termination after payment"
+    REQUEST_PMI_END = "Can request cancellation after payment"
+    INTEREST_SAVED = "Interest saved"
+    MONTHS_SAVED = "Months saved"
+    BREAK_EVEN = "Break-even months"
+    CASH_TO_CLOSE = "Cash to close"
 
 
 def max_under_dti(income, cap, rate, months, debts=0.0, fixed=0.0):
