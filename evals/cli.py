@@ -19,22 +19,22 @@ from apfa.settings import get_settings
 def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("eval", help="measure quality on a data set")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True)
-    add_eval_retrieval(eval_commands)
-    add_eval_calc(eval_commands)
-    add_eval_loan_estimates(eval_commands)
-    add_eval_qa(eval_commands)
-    add_eval_support(eval_commands)
-    add_eval_pii(eval_commands)
-    add_eval_safety(eval_commands)
-    add_eval_fairness(eval_commands)
+    for add_eval in (
+        add_eval_retrieval,
+        add_eval_calc,
+        add_eval_loan_estimates,
+        add_eval_qa,
+        add_eval_support,
+        add_eval_pii,
+        add_eval_safety,
+        add_eval_fairness,
+    ):
+        add_eval(eval_commands)
 
     bench = commands.add_parser("bench", help="speed benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True)
-    add_bench_embed(bench_commands)
-    add_bench_search(bench_commands)
-    add_bench_turn(bench_commands)
-    add_bench_persist(bench_commands)
-    add_bench_cache(bench_commands)
+    for add_bench in (add_bench_embed, add_bench_search, add_bench_turn, add_bench_persist, add_bench_cache):
+        add_bench(bench_commands)
 
 
 Measure = Callable[[argparse.Namespace], dict]
