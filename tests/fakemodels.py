@@ -7,7 +7,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from turns import context_with
 
 from agents.llm import FakeGroundedChatModel
-from agents.turn import TurnContext, TurnResult, stream_turn
+from agents.turn import TurnResult, stream_turn
 
 
 def _prompt_text(messages: list[BaseMessage]) -> str:
@@ -41,25 +41,11 @@ class RecordingGroundedModel(FakeGroundedChatModel):
         return super().answer_for(messages)
 
 
-async def collect_turn(
-    graph,
-    question: str,
-    context: TurnContext | None = None,
-    *,
-    history: list | None = None,
-    scenario: dict | None = None,
-) -> tuple[str, TurnResult]:
+async def collect_turn(graph, question: str, context=None, *, history=None, scenario=None) -> tuple[str, TurnResult]:
     """Runs one turn for "alice" (no passages unless `context` has some): the streamed text and the final result."""
     streamed, result = [], None
-    turn = stream_turn(
-        question,
-        user="alice",
-        history=history,
-        graph=graph,
-        context=context or context_with(),
-        scenario=scenario,
-    )
-    async for item in turn:
+    context = context or context_with()
+    async for item in stream_turn(question, "alice", history, graph=graph, context=context, scenario=scenario):
         if isinstance(item, TurnResult):
             result = item
         else:
