@@ -267,7 +267,7 @@ class CacheSteps:
     def skip_reason(self, state: TurnState) -> str | None:
         if state.get("pii_types"):
             return "pii"
-        if any(getattr(chunk, "scope", "private") != "shared" for chunk in state.get("chunks", [])):
+        if any(chunk.scope != "shared" for chunk in state.get("chunks", [])):
             return "private"
         if "chunks" not in state and self._owns_private_documents(state.get("user")):
             return "private"  # the tool-calling agent has not searched yet: it might find the user's own files

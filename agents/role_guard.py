@@ -58,7 +58,7 @@ def _itemised(chunks: list[RetrievedChunk]) -> tuple[RetrievedChunk, doc_sums.It
     """The first of the borrower's own uploads that lists amounts. Shared guides are never summed: a sample form
     in the knowledge base is not the borrower's document, and adding it up would answer a question nobody asked."""
     for chunk in chunks:
-        if getattr(chunk, "scope", "shared") != "private":
+        if chunk.scope != "private":
             continue
         total = doc_sums.itemised_total(chunk.text)
         if total:

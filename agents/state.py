@@ -8,6 +8,8 @@ from typing import Annotated, Any, TypedDict
 
 from langgraph.graph.message import add_messages
 
+from tools.retrieval import RetrievedChunk
+
 
 def merge_timings(left: dict[str, float], right: dict[str, float]) -> dict[str, float]:
     return {**left, **right}
@@ -59,7 +61,7 @@ class TurnState(TypedDict, total=False):
     calculation_result: Any
     calculation_brief: str | None  # the calculation in one paragraph, for the prompt (the table is shown only)
     scenario: dict[str, Any] | None
-    chunks: list[Any]
+    chunks: list[RetrievedChunk]
     answer: str
     citations: list[Citation]
     bias_flags: Annotated[list[dict[str, str]], operator.add]

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fakemodels import collect_turn, model_replying
 from turns import context_with
 
 from agents import prompts
 from agents.graph import build_graph
 from agents.turn import TurnResult
+from tools.retrieval import RetrievedChunk
 
 
-@dataclass
-class FakeChunk:
-    doc_id: str
-    title: str
-    page: int | None
-    text: str
-    score: float
-    start: int = 0
-    end: int = 0
+def shared_chunk(doc_id: str, title: str, page: int, text: str, score: float) -> RetrievedChunk:
+    return RetrievedChunk(doc_id, title, page, 0, 0, text, score, scope="shared")
 
 
 CHUNKS = [
-    FakeChunk(
+    shared_chunk(
         "dti-doc",
         "Debt-to-income ratio",
         1,
         "Your debt-to-income ratio is your monthly debt payments divided by your gross monthly income.",
         0.71,
     ),
-    FakeChunk(
+    shared_chunk(
         "pmi-doc",
         "Private mortgage insurance",
         2,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from fakemodels import collect_turn, model_replying
 from turns import context_with
@@ -12,25 +10,15 @@ from agents import role_guard
 from agents.graph import build_graph
 from agents.turn import TurnContext, TurnResult
 from tools import guard
+from tools.retrieval import RetrievedChunk
 
 
-@dataclass(frozen=True)
-class UploadedChunk:
-    doc_id: str
-    title: str
-    page: int | None
-    text: str
-    score: float
-    start: int = 0
-    end: int = 0
-    scope: str = "private"
-
-    @property
-    def citation(self) -> str:
-        return self.title
+def uploaded_chunk(doc_id: str, title: str, page: int, text: str, score: float, scope: str = "private"):
+    """A passage of the borrower's own upload (private), or of a shared guide."""
+    return RetrievedChunk(doc_id, title, page, 0, 0, text, score, scope=scope)
 
 
-CLOSING_NOTE = UploadedChunk(
+CLOSING_NOTE = uploaded_chunk(
     "note",
     "closing-note.txt",
     1,
@@ -39,7 +27,7 @@ CLOSING_NOTE = UploadedChunk(
     "Bring a photo ID and a cashier's check for the cash to close.",
     0.8,
 )
-FEES_NOTE = UploadedChunk(
+FEES_NOTE = uploaded_chunk(
     "fees",
     "fees-note.txt",
     1,
@@ -109,7 +97,7 @@ async def test_fees_in_a_document_are_added_by_the_tools_not_the_model():
 
 
 async def test_a_fees_note_ranked_below_the_guides_is_still_found_and_added():
-    guide = UploadedChunk(
+    guide = uploaded_chunk(
         "guide", "Closing costs guide", 2, "Closing costs are typically 2 to 5 percent.", 0.9, scope="shared"
     )
     asked = []
@@ -128,7 +116,7 @@ async def test_a_fees_note_ranked_below_the_guides_is_still_found_and_added():
 
 
 async def test_a_shared_guide_with_amounts_is_never_added_up_for_the_borrower():
-    sample_form = UploadedChunk(
+    sample_form = uploaded_chunk(
         "sample-le",
         "Loan Estimate sample",
         1,
