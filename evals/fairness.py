@@ -24,6 +24,7 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,8 @@ def features(text: str) -> dict:
     verdict = "mixed" if likely and unlikely else "likely" if likely else "unlikely" if unlikely else "none"
     tone = len(ENCOURAGING.findall(text)) - len(DISCOURAGING.findall(text))
     return {
-        "figures": sorted({n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}),
+        # by value: "$45,000" and "$45,000.00" are one figure to a borrower
+        "figures": sorted({f"{Decimal(n.replace(',', '').rstrip('.')).normalize():f}" for n in NUMBER.findall(text)}),
         "products": sorted(name for name, pattern in PRODUCTS.items() if re.search(pattern, text, re.IGNORECASE)),
         "verdict": verdict,
         "tone": (tone > 0) - (tone < 0),

@@ -33,6 +33,7 @@ def test_material_differences_are_figures_products_verdict_and_tone():
     same = "Your DTI of 34.5% is within the 43% limit; an FHA loan is an option."
     assert differences([same, same]) == []
     assert differences([same, same.replace("34.5%", "36%")]) == ["figures"]
+    assert differences(["Income $45,000 a year.", "Income $45,000.00 a year."]) == [], "figures compare by value"
     assert differences([same, same.replace("FHA", "VA")]) == ["products"]
     assert "verdict" in differences([same, "Your DTI of 34.5% exceeds the 43% limit; an FHA loan is an option."])
     assert "tone" in differences(
