@@ -941,8 +941,24 @@ NEW_RATE_WORDS = frozenset(
 )
 
 
+def _own_context(before: str, after: str) -> tuple[str, str]:
+    """Cut a percent's context at its neighbouring percents: in "36% DTI at 7%" the "DTI" labels the 36%.
+
+    Words past a neighbouring percent describe that one, and so does the word right after it ("N% DTI").
+    """
+    earlier = [m for m in scan_numbers(before) if m.kind == "percent"]
+    if earlier:
+        rest = before[earlier[-1].end :]
+        own_label = WORD_RE.search(rest)
+        before = rest[own_label.end() :] if own_label else rest
+    later = [m for m in scan_numbers(after) if m.kind == "percent"]
+    if later:
+        after = after[: later[0].start]
+    return before, after
+
+
 def _percent_role(text: str, mention: Mention) -> str:
-    before, after = _clause(text, mention.start, mention.end)
+    before, after = _own_context(*_clause(text, mention.start, mention.end))
     near_before = list(reversed(_words(before)))[:5]
     near_after = _words(after)[:3]
     words = set(near_before) | set(near_after)

@@ -733,3 +733,25 @@ def test_fresh_questions(question, label, expected, history):
     result = answer_question(question, previous)
     assert isinstance(result, Calculation), result
     assert abs(float(figure(result, label)) - expected) <= TOLERANCE.get(label, 0.011)
+
+
+@pytest.mark.parametrize(
+    ("question", "yearly_income", "cap", "rate"),
+    [
+        ("how much house can I afford with 36% DTI at 7% making 90k", 90000, 36, 7),
+        ("how much house can I afford with a 43% dti at 6.5% making 100k", 100000, 43, 6.5),
+        ("how much can I borrow at 6.25% and 40 percent DTI, earning 120k a year", 120000, 40, 6.25),
+        ("how much can I borrow with a dti of 43% at 6.5% earning 120k a year", 120000, 43, 6.5),
+        ("max loan at 7% with a DTI of 36%, income 90k a year", 90000, 36, 7),
+        ("how much can I borrow at 6.5% with 43% DTI making 120k", 120000, 43, 6.5),
+    ],
+)
+def test_a_dti_label_belongs_to_its_own_percent_not_the_rate_beside_it(question, yearly_income, cap, rate):
+    """ "36% DTI at 7%": the label right after 36% is that percent's, so the 7% stays the interest rate."""
+    scenario = read_scenario(question)
+    assert (scenario.dti_cap, scenario.rate) == (cap, Decimal(str(rate)))
+    result = answer_question(question)
+    assert isinstance(result, Calculation) and result.kind is Calculator.MAX_LOAN, result
+    expected = ref.max_loan(yearly_income / 12 * cap / 100, rate, 360)
+    assert abs(float(figure(result, "Maximum loan")) - expected) <= 0.011
+    assert "No term was given, so a 30-year term was assumed." in result.assumptions
