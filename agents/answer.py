@@ -25,7 +25,7 @@ from agents import prompts
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
-from tools.grounding import Evidence, numbers_in, select_evidence
+from tools.grounding import Evidence, select_evidence
 
 HISTORY_TURNS = 2
 EVIDENCE_SENTENCES = 4
@@ -129,10 +129,9 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     if quote:
         write({"text": quote})
     first_text_ms = round((time.perf_counter() - started) * 1000, 1)
-    allowed = numbers_in(question) | numbers_in(calculation or "")
     vetter = SentenceVetter(
         [c.text for c in chunks],
-        allowed_numbers=sorted(allowed),
+        given=f"{question}\n{calculation or ''}",
         shown=[e.text for e in quoted],
         max_sentences=MAX_MODEL_SENTENCES,
     )

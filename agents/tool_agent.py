@@ -29,7 +29,6 @@ from agents.configuration import TurnContext
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from tools import guard, loan_questions, retrieval
-from tools.grounding import numbers_in
 from tools.lc_tools import AGENT_TOOLS, LOAN_TOOLS, search_knowledge_base
 
 MAX_TOOL_ROUNDS = 4
@@ -106,8 +105,8 @@ def make_agent(llm: BaseChatModel):
         lead = f"**Calculation:** {calculation['calculation']}\n\n" if calculation else ""
         if lead:
             write({"text": lead})
-        allowed = numbers_in(state["redacted_question"]) | numbers_in(calculation.get("calculation", ""))
-        vetter = SentenceVetter([chunk.text for chunk in state.get("chunks", [])], allowed_numbers=sorted(allowed))
+        given = f"{state['redacted_question']}\n{calculation.get('calculation', '')}"
+        vetter = SentenceVetter([chunk.text for chunk in state.get("chunks", [])], given=given)
         for piece in [*vetter.feed(text or UNFINISHED_ANSWER), *vetter.flush()]:
             write({"text": piece})
         answer = (lead + vetter.text).rstrip()

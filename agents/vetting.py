@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from tools import bias
-from tools.grounding import check_support, content_stems, strip_citations
+from tools.grounding import Period, check_support, content_stems, figure_periods, numbers_in, strip_citations
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END = re.compile(r"(?:[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[^\s\[])|\n+(?=\S))")
@@ -166,20 +166,22 @@ def _similarity(first: str, second: str) -> float:
 class SentenceVetter:
     """Turns a token stream into released, vetted text and remembers what it withheld.
 
-    `allowed_numbers` are figures the borrower gave or the exact calculation produced; `shown` are passage
-    sentences already quoted to the borrower (not repeated). `max_sentences` bounds the answer: `done` turns true
-    once that many sentences were released, so the caller can stop the model early.
+    `given` is what the borrower wrote and the exact calculation showed: its figures may be restated without a
+    source, per the period they were given in ("$85,000 a year" is never "a monthly income of $85,000").
+    `shown` are passage sentences already quoted to the borrower (not repeated). `max_sentences` bounds the
+    answer: `done` turns true once that many sentences were released, so the caller can stop the model early.
     """
 
     def __init__(
         self,
         source_texts: Sequence[str],
-        allowed_numbers: Sequence[str] = (),
+        given: str = "",
         shown: Sequence[str] = (),
         max_sentences: int | None = None,
     ):
         self._sources = list(source_texts)
-        self._allowed_numbers = set(allowed_numbers)
+        self._allowed_numbers = numbers_in(given)
+        self._given_periods: dict[str, frozenset[Period]] = figure_periods(given)
         self._shown = list(shown)
         self._max_sentences = max_sentences
         self._buffer = ""
@@ -240,7 +242,11 @@ class SentenceVetter:
         verdicts = {}
         for n in cited + others:
             verdict = check_support(
-                sentence, self._sources[n - 1], self._allowed_numbers, min_overlap=MIN_SUPPORT_OVERLAP
+                sentence,
+                self._sources[n - 1],
+                self._allowed_numbers,
+                min_overlap=MIN_SUPPORT_OVERLAP,
+                allowed_periods=self._given_periods,
             )
             if verdict.supported:
                 if n in cited:

@@ -15,7 +15,7 @@ Two jobs, one vocabulary (content-word stems, numbers, negations):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -149,14 +149,53 @@ def strip_citations(text: str) -> str:
     return CITATION_MARK.sub("", text)
 
 
+class Period(StrEnum):
+    HOUR = "hour"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+PERIOD_WORDS = {
+    "hour": Period.HOUR, "hourly": Period.HOUR, "hr": Period.HOUR,
+    "week": Period.WEEK, "weekly": Period.WEEK, "wk": Period.WEEK,
+    "month": Period.MONTH, "monthly": Period.MONTH, "mo": Period.MONTH, "months": Period.MONTH,
+    "year": Period.YEAR, "yearly": Period.YEAR, "annual": Period.YEAR, "annually": Period.YEAR, "yr": Period.YEAR,
+}  # fmt: skip
+PERIOD_REACH = 3  # words on either side of a figure that can say what it is per
+CLAUSE_END = re.compile(r"[.;!?\n](?!\d)")
+
+
+def _figure_value(raw: str) -> str:
+    value = raw.rstrip(".,")
+    return value.rstrip("0").rstrip(".") if "." in value else value
+
+
 def numbers_in(text: str) -> set[str]:
-    found = set()
-    for raw in NUMBER.findall(normalise_numbers(strip_citations(text))):
-        value = raw.rstrip(".,")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        found.add(value)
-    return found
+    return {_figure_value(raw) for raw in NUMBER.findall(normalise_numbers(strip_citations(text)))}
+
+
+def figure_periods(text: str) -> dict[str, frozenset[Period]]:
+    """The period each figure of `text` is stated per ("$85,000 a year", "monthly income of $6,000").
+
+    A figure the borrower gave may be restated without a source, but only per the same period: "your monthly
+    income is $85,000" about a yearly $85,000 is a wrong claim built from a true number.
+    """
+    text = normalise_numbers(strip_citations(text))
+    matches = list(NUMBER.finditer(text))
+    periods: dict[str, set[Period]] = {}
+    for i, match in enumerate(matches):
+        after = text[match.end() : matches[i + 1].start() if i + 1 < len(matches) else len(text)]
+        before = text[matches[i - 1].end() if i else 0 : match.start()]
+        after = CLAUSE_END.split(after, maxsplit=1)[0]
+        clauses_before = CLAUSE_END.split(before)
+        # Words after an earlier figure of the same clause are that figure's ("120k a year at 6.5%").
+        before = clauses_before[-1] if i == 0 or len(clauses_before) > 1 else ""
+        words = [*WORD.findall(after.lower())[:PERIOD_REACH], *reversed(WORD.findall(before.lower())[-PERIOD_REACH:])]
+        period = next((PERIOD_WORDS[w] for w in words if w in PERIOD_WORDS), None)
+        if period:
+            periods.setdefault(_figure_value(match.group(1)), set()).add(period)
+    return {value: frozenset(found) for value, found in periods.items()}
 
 
 def content_stems(text: str) -> set[str]:
@@ -258,20 +297,31 @@ def _overlap(claim: set[str], source: set[str]) -> float:
 
 
 def check_support(
-    sentence: str, passage: str, allowed_numbers: Iterable[str] = (), min_overlap: float = 0.6
+    sentence: str,
+    passage: str,
+    allowed_numbers: Iterable[str] = (),
+    min_overlap: float = 0.6,
+    allowed_periods: Mapping[str, frozenset[Period]] | None = None,
 ) -> Support:
     """Whether `passage` supports `sentence`: its numbers, its polarity and most of its content words.
 
     `allowed_numbers` are figures the borrower gave or the exact calculation produced; they may appear in the
-    answer without being in the passage.
+    answer without being in the passage, per the period `allowed_periods` says they were given in.
     """
     claim = strip_citations(sentence)
     sentences = passage_sentences(passage) or [passage]
     claim_stems = content_stems(claim)
     closest = max(sentences, key=lambda s: _overlap(claim_stems, content_stems(s)))
     overlap = _overlap(claim_stems, content_stems(passage))
-    foreign_numbers = numbers_in(claim) - numbers_in(passage) - set(allowed_numbers)
-    if foreign_numbers:
+    passage_numbers = numbers_in(passage)
+    foreign_numbers = numbers_in(claim) - passage_numbers - set(allowed_numbers)
+    given = allowed_periods or {}
+    misdated = [
+        value
+        for value, said in figure_periods(claim).items()
+        if value not in passage_numbers and value in given and not given[value] & said
+    ]
+    if foreign_numbers or misdated:
         return Support(False, SupportReason.NUMBER, overlap, closest)
     # Polarity is judged against the clause of the passage most like the claim (Jaccard of content words).
     parts = [c for s in sentences for c in clauses(s)]

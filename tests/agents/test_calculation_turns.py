@@ -55,13 +55,12 @@ async def test_missing_figure_is_asked_for():
 def test_prose_may_repeat_the_calculation_but_not_invent_figures():
     """The answer step allows the question's and the calculation's numbers (agents.answer); others are withheld."""
     from agents.vetting import SentenceVetter
-    from tools.grounding import numbers_in
     from tools.loan_questions import answer_question
 
     question = "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?"
     calculation = answer_question(question).markdown()
     source = "Your monthly payment of principal and interest depends on the loan amount, the rate and the term."
-    vetter = SentenceVetter([source], allowed_numbers=sorted(numbers_in(question) | numbers_in(calculation)))
+    vetter = SentenceVetter([source], given=f"{question}\n{calculation}")
     released = vetter.feed(
         "Your monthly payment of principal and interest is $1,896.20, set by the loan amount, the rate and the "
         "term [1]. Your monthly payment of principal and interest would be $1,512.77 with that rate and term [1]. "

@@ -100,3 +100,13 @@ def test_the_answer_never_mimics_the_evidence_layout():
     assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
     text, _ = vetted("## FHA loans allow down payments as low as 3.5 percent [1]. ")
     assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
+
+
+def test_a_yearly_income_restated_as_monthly_is_withheld():
+    source = "Lenders compare your monthly debt payments with your gross monthly income."
+    vetter = SentenceVetter([source], given="I earn $85,000 a year.\nIncome: $85,000 a year, $7,083.33 a month")
+
+    released = vetter.feed("Your gross monthly income is $85,000 [1]. Lenders compare it with your debts [1]. ")
+
+    assert "$85,000" not in "".join(released)
+    assert vetter.unsupported

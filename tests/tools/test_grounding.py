@@ -2,7 +2,15 @@
 
 import pytest
 
-from tools.grounding import check_support, numbers_in, passage_sentences, select_evidence
+from tools.grounding import (
+    Period,
+    SupportReason,
+    check_support,
+    figure_periods,
+    numbers_in,
+    passage_sentences,
+    select_evidence,
+)
 
 MI = (
     "Mortgage insurance usually adds to your costs.\n"
@@ -88,3 +96,23 @@ def test_near_repeats_are_not_chosen_twice():
 
 def test_a_sentence_with_both_words_of_a_pair_is_not_an_opposite():
     assert check_support(VA.replace(".", " [1]."), VA).supported
+
+
+def test_a_figure_the_borrower_gave_keeps_the_period_it_was_given_in():
+    passage = "Lenders compare your monthly debt payments with your gross monthly income."
+    given = figure_periods("I make $85,000 a year. Income: $85,000 a year, $7,083.33 a month")
+    numbers = numbers_in("$85,000 a year, $7,083.33 a month")
+
+    wrong = check_support("Your gross monthly income is $85,000 [1].", passage, numbers, allowed_periods=given)
+    right = check_support("Your gross monthly income is $7,083.33 [1].", passage, numbers, allowed_periods=given)
+
+    assert not wrong.supported and wrong.reason == SupportReason.NUMBER
+    assert right.supported
+
+
+def test_a_period_belongs_to_its_own_figure():
+    assert figure_periods("earning 120k a year at 6.5% with $450 per month in debts") == {
+        "120": {Period.YEAR},
+        "450": {Period.MONTH},
+    }
+    assert figure_periods("a monthly payment of $1,600") == {"1600": {Period.MONTH}}
