@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import signal
 import statistics
 import subprocess
 import time
@@ -30,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.state import TurnResult
+from apfa.processes import stop_group
 from apfa.settings import Settings
 from tools.grounding import check_support, normalise_numbers, strip_citations
 
@@ -111,12 +110,7 @@ def local_model_served(settings: Settings) -> Iterator[None]:
         wait_until_ready(url, SERVER_START_TIMEOUT_S, process)
         yield
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process, grace_s=60)
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
+
+from apfa.processes import stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +49,7 @@ def product_env(database_url: str, redis_url: str, queue: str, data_dir: Path, *
 
 
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    """A child in its own process group (so `stop` ends everything it started), its output in `log`."""
+    """A child in its own process group (so `stop_group` ends everything it started), its output in `log`."""
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
     )
@@ -61,7 +62,7 @@ def start_chat_server(port: int, env: dict, log: Path, timeout: float = 300) -> 
     deadline = time.monotonic() + timeout
     while "Models warmed up" not in log.read_text():
         if server.poll() is not None or time.monotonic() > deadline:
-            stop(server)
+            stop_group(server)
             raise AssertionError(f"the chat server did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.5)
     return server
@@ -69,16 +70,6 @@ def start_chat_server(port: int, env: dict, log: Path, timeout: float = 300) -> 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
     return start([sys.executable, "-m", "cli.main", "worker"], env, log)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def password_of(name: str) -> str:

@@ -24,9 +24,9 @@ from liveproduct import (
     sign_in,
     start_chat_server,
     start_worker,
-    stop,
 )
 
+from apfa.processes import stop_group
 from chat import auth
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
@@ -53,8 +53,8 @@ def live_app(pg_url, tmp_path, unique_name):
         yield {"base": f"http://127.0.0.1:{port}", "names": names, "pg_url": pg_url}
     finally:
         if server:
-            stop(server)
-        stop(worker)
+            stop_group(server)
+        stop_group(worker)
         client = redis.Redis.from_url(redis_url)
         keys = list(client.scan_iter())
         if keys:

@@ -22,9 +22,10 @@ from liveproduct import (
     password_of,
     product_env,
     start_chat_server,
-    stop,
 )
 from psycopg import sql
+
+from apfa.processes import stop_group
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_DB = 12
@@ -83,7 +84,7 @@ def product(tmp_path_factory) -> Iterator[dict]:
         }  # fmt: skip
     finally:
         if server:
-            stop(server)
+            stop_group(server)
         client = redis.Redis.from_url(redis_url)
         keys = list(client.scan_iter("apfa*"))
         if keys:
