@@ -169,3 +169,15 @@ def thread_steps(pg_url: str, thread_id: str) -> list[tuple]:
         return connection.execute(
             'SELECT id::text, type, output FROM steps WHERE "threadId" = %s ORDER BY "createdAt"', (thread_id,)
         ).fetchall()
+
+
+async def stored_steps(pg_url: str, thread_id: str, step_id: str, timeout: float = 60) -> list[tuple]:
+    """The thread's stored steps once `step_id` is among them. Chainlit stores a reply in the background (after
+    the PII guard has redacted it), so on a busy machine it lands a moment after the socket has shown it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        steps = thread_steps(pg_url, thread_id)
+        if any(stored_id == step_id for stored_id, _, _ in steps):
+            return steps
+        assert time.monotonic() < deadline, f"step {step_id} was never stored; stored: {steps}"
+        await asyncio.sleep(0.2)

@@ -24,6 +24,7 @@ from liveproduct import (
     sign_in,
     start_chat_server,
     start_worker,
+    stored_steps,
 )
 
 from apfa.processes import stop_group
@@ -106,6 +107,7 @@ async def test_borrower_chats_uploads_and_an_advisor_reviews_read_only(live_app)
         citations = [data["name"] for event, data in tab.events[asked_at:] if event == "element"]
         assert citations == ["[1] Escrow accounts, p. 1"]
         await tab.close()
+        await stored_steps(live_app["pg_url"], thread_id, answer["id"])
 
         stored = await client.get(f"{base}/project/thread/{thread_id}", cookies={"access_token": alice_token})
         assert stored.status_code == 200

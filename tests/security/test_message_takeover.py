@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import psycopg
 import pytest
-from liveproduct import Tab, sign_in, thread_steps
+from liveproduct import Tab, sign_in, stored_steps, thread_steps
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -16,10 +16,9 @@ async def test_other_users_step_ids_cannot_be_taken_over_and_advisors_write_noth
     base, accounts, pg_url = product["base"], product["accounts"], product["pg_url"]
     async with httpx.AsyncClient(timeout=60) as client:
         bob = await Tab(base, await sign_in(client, base, accounts["bob"])).connect()
-        await bob.answer_to("What does an escrow account hold money for?")
+        answer = await bob.answer_to("What does an escrow account hold money for?")
         await bob.close()
-        await asyncio.sleep(1.5)
-        victim_steps = thread_steps(pg_url, bob.thread_id)
+        victim_steps = await stored_steps(pg_url, bob.thread_id, answer["id"])
         targets = [step_id for step_id, kind, _ in victim_steps if kind in {"user_message", "assistant_message"}]
         assert len(targets) >= 2, victim_steps
 
