@@ -256,6 +256,7 @@ def turn_graph() -> TurnGraph:
     return build_turn_graph(settings)
 
 
+@functools.cache
 def turn_context() -> TurnContext:
     from agents.configuration import TurnContext
 

@@ -437,10 +437,10 @@ _COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(
 _UPPER_VOCABULARY = frozenset(term.upper() for term in _LENDING_VOCABULARY + _US_STATES)
 
 
-def _census_names(file_name: str, top: int | None = None) -> frozenset[str]:
+def _census_names(file_name: str) -> list[str]:
     """Names of one list of the 1990 US Census name files (shipped in the ``names`` package), most common first."""
     lines = resources.files("names").joinpath(file_name).read_text(encoding="ascii").splitlines()
-    return frozenset(line.split()[0].title() for line in lines[:top] if line.strip())
+    return [line.split()[0].title() for line in lines if line.strip()]
 
 
 def _english_words(nlp_engine: Any) -> frozenset[str]:
@@ -560,12 +560,6 @@ class CensusNameRecognizer(LocalRecognizer):
     stay words; lending and month words that are also names are never matched on their own.
     """
 
-    _first = _census_names("dist.male.first") | _census_names("dist.female.first")
-    _last = _census_names("dist.all.last", top=CENSUS_SURNAMES)
-    _world_first = _world_first_names()
-    _common = _census_names("dist.male.first", COMMON_NAMES) | _census_names("dist.female.first", COMMON_NAMES)
-    _common |= _census_names("dist.all.last", COMMON_NAMES)
-
     def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
         """`english_words`: lower-case English words; one of them counts as a name only among the commonest names
         ("Adams", "Scott" do, "Holder", "Fee", "Line" in a form's headings do not)."""
@@ -573,7 +567,12 @@ class CensusNameRecognizer(LocalRecognizer):
         self.english_words = english_words
 
     def load(self) -> None:
-        """Nothing to load: the lists are read when the class is defined."""
+        """Read each name file once, when the analyzer is built (Presidio calls `load` from the constructor)."""
+        male, female, last = (_census_names(f) for f in ("dist.male.first", "dist.female.first", "dist.all.last"))
+        self._first = frozenset(male + female)
+        self._last = frozenset(last[:CENSUS_SURNAMES])
+        self._world_first = _world_first_names()
+        self._common = frozenset(male[:COMMON_NAMES] + female[:COMMON_NAMES] + last[:COMMON_NAMES])
 
     @staticmethod
     def _proper(token: Any) -> bool:
