@@ -1,7 +1,7 @@
 """An independent float implementation of the loan formulas, written from the closed forms and Regulation Z.
 
-It never imports the product: the property tests compare `tools.loan_math` with it, and
-tests/data/build_calc_questions.py uses it to compute the expected values of the `apfa eval calc` data set.
+It never imports the product: the property tests compare `tools.loan_math` with it, and the calc data sets and the
+fresh-question tests write their expected values as expressions over it (`expected_value`).
 """
 
 from __future__ import annotations
@@ -102,3 +102,51 @@ def arm_payment(principal, rate, months, fixed, target, initial_cap=None, lifeti
     if lifetime_cap is not None:
         new = min(new, rate + lifetime_cap)
     return new, payment(balance, new, months - fixed)
+
+
+def max_under_dti(income, cap, rate, months, debts=0.0, fixed=0.0):
+    """The loan whose payment fills what a DTI cap leaves of the income after other debts and fixed costs."""
+    return max_loan(income * cap / 100 - debts - fixed, rate, months)
+
+
+def saved(principal, rate, months, **extra):
+    """Interest and months saved by `extra` (extra_monthly, extra_yearly or lump) against the plain schedule."""
+    base = schedule(principal, rate, months)
+    fast = schedule(principal, rate, months, **extra)
+    return sum(r[1] for r in base) - sum(r[1] for r in fast), len(base) - len(fast)
+
+
+def points_break_even(principal, months, base, bought, points):
+    """Months until `points` paid to buy the rate down from `base` to `bought` are repaid by the lower payment."""
+    return break_even_months(
+        principal * points / 100, payment(principal, base, months), payment(principal, bought, months)
+    )
+
+
+FORMULAS = {
+    formula.__name__: formula
+    for formula in (
+        cents,
+        payment,
+        schedule,
+        total_interest,
+        balance_after,
+        max_loan,
+        apr,
+        pmi_months,
+        break_even_months,
+        arm_payment,
+        max_under_dti,
+        saved,
+        points_break_even,
+    )
+}
+
+
+def expected_value(expression: str) -> float:
+    """An expected value written in a data file as its derivation, e.g. "payment(300_000, 6.5, 360)".
+
+    The derivation stays readable beside the question; the expressions are the repository's own test data and
+    reach nothing but these formulas.
+    """
+    return eval(expression, {"__builtins__": {}}, FORMULAS)
