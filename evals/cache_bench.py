@@ -14,12 +14,12 @@ import asyncio
 import json
 import random
 import re
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apfa.settings import Settings
 from evals.qa import fresh_knowledge_base, load_items, local_model_served, percentile
+from evals.workspace import timed_turn
 
 if TYPE_CHECKING:
     from agents.answer_cache import AnswerCache, CacheNamespace
@@ -61,22 +61,6 @@ def replay(questions: list[str], repeats: int, seed: int) -> list[tuple[int, str
         asks += [(index, variants[n % len(variants)]) for n in range(repeats)]
     random.Random(seed).shuffle(asks)
     return asks
-
-
-async def _timed_turn(graph: TurnGraph, context: TurnContext, question: str):
-    from agents.turn import TurnResult, stream_turn
-
-    started = time.perf_counter()
-    first_text_ms = None
-    result = None
-    async for piece in stream_turn(question, user=BENCH_USER, history=[], graph=graph, context=context):
-        if isinstance(piece, TurnResult):
-            result = piece
-        elif first_text_ms is None:
-            first_text_ms = (time.perf_counter() - started) * 1000
-    if result is None:
-        raise RuntimeError(f"the turn for {question!r} ended without a result")
-    return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
 
 
 def bench_cache(
@@ -127,12 +111,13 @@ async def _replay(
     emit,
 ) -> list[dict]:
     """Every ask in one event loop (the model client's connections belong to the loop that opened them)."""
-    await _timed_turn(graph, context, "What is a Loan Estimate?")  # loads the models; its entry is cleared next
+    # Loads the models; its entry is cleared next.
+    await timed_turn("What is a Loan Estimate?", BENCH_USER, graph, context)
     cache.clear(namespace)
     family_of: dict[str, int] = {}  # stored entry (its normalised question) -> the question it was asked for
     rows = []
     for index, question in asks:
-        result, first_text_ms, turn_ms = await _timed_turn(graph, context, question)
+        result, first_text_ms, turn_ms = await timed_turn(question, BENCH_USER, graph, context)
         status = (result.flags.get("cache") or ["off"])[0]
         entry = matched_entry(cache, namespace, context, question) if status in (*HIT, "stored") else None
         if status == "stored" and entry:

@@ -18,7 +18,6 @@ import json
 import re
 import statistics
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.state import TurnResult
 from apfa.processes import stop_group
 from apfa.settings import Settings
 from tools.grounding import check_support, normalise_numbers, strip_citations
@@ -151,28 +149,14 @@ def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, in
     return found
 
 
-async def _ask(graph: TurnGraph, context: TurnContext, item: QaItem) -> tuple[TurnResult, float, float]:
-    from agents.turn import stream_turn
-
-    started = time.perf_counter()
-    first_text_ms = None
-    result = None
-    async for piece in stream_turn(item.question, user=EVAL_USER, history=[], graph=graph, context=context):
-        if isinstance(piece, TurnResult):
-            result = piece
-        elif first_text_ms is None:
-            first_text_ms = (time.perf_counter() - started) * 1000
-    if result is None:
-        raise RuntimeError(f"the turn for {item.id} ended without a result")
-    return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
-
-
 async def _ask_all(graph: TurnGraph, context: TurnContext, store: IndexStore, items: list[QaItem], emit) -> list[dict]:
+    from evals.workspace import timed_turn
+
     names, chunk_texts = _file_names(store), _chunk_texts(store)
-    await _ask(graph, context, QaItem("warm-up", "What is a Loan Estimate?", [], [], ""))
+    await timed_turn("What is a Loan Estimate?", EVAL_USER, graph, context)
     rows = []
     for item in items:
-        result, first_text_ms, answer_ms = await _ask(graph, context, item)
+        result, first_text_ms, answer_ms = await timed_turn(item.question, EVAL_USER, graph, context)
         cited_files = sorted({names.get(c.doc_id, c.title) for c in result.citations})
         missing = missing_groups(result.answer, item.must_contain)
         row = {

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import time
 
 from rich.console import Console
 from rich.table import Table
 
 from agents.configuration import TurnContext
 from agents.graph import TurnGraph
-from agents.turn import TurnResult, stream_turn
 from apfa.settings import Settings
 from evals.qa import local_model_served, percentile, ttft_ms
-from evals.workspace import turn_graph_and_context
+from evals.workspace import timed_turn, turn_graph_and_context
 
 QUESTIONS = (
     "When can I stop paying private mortgage insurance?",
@@ -31,20 +29,11 @@ QUESTIONS = (
 )
 
 
-async def _timed_turn(question: str, user: str, graph: TurnGraph, context: TurnContext) -> dict[str, float]:
-    started = time.perf_counter()
-    first_piece_ms = None
-    result = None
-    async for item in stream_turn(question, user=user, history=[], graph=graph, context=context):
-        if isinstance(item, TurnResult):
-            result = item
-        elif first_piece_ms is None:
-            first_piece_ms = (time.perf_counter() - started) * 1000
-    if result is None:
-        raise RuntimeError(f"the turn for {question!r} ended without a result")
+async def _turn_timings(question: str, user: str, graph: TurnGraph, context: TurnContext) -> dict[str, float]:
+    result, first_text_ms, wall_ms = await timed_turn(question, user, graph, context)
     timings = dict(result.timings_ms)
-    timings["first_visible_text"] = round(first_piece_ms or 0.0, 1)
-    timings["wall"] = round((time.perf_counter() - started) * 1000, 1)
+    timings["first_visible_text"] = round(first_text_ms, 1)
+    timings["wall"] = round(wall_ms, 1)
     timings["answer_chars"] = len(result.answer)
     timings["ttft"] = ttft_ms(result.timings_ms)
     return timings
@@ -54,8 +43,8 @@ async def _timed_turns(
     questions: list[str], user: str, graph: TurnGraph, context: TurnContext
 ) -> list[dict[str, float]]:
     """All turns in one event loop (the model client's connection pool is bound to it), after a warm-up turn."""
-    await _timed_turn("What is PMI?", user, graph, context)
-    return [await _timed_turn(question, user, graph, context) for question in questions]
+    await _turn_timings("What is PMI?", user, graph, context)
+    return [await _turn_timings(question, user, graph, context) for question in questions]
 
 
 def bench_turn(

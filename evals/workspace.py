@@ -4,6 +4,7 @@ with the settings of the command."""
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -19,6 +20,7 @@ from tools.pii import redact_text
 if TYPE_CHECKING:
     from agents.configuration import TurnContext
     from agents.graph import TurnGraph
+    from agents.state import TurnResult
 
 
 def indexer(settings: Settings) -> Callable[..., IngestResult]:
@@ -48,3 +50,23 @@ def throwaway_data_dir(prefix: str, settings: Settings) -> Iterator[Settings]:
     touches the real one; the directory is deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix=prefix) as data_dir:
         yield settings.model_copy(update={"data_dir": Path(data_dir)})
+
+
+async def timed_turn(
+    question: str, user: str, graph: TurnGraph, context: TurnContext
+) -> tuple[TurnResult, float, float]:
+    """A turn through the chat's stream with no history, its result and the milliseconds to the first visible text
+    and to the end: what the borrower waits for."""
+    from agents.turn import TurnResult, stream_turn
+
+    started = time.perf_counter()
+    first_text_ms = None
+    result = None
+    async for piece in stream_turn(question, user=user, history=[], graph=graph, context=context):
+        if isinstance(piece, TurnResult):
+            result = piece
+        elif first_text_ms is None:
+            first_text_ms = (time.perf_counter() - started) * 1000
+    if result is None:
+        raise RuntimeError(f"the turn for {question!r} ended without a result")
+    return result, first_text_ms or 0.0, (time.perf_counter() - started) * 1000
