@@ -37,32 +37,24 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model for the configured provider; streaming is on so the UI can show tokens as they come."""
     match settings.llm_provider:
         case "local":
-            from langchain_openai import ChatOpenAI
-
             from agents.local_llm import server_url
 
-            return ChatOpenAI(
-                model=settings.local_model,
-                base_url=f"{server_url(settings)}/v1",
-                api_key="not-needed",
-                streaming=True,
-                temperature=LOCAL_TEMPERATURE,
-                seed=LOCAL_SEED,
-                max_tokens=settings.max_answer_tokens,
-                timeout=LOCAL_TIMEOUT_S,
+            return _openai_compatible(
+                settings,
+                settings.local_model,
+                f"{server_url(settings)}/v1",
+                "not-needed",
+                timeout_s=LOCAL_TIMEOUT_S,
                 max_retries=0,
+                seed=LOCAL_SEED,
             )
         case "openai":
-            from langchain_openai import ChatOpenAI
-
-            return ChatOpenAI(
-                model=settings.openai_model,
-                base_url=settings.openai_base_url,
-                api_key=settings.openai_api_key,
-                streaming=True,
-                temperature=LOCAL_TEMPERATURE,
-                max_tokens=settings.max_answer_tokens,
-                timeout=REMOTE_TIMEOUT_S,
+            return _openai_compatible(
+                settings,
+                settings.openai_model,
+                settings.openai_base_url,
+                settings.openai_api_key,
+                timeout_s=REMOTE_TIMEOUT_S,
                 max_retries=2,
             )
         case "bedrock":
@@ -78,6 +70,33 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             return FakeGroundedChatModel()
         case other:
             raise ValueError(f"Unknown LLM provider {other!r}: use local, openai, bedrock or fake")
+
+
+def _openai_compatible(
+    settings: Settings,
+    model: str,
+    base_url: str | None,
+    api_key: str,
+    *,
+    timeout_s: float,
+    max_retries: int,
+    seed: int | None = None,
+) -> BaseChatModel:
+    """The local server and remote endpoints speak the same OpenAI API and are asked the same way; only where, how
+    patiently and whether with a fixed seed differ."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        streaming=True,
+        temperature=LOCAL_TEMPERATURE,
+        seed=seed,
+        max_tokens=settings.max_answer_tokens,
+        timeout=timeout_s,
+        max_retries=max_retries,
+    )
 
 
 def supports_native_tools(settings: Settings) -> bool:
