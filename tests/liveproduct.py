@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -158,6 +160,20 @@ class Tab:
 
     async def close(self) -> None:
         await self.sio.disconnect()
+
+
+@asynccontextmanager
+async def signed_in_tab(base: str, name: str, timeout: float = 60) -> AsyncIterator[tuple[httpx.AsyncClient, Tab]]:
+    """An HTTP client holding `name`'s session cookie and a connected tab of that session, as a browser has both
+    (uploads go over HTTP, messages over the socket); the tab is closed on the way out."""
+    async with httpx.AsyncClient(timeout=timeout) as client:
+        token = await sign_in(client, base, name)
+        client.cookies.set("access_token", token)
+        tab = await Tab(base, token).connect()
+        try:
+            yield client, tab
+        finally:
+            await tab.close()
 
 
 def is_final_answer(event: str, data: dict) -> bool:

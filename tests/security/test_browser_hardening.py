@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 import socketio
-from liveproduct import Tab, sign_in
+from liveproduct import Tab, sign_in, signed_in_tab
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -48,15 +48,11 @@ async def test_every_page_carries_security_headers(product):
 
 async def test_an_uploaded_html_file_is_served_as_a_download_not_a_page(product, unique_account):
     base = product["base"]
-    async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, unique_account)
-        tab = await Tab(base, token).connect()
-        client.cookies.set("access_token", token)
+    async with signed_in_tab(base, unique_account) as (client, tab):
         page = b"<html><body><script>fetch('/user').then(r => r.text()).then(alert)</script></body></html>"
         upload = await tab.upload(client, "guide.html", page, "text/html")
         assert upload.status_code == 200, upload.text
         served = await client.get(f"{base}/project/file/{upload.json()['id']}", params={"session_id": tab.session_id})
-        await tab.close()
     assert served.status_code == 200 and served.content == page
     assert served.headers["content-disposition"] == "attachment"
     assert served.headers["x-content-type-options"] == "nosniff"

@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
-from liveproduct import Tab, sign_in
+from liveproduct import signed_in_tab
 
 from ingest.chunking import Chunk
 from kb.store import DocumentRecord, IndexStore
@@ -63,10 +62,7 @@ def test_old_index_versions_keep_one_copy_of_a_document_and_none_once_no_version
 @pytest.mark.timeout(600)
 async def test_everything_the_running_product_writes_is_owner_only(product, unique_account):
     base = product["base"]
-    async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, unique_account)
-        tab = await Tab(base, token).connect()
-        client.cookies.set("access_token", token)
+    async with signed_in_tab(base, unique_account) as (client, tab):
         upload = await tab.upload(client, "note.md", f"# Note\n\n{LOAN_NOTE}\n".encode(), "text/markdown")
         assert upload.status_code == 200
         await tab.say("", files=[upload.json()["id"]])
@@ -75,7 +71,6 @@ async def test_everything_the_running_product_writes_is_owner_only(product, uniq
         session_files = data_dir / "chat-files" / tab.session_id
         assert len(list(session_files.iterdir())) == 1, "Chainlit's copy of the upload, under the data directory"
         assert loose_modes_under(data_dir) == {}
-        await tab.close()
     await asyncio.sleep(0.5)
     assert list(data_dir.glob("uploads/*/note.md")), "APFA's own copy of the upload"
     assert loose_modes_under(data_dir) == {}

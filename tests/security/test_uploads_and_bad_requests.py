@@ -7,10 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import httpx
 import pytest
 from bombs import make_docx_bomb
-from liveproduct import DOCX_MIME, MAX_UPLOAD_MB, Tab, sign_in
+from liveproduct import DOCX_MIME, MAX_UPLOAD_MB, signed_in_tab
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
@@ -26,15 +25,11 @@ async def test_a_docx_bomb_attached_in_the_chat_is_refused_with_a_clear_message(
     bomb = make_docx_bomb(tmp_path / "statement.docx", inflated_mb=300)
     assert bomb.stat().st_size < 1024 * 1024
     base = product["base"]
-    async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, unique_account)
-        tab = await Tab(base, token).connect()
-        client.cookies.set("access_token", token)
+    async with signed_in_tab(base, unique_account) as (client, tab):
         upload = await tab.upload(client, "statement.docx", bomb.read_bytes(), DOCX_MIME)
         assert upload.status_code == 200, upload.text
         await tab.say("", files=[upload.json()["id"]])
         refusal = await tab.wait_for(lambda event, data: "refused" in data.get("output", ""))
-        await tab.close()
     assert "statement.docx" in refusal["output"] and "would expand to" in refusal["output"]
     assert "the limit is 50.0 MB" in refusal["output"]
 
@@ -63,10 +58,7 @@ def test_parsing_a_300_mb_docx_bomb_is_refused_within_400_mb_of_memory(tmp_path)
 async def test_an_oversize_upload_is_refused_with_413_while_streaming(product, unique_account):
     base = product["base"]
     limit = f"{MAX_UPLOAD_MB} MB"
-    async with httpx.AsyncClient(timeout=120) as client:
-        token = await sign_in(client, base, unique_account)
-        tab = await Tab(base, token).connect()
-        client.cookies.set("access_token", token)
+    async with signed_in_tab(base, unique_account, timeout=120) as (client, tab):
         url = f"{base}/project/file?session_id={tab.session_id}"
 
         declared = await client.post(url, files={"file": ("big.md", b"x" * (3 * 1024 * 1024), "text/markdown")})
@@ -85,15 +77,11 @@ async def test_an_oversize_upload_is_refused_with_413_while_streaming(product, u
         )
         assert streamed.status_code == 413 and limit in streamed.json()["detail"]
         assert server_rss_mb(product["pid"]) - before < 50, "the refused body was not held in memory"
-        await tab.close()
 
 
 async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(product, unique_account):
     base = product["base"]
-    async with httpx.AsyncClient(timeout=60) as client:
-        token = await sign_in(client, base, unique_account)
-        tab = await Tab(base, token).connect()
-        client.cookies.set("access_token", token)
+    async with signed_in_tab(base, unique_account) as (client, tab):
         session = tab.session_id
         requests = [
             ("POST", f"/project/file?session_id={session}", {"files": {"file": ("empty.md", b"", "text/markdown")}}),
@@ -119,7 +107,6 @@ async def test_empty_files_and_malformed_requests_get_readable_4xx_answers(produ
             f"{base}/project/file?session_id={session}", files={"file": ("empty.md", b"", "text/markdown")}
         )
         assert empty.status_code == 400 and "empty" in empty.json()["detail"]
-        await tab.close()
 
 
 def test_archive_limits_cover_member_count_and_compression_ratio_as_well_as_size(tmp_path):
