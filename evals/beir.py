@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+
+from ingest.pipeline import sha256_of
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,6 @@ def read_query_texts(queries: Path, limit: int) -> list[str]:
         return list(islice((text for text in texts if text), limit))
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_beir(corpus: Path, queries: Path, qrels: Path) -> BeirDataset:
     """Corpus (title joined to text), the queries that have judgements, and positive judgements only."""
     documents = read_corpus(corpus)
@@ -71,4 +64,4 @@ def load_beir(corpus: Path, queries: Path, qrels: Path) -> BeirDataset:
                 if str(row["_id"]) in judgements:
                     texts[str(row["_id"])] = row["text"]
     judgements = {query_id: docs for query_id, docs in judgements.items() if query_id in texts}
-    return BeirDataset(documents, texts, judgements, file_sha256(corpus))
+    return BeirDataset(documents, texts, judgements, sha256_of(corpus))
