@@ -50,13 +50,20 @@ def test_pdf_page_numbers_skip_blank_pages_but_stay_true(tmp_path: Path):
     assert [page.number for page in parse_file(pdf).pages] == [1, 3]
 
 
-def test_corrupt_pdf_is_reported_as_damaged(tmp_path: Path):
-    broken = tmp_path / "broken.pdf"
-    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ngarbage without xref")
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("statement.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ngarbage without xref"),
+        ("fake.docx", b"PK\x03\x04 not really a zip"),
+    ],
+)
+def test_a_damaged_file_is_reported_as_damaged(tmp_path: Path, filename: str, content: bytes):
+    damaged = tmp_path / f"upload{Path(filename).suffix}"
+    damaged.write_bytes(content)
 
     with pytest.raises(CorruptDocumentError) as caught:
-        parse_file(broken, "statement.pdf")
-    _assert_user_readable(caught.value, "statement.pdf")
+        parse_file(damaged, filename)
+    _assert_user_readable(caught.value, filename)
 
 
 def test_truncated_pdf_is_reported_as_damaged(tmp_path: Path):
@@ -91,15 +98,6 @@ def test_docx_splits_on_page_breaks_and_takes_the_heading_as_title(tmp_path: Pat
     assert "escrow" in parsed.pages[0].text and "PMI" not in parsed.pages[0].text
     assert "Second page about PMI." in parsed.pages[1].text
     assert "Rate | 6.5%" in parsed.pages[1].text
-
-
-def test_damaged_docx_is_reported(tmp_path: Path):
-    fake = tmp_path / "fake.docx"
-    fake.write_bytes(b"PK\x03\x04 not really a zip")
-
-    with pytest.raises(CorruptDocumentError) as caught:
-        parse_file(fake, "fake.docx")
-    _assert_user_readable(caught.value, "fake.docx")
 
 
 def test_html_drops_scripts_styles_and_navigation(tmp_path: Path):
