@@ -1,5 +1,7 @@
 """Sentence release rules for the streamed answer."""
 
+import pytest
+
 from agents.vetting import SentenceVetter, split_complete_sentences
 
 
@@ -53,32 +55,65 @@ def test_a_figure_the_source_lacks_is_never_released_as_if_it_were():
     assert vetter.unsupported[0]["reason"] == "number not in the source"
 
 
-def test_a_flipped_not_is_replaced_by_the_source_words():
-    text, _ = vetted("The FHA lends the money directly [1]. ")
-    assert text == "“The FHA does not lend the money directly.” [1]"
-
-
 def test_a_claim_with_nothing_in_the_sources_is_dropped():
     text, vetter = vetted("Closing costs are usually tax deductible for first-time buyers [1]. ")
     assert text == ""
     assert len(vetter.unsupported) == 1
 
 
-def test_a_sentence_citing_the_wrong_source_is_cited_to_the_right_one():
-    text, _ = vetted("The FHA does not lend the money directly [2]. ", sources=("Escrow holds taxes.", FHA))
-    assert text == "The FHA does not lend the money directly [2]."
-    text, _ = vetted("The FHA does not lend the money directly [1]. ", sources=("Escrow holds taxes.", FHA))
-    assert text == "The FHA does not lend the money directly [2]."
+ESCROW_THEN_FHA = ("Escrow holds taxes.", FHA)
 
 
-def test_a_bare_yes_opener_is_removed():
-    text, _ = vetted("Yes, FHA loans allow down payments as low as 3.5 percent [1]. ")
-    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
-
-
-def test_placeholders_never_reach_the_borrower():
-    text, _ = vetted("<PERSON_1> can get an FHA loan with down payments as low as 3.5 percent [1]. ")
-    assert text == "You can get an FHA loan with down payments as low as 3.5 percent [1]."
+@pytest.mark.parametrize(
+    ("answer", "sources", "shown"),
+    [
+        pytest.param(
+            "The FHA lends the money directly [1]. ",
+            (FHA,),
+            "“The FHA does not lend the money directly.” [1]",
+            id="a flipped not is replaced by the source's words",
+        ),
+        pytest.param(
+            "The FHA does not lend the money directly [2]. ",
+            ESCROW_THEN_FHA,
+            "The FHA does not lend the money directly [2].",
+            id="the right source keeps its citation",
+        ),
+        pytest.param(
+            "The FHA does not lend the money directly [1]. ",
+            ESCROW_THEN_FHA,
+            "The FHA does not lend the money directly [2].",
+            id="a sentence citing the wrong source is cited to the right one",
+        ),
+        pytest.param(
+            "Yes, FHA loans allow down payments as low as 3.5 percent [1]. ",
+            (FHA,),
+            "FHA loans allow down payments as low as 3.5 percent [1].",
+            id="a bare yes opener is removed",
+        ),
+        pytest.param(
+            "<PERSON_1> can get an FHA loan with down payments as low as 3.5 percent [1]. ",
+            (FHA,),
+            "You can get an FHA loan with down payments as low as 3.5 percent [1].",
+            id="placeholders never reach the borrower",
+        ),
+        pytest.param(
+            "[1] FHA loans allow down payments as low as 3.5 percent. ",
+            (FHA,),
+            "FHA loans allow down payments as low as 3.5 percent [1].",
+            id="a leading source number becomes a citation",
+        ),
+        pytest.param(
+            "## FHA loans allow down payments as low as 3.5 percent [1]. ",
+            (FHA,),
+            "FHA loans allow down payments as low as 3.5 percent [1].",
+            id="a heading mark is dropped",
+        ),
+    ],
+)
+def test_what_the_borrower_is_shown_of_a_sentence(answer, sources, shown):
+    """One sentence of the model's answer against the sources: the text the borrower sees of it."""
+    assert vetted(answer, sources)[0] == shown
 
 
 def test_the_answer_stops_after_the_sentence_limit_and_skips_what_was_already_quoted():
@@ -93,13 +128,6 @@ def test_the_answer_stops_after_the_sentence_limit_and_skips_what_was_already_qu
 def test_the_model_s_no_answer_sentence_is_not_counted_as_unsupported():
     text, vetter = vetted("The sources I have don't say. ")
     assert text == "" and vetter.unsupported == []
-
-
-def test_the_answer_never_mimics_the_evidence_layout():
-    text, _ = vetted("[1] FHA loans allow down payments as low as 3.5 percent. ")
-    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
-    text, _ = vetted("## FHA loans allow down payments as low as 3.5 percent [1]. ")
-    assert text == "FHA loans allow down payments as low as 3.5 percent [1]."
 
 
 def test_a_yearly_income_restated_as_monthly_is_withheld():
