@@ -146,26 +146,14 @@ def test_schedule_is_attached_for_charts():
 @pytest.mark.parametrize(
     ("question", "kind", "fragment"),
     [
-        (
-            "What is the monthly payment on a $300,000 loan at 6.5% for 30 years?",
-            "payment",
-            "$1,896.20 a month",
-        ),
+        ("What is the monthly payment on a $300,000 loan at 6.5% for 30 years?", "payment", "$1,896.20 a month"),
         ("payment for 250k at 7 percent over 15 years", "payment", "$2,247.07 a month"),
         ("What would my payment be on a 400k mortgage at 7.25% for 30 yrs", "payment", "$2,728.71 a month"),
         ("monthly payment for $200,000 at 0% for 120 months", "payment", "$1,666.67 a month"),
         ("payment on a 30-year mortgage of $450,000 at 6.875%", "payment", "$2,956.18 a month"),
         ("my debts are $1,200 a month and I earn $6,000 a month, what's my DTI?", "dti", "20%"),
-        (
-            "I earn $6,000 a month and my debts are $1,500 a month, what is my debt-to-income ratio?",
-            "dti",
-            "25%",
-        ),
-        (
-            "I make $72,000 a year and pay $900 a month on my car loan and credit cards. What is my DTI?",
-            "dti",
-            "15%",
-        ),
+        ("I earn $6,000 a month and my debts are $1,500 a month, what is my debt-to-income ratio?", "dti", "25%"),
+        ("I make $72,000 a year and pay $900 a month on my car loan and credit cards. What is my DTI?", "dti", "15%"),
         ("LTV for a $280,000 loan on a $350,000 house", "ltv", "80%"),
         ("buying a $400,000 home with $80,000 down, what is my LTV?", "ltv", "80%"),
         (
@@ -173,16 +161,8 @@ def test_schedule_is_attached_for_charts():
             "extra_payment",
             "$91,173.87",
         ),
-        (
-            "How much can I borrow if I can afford $2,000 a month at 6.5% for 30 years?",
-            "max_loan",
-            "$316,421.64",
-        ),
-        (
-            "What is the APR on a $300,000 loan at 6.5% for 30 years with $5,000 in closing costs?",
-            "apr",
-            "6.662%",
-        ),
+        ("How much can I borrow if I can afford $2,000 a month at 6.5% for 30 years?", "max_loan", "$316,421.64"),
+        ("What is the APR on a $300,000 loan at 6.5% for 30 years with $5,000 in closing costs?", "apr", "6.662%"),
     ],
 )
 def test_compute_from_question(question, kind, fragment):
