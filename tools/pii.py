@@ -187,6 +187,18 @@ _LENDING_VOCABULARY = [
     "American Express",
     "Amex",
     "Discover",
+    "SSN",
+    "ITIN",
+    "DOB",
+    # payment and account words a borrower types in lower case ("my iban is ...", "roth ira")
+    "IBAN",
+    "SWIFT",
+    "ACH",
+    "IRA",
+    "Roth",
+    "Roth IRA",
+    "Zelle",
+    "Venmo",
     # lenders a borrower names; "Wells" and "Chase" are Census names too
     "Wells Fargo",
     "Chase",
@@ -367,11 +379,19 @@ class NameCueRecognizer(LocalRecognizer):
 def _is_common_word(word: str) -> bool:
     """Stop words and lending vocabulary never start a name ("this is my first home", "I'm Hispanic")."""
     folded = word.casefold().strip("'’.,")
-    return folded in _COMMON_WORDS or folded.upper() in _UPPER_VOCABULARY
+    stem = re.split(r"['’]", folded)[0]  # "I'm", "we're", "hasn't"
+    return folded in _COMMON_WORDS or folded.upper() in _UPPER_VOCABULARY or (stem != folded and stem in STOP_WORDS)
 
+
+# Contractions typed without the apostrophe ("hasnt called back", "im looking").
+_BARE_CONTRACTIONS = (  # noqa: SIM905 (one word list reads better as text)
+    "im ive id youre youve youd theyre theyve weve hes shes thats whats theres heres dont doesnt didnt cant couldnt "
+    "wont wouldnt shouldnt isnt arent wasnt werent hasnt havent hadnt aint mustnt neednt"
+).split()
 
 _COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(
     [
+        *_BARE_CONTRACTIONS,
         "about",
         "asking",
         "calling",
@@ -444,13 +464,14 @@ def _census_names(file_name: str) -> list[str]:
 
 
 def _english_words(nlp_engine: Any) -> frozenset[str]:
-    """The English words (nouns, verbs, adjectives, adverbs: WordNet's index) that the spaCy model's lemmatizer
-    ships; empty if the pipeline has no lookup lemmatizer tables."""
+    """The English words (nouns, verbs, adjectives, adverbs: WordNet's index) and their irregular forms ("said",
+    "went") that the spaCy model's lemmatizer ships; empty if the pipeline has no lookup lemmatizer tables."""
     try:
-        index = nlp_engine.nlp[LANGUAGE].get_pipe("lemmatizer").lookups.get_table("lemma_index")
+        lookups = nlp_engine.nlp[LANGUAGE].get_pipe("lemmatizer").lookups
+        tables = [lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")]
     except (AttributeError, KeyError, ValueError):
         return frozenset()
-    return frozenset(word for part in index.values() for word in part)
+    return frozenset(word for table in tables for part in table.values() for word in part)
 
 
 def _world_first_names() -> frozenset[str]:
@@ -579,9 +600,48 @@ class CensusNameRecognizer(LocalRecognizer):
         word = token.text
         return token.pos_ == "PROPN" and word[:1].isupper() and not word.isupper() and not _is_common_word(word)
 
+    def in_lists(self, word: str) -> bool:
+        """A first name (Census or world list) or one of the common Census surnames, as spelled in the lists."""
+        return word in self._first or word in self._last or word in self._world_first
+
+    def _english(self, token: Any) -> bool:
+        """An English word in any inflection ("bills", "shorter" are "bill", "short")."""
+        return token.lower_ in self.english_words or token.lemma_.lower() in self.english_words
+
+    def _lower_case_name(self, token: Any) -> bool:
+        """A name typed in lower case ("follow up with patricia", "selma is from ..."): a listed name that is no
+        English word in any inflection, no stop word and no lending term; the small model's part of speech may
+        only be noun, proper noun or adjective (it reads lower-case names as any of them)."""
+        word = token.text
+        return (
+            len(word) > 2
+            and word.isalpha()
+            and word.islower()
+            and token.pos_ in ("PROPN", "NOUN", "ADJ")
+            and token.ent_type_ not in _NOT_PEOPLE_LABELS | _PLACE_LABELS
+            and word not in _NAME_LOOKALIKES
+            and not _is_common_word(word)
+            and not self._english(token)
+            and self.in_lists(word.title())
+        )
+
+    def _lower_case_neighbour(self, token: Any) -> bool:
+        """A lower-case word next to a lower-case name that reads as part of it ("patricia desrosiers"): no
+        English word, stop word or lending term."""
+        word = token.text
+        return (
+            word.isalpha()
+            and word.islower()
+            and token.pos_ in ("PROPN", "NOUN", "ADJ")
+            and not _is_common_word(word)
+            and not self._english(token)
+        )
+
     def _listed(self, token: Any) -> bool:
         """A listed name; a first name also when the small model mistags it ("Megan lives", "to Logan")."""
         word = token.text
+        if word.islower():
+            return self._lower_case_name(token)
         if word.casefold() in _NAME_LOOKALIKES or token.ent_type_ in _NOT_PEOPLE_LABELS:
             return False
         if token.ent_type_ in _PLACE_LABELS and word not in self._first:
@@ -610,12 +670,18 @@ class CensusNameRecognizer(LocalRecognizer):
                 index += 1
                 continue
             start = end = index
-            while start > 0 and (self._proper(doc[start - 1]) or _initial(doc[start - 1])):
+            if doc[index].text.islower():
+                part = self._lower_case_neighbour
+                score = 0.45  # below a spelled-out e-mail's 0.6: "kevin dot walsh at gmail dot com" is one address
+            else:
+                part = self._proper
+                score = 0.5
+            while start > 0 and (part(doc[start - 1]) or _initial(doc[start - 1])):
                 start -= 1
-            while end + 1 < len(doc) and (self._proper(doc[end + 1]) or _initial(doc[end + 1])):
+            while end + 1 < len(doc) and (part(doc[end + 1]) or _initial(doc[end + 1])):
                 end += 1
             if not (start > 0 and doc[start - 1].lower_ in _ARTICLES):
-                results.append(RecognizerResult("PERSON", doc[start].idx, doc[end].idx + len(doc[end].text), 0.5))
+                results.append(RecognizerResult("PERSON", doc[start].idx, doc[end].idx + len(doc[end].text), score))
             index = end + 1
         return results
 
@@ -858,6 +924,7 @@ class _Engines:
     allow_list_regex: list[str]
     warmup_seconds: float
     english_words: frozenset[str] = frozenset()
+    listed_name: Callable[[str], bool] = lambda word: False
 
 
 _engines: _Engines | None = None
@@ -916,7 +983,8 @@ def _build_engines() -> _Engines:
     registry.add_recognizer(DateOfBirthRecognizer())
     registry.add_recognizer(NameCueRecognizer())
     english_words = _english_words(nlp_engine)
-    registry.add_recognizer(CensusNameRecognizer(english_words))
+    census = CensusNameRecognizer(english_words)
+    registry.add_recognizer(census)
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())
@@ -938,7 +1006,7 @@ def _build_engines() -> _Engines:
         default_score_threshold=SCORE_THRESHOLD,
     )
     allow_list_regex = [r"^(?:" + "|".join(re.escape(term) for term in ALLOW_LIST) + r")$", *AMOUNT_REGEXES]
-    engines = _Engines(analyzer, AnonymizerEngine(), allow_list_regex, 0.0, english_words)
+    engines = _Engines(analyzer, AnonymizerEngine(), allow_list_regex, 0.0, english_words, census.in_lists)
     _analyze(engines, "Warm-up: John Smith at 123 Main St, john@example.com.")
     engines.warmup_seconds = time.perf_counter() - started
     return engines
@@ -1022,33 +1090,109 @@ def _limit_word(text: str, result: RecognizerResult) -> bool:
     )
 
 
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("er", ""),
+    ("er", "e"),
+    ("est", ""),
+    ("ly", ""),
+)
+
+
+def _english_word(word: str, english_words: frozenset[str]) -> bool:
+    """An English word or a regular inflection of one ("Financed", "bills", "shorter"); without a parse at hand."""
+    folded = word.casefold()
+    if folded in english_words:
+        return True
+    for suffix, replacement in _INFLECTIONS:
+        if folded.endswith(suffix) and len(folded) > len(suffix) + 2:
+            stem = folded[: -len(suffix)]
+            if stem + replacement in english_words or (stem[-1:] == stem[-2:-1] and stem[:-1] in english_words):
+                return True
+    return False
+
+
 def _names_mentioned_again(
     text: str, results: list[RecognizerResult], english_words: frozenset[str]
 ) -> list[RecognizerResult]:
-    """A name found once is a name wherever else the text repeats it: "assistant to Magnus Poulsen ... Magnus",
-    "directed by Maciej Borkowski and starring Borkowski" (the small model tags the full name, not the echo).
-    English words are not repeated: the model's misreadings of a form's headings ("Note Holder") stay single."""
+    """A name found once is a name wherever else the text repeats it, in either case: "assistant to Magnus
+    Poulsen ... Magnus", "my name is borna jerković but everyone calls me borna" (the small model tags the full
+    name, not the echo). English words are not repeated: the model's misreadings of a form's headings ("Note
+    Holder") stay single."""
     people = [r for r in results if r.entity_type == "PERSON"]
     words = {
-        word
+        word.casefold()
         for r in people
-        for word in re.findall(r"[A-ZÀ-Þ][\w'’-]+", text[r.start : r.end])
+        for word in re.findall(r"[^\W\d_][\w'’-]+", text[r.start : r.end])
         if len(word) > 2
         and not word.isupper()
         and not _is_common_word(word)
-        and not {word.casefold(), re.sub(r"s$", "", word.casefold()), re.sub(r"es$", "", word.casefold())}
-        & english_words
+        and word.casefold() not in _NAME_LOOKALIKES
+        and not _english_word(word, english_words)
     }
     echoes = []
     for word in words:
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text):
+        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.IGNORECASE):
             if not any(r.start <= match.start() < r.end for r in people):
                 echoes.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
     return echoes
 
 
+_LIST_JOINT = r"(?:\s*,\s*(?:(?:and|&|or)\s+)?|\s+(?:and|&|or)\s+)"
+_WORD_BEFORE_JOINT = re.compile(rf"(?<![\w'’-])(?P<word>[^\W\d_][\w'’-]*){_LIST_JOINT}$")
+_WORD_AFTER_JOINT = re.compile(rf"{_LIST_JOINT}(?P<word>[^\W\d_][\w'’-]*)(?![\w'’-])")
+
+
+def _names_listed_with_names(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """A word listed with names is a name: "Usamov and Bowers", "Matheus, Janet, Nicholas and Kevin", "leonti,
+    terrence, pamela" (one found name makes its neighbours in the enumeration names). The neighbour must be a
+    listed name (English or not: "chad", "adam") or no English word; stop words and lending terms never are."""
+    people = [r for r in results if r.entity_type == "PERSON"]
+    taken = {(r.start, r.end) for r in people}
+    found: list[RecognizerResult] = []
+    frontier = people
+    while frontier:
+        added: list[RecognizerResult] = []
+        for person in frontier:
+            before = _WORD_BEFORE_JOINT.search(text, max(0, person.start - 40), person.start)
+            after = _WORD_AFTER_JOINT.match(text, person.end)
+            for match in (before, after):
+                if not match:
+                    continue
+                word = match.group("word")
+                start, end = match.span("word")
+                if (
+                    len(word) < 3
+                    or word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
+                    or word.isupper()
+                    or _is_common_word(word)
+                    or word.casefold() in _NAME_LOOKALIKES
+                    or (not listed(word.title()) and _english_word(word, english_words))
+                    or any(r.start < end and start < r.end for r in people + found + added)
+                ):
+                    continue
+                if (start, end) not in taken:
+                    taken.add((start, end))
+                    added.append(RecognizerResult("PERSON", start, end, 0.45))
+        found += added
+        frontier = added
+    return found
+
+
 def _resolve(
-    text: str, results: list[RecognizerResult], english_words: frozenset[str] = frozenset()
+    text: str,
+    results: list[RecognizerResult],
+    english_words: frozenset[str] = frozenset(),
+    listed: Callable[[str], bool] = lambda word: False,
 ) -> list[RecognizerResult]:
     """Non-overlapping entities: same-type spans that overlap or touch across whitespace are merged,
     then the most confident (and, on ties, the longest) span wins each remaining overlap."""
@@ -1061,6 +1205,7 @@ def _resolve(
         if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end])) and not _limit_word(text, r)
     ]
     results += _names_mentioned_again(text, results, english_words)
+    results += _names_listed_with_names(text, results, english_words, listed)
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None
@@ -1106,7 +1251,7 @@ def redact(text: str) -> Redaction:
     if not text.strip():
         return Redaction(text, [])
     engines = get_engines()
-    spans = _resolve(text, _analyze(engines, text), engines.english_words)
+    spans = _resolve(text, _analyze(engines, text), engines.english_words, engines.listed_name)
     placeholders: dict[tuple[str, str], str] = {}
     counters: Counter[str] = Counter()
     entities: list[PiiEntity] = []

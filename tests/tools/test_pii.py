@@ -275,3 +275,52 @@ def test_phone_cues_leave_hours_and_years_alone(text):
 def test_a_name_found_once_is_redacted_where_the_text_repeats_it():
     text = "Zoolander is a 2017 Polish action-comedy film directed by Maciej Borkowski and starring Borkowski"
     assert "Borkowski" not in pii.redact_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("follow up with patricia desrosiers in a couple of months.", ["patricia desrosiers"]),
+        ("tracy: \"i'm roberto's daughter\".", ["roberto"]),
+        ("my co-borrower is naomi ryan, she works nights", ["naomi ryan"]),
+    ],
+)
+def test_listed_names_typed_in_lower_case_are_redacted(text, names):
+    redacted = pii.redact_text(text)
+    assert not [name for name in names if name in redacted], redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the loan officer hasnt called back, im worried",
+        "my iban is on the wire form and my roth ira is separate",
+        "is the amount financed the same as the loan amount",
+    ],
+)
+def test_lower_case_words_that_are_not_names_stay(text):
+    assert pii.redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Is there a better crafted pop song on this list? Usamov and Bowers were precision engineers.", ["Usamov"]),
+        ("They had 6: Matheus, Janet, Nicholas, Kevin, Brittany and Terri.", ["Matheus"]),
+        ("they had 6: silvana, adam, christopher, kristina, chad and caleb.", ["adam", "chad", "caleb"]),
+    ],
+)
+def test_words_enumerated_with_a_name_are_names(text, names):
+    redacted = pii.redact_text(text)
+    assert not [name for name in names if f" {name}" in redacted or f"{name}," in redacted], redacted
+
+
+def test_an_enumeration_keeps_its_case_and_its_verbs():
+    """ "Said" is a first name, but lower case after a capitalised name it is the verb."""
+    text = "Kristíana Valbergsdóttir, the Cinematographer, said: it was withdrawn"
+    assert ", said:" in pii.redact_text(text)
+
+
+def test_a_name_found_once_is_redacted_where_the_text_repeats_it_in_lower_case():
+    redacted = pii.redact_text("my name is borna jerković but everyone calls me borna")
+    assert "borna" not in redacted
