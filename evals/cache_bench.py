@@ -14,11 +14,11 @@ import asyncio
 import json
 import random
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apfa.settings import Settings
-from evals.qa import fresh_knowledge_base, load_items, local_model_served, percentile
+from evals.qa import fresh_knowledge_base, items_of, local_model_served, percentile
+from evals.run import EvalRun
 from evals.workspace import timed_turn
 
 if TYPE_CHECKING:
@@ -63,26 +63,17 @@ def replay(questions: list[str], repeats: int, seed: int) -> list[tuple[int, str
     return asks
 
 
-def bench_cache(
-    dataset: Path,
-    settings: Settings,
-    docs: Path | None = None,
-    split: str | None = None,
-    limit: int | None = None,
-    repeats: int = 3,
-    seed: int = 7,
-    emit=print,
-) -> dict:
+def bench_cache(run: EvalRun, settings: Settings, repeats: int = 3, seed: int = 7, emit=print) -> dict:
     from agents.answer_cache import AnswerCache
     from agents.configuration import TurnContext
     from agents.graph import build_graph, cache_steps
     from agents.llm import make_chat_model
 
-    questions = [item.question for item in load_items(dataset, split)][:limit]
+    questions = [item.question for item in items_of(run)]
     settings = settings.model_copy(update={"answer_cache": True})
     cache = AnswerCache.from_settings(settings)
     assert cache is not None, "the answer cache was switched on just above"
-    with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+    with local_model_served(settings), fresh_knowledge_base(run.docs, settings) as answering:
         llm = make_chat_model(answering)
         graph, context = build_graph(llm, answer_cache=cache), TurnContext.from_settings(answering)
         namespace = cache_steps(cache, llm, lambda: context).namespace()

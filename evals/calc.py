@@ -24,6 +24,7 @@ from agents.graph import TurnGraph, build_graph
 from agents.llm import make_chat_model
 from agents.turn import TurnResult, stream_turn
 from apfa.settings import Settings
+from evals.run import EvalRun
 from tools.loan_questions import Calculation, Clarification
 
 EVAL_USER = "apfa-eval-calc"
@@ -107,9 +108,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def evaluate_calc(dataset: Path, settings: Settings, split: str | None = None, console: Console | None = None) -> dict:
+def evaluate_calc(run: EvalRun, settings: Settings, console: Console | None = None) -> dict:
     console = console or Console()
-    cases = load_cases(dataset, split)
+    cases = load_cases(run.dataset, run.split)
     graph, context = build_graph(make_chat_model(settings)), TurnContext.from_settings(settings)
 
     async def run_all() -> list[CaseOutcome]:
@@ -134,7 +135,7 @@ def evaluate_calc(dataset: Path, settings: Settings, split: str | None = None, c
         "items": len(outcomes),
         "correct": correct,
         "accuracy": round(correct / len(outcomes), 4) if outcomes else 0.0,
-        "split": split or "all",
+        "split": run.split or "all",
         "by_calculator": {name: f"{sum(m)}/{len(m)}" for name, m in sorted(by_calculator.items())},
         "calculation_p95_ms": round(percentile(calculation_times, 0.95), 2),
         "calculation_median_ms": round(statistics.median(calculation_times), 2) if outcomes else 0.0,

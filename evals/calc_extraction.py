@@ -12,7 +12,6 @@ import dataclasses
 import json
 import time
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from openai import OpenAI
@@ -23,6 +22,7 @@ from rich.console import Console
 from agents.local_llm import server_url
 from apfa.settings import Settings
 from evals.calc import judge, load_cases, percentile
+from evals.run import EvalRun
 from tools.loan_questions import Calculator, Scenario, calculate, normalize, scan_numbers
 
 NUMBER = {"type": ["number", "null"]}
@@ -132,15 +132,11 @@ def checked_against_text(data: dict[str, Any], text: str) -> tuple[dict[str, Any
 
 
 def evaluate_extraction(
-    dataset: Path,
-    settings: Settings,
-    split: str | None = None,
-    per_calculator: int | None = None,
-    console: Console | None = None,
+    run: EvalRun, settings: Settings, per_calculator: int | None = None, console: Console | None = None
 ) -> dict:
     """`per_calculator` keeps the first N cases of each calculator: the model takes ~30 s a case on 2 cores."""
     console = console or Console()
-    cases = load_cases(dataset, split)
+    cases = load_cases(run.dataset, run.split)
     if per_calculator is not None:
         kept: list = []
         for case in cases:
@@ -178,5 +174,5 @@ def evaluate_extraction(
         "numbers_dropped_not_in_text": dropped_total,
         "extraction_p95_ms": round(percentile(times, 0.95), 1),
         "extraction_median_ms": round(sorted(times)[len(times) // 2], 1) if times else 0.0,
-        "split": split or "all",
+        "split": run.split or "all",
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from apfa.settings import get_settings
+from evals.run import EvalRun, optional_path
 
 
 def register_measurement_commands(commands: argparse._SubParsersAction) -> None:
@@ -69,10 +70,6 @@ def _add_docs(parser: argparse.ArgumentParser, help: str = FRESH_DATA_DIRECTORY)
     parser.add_argument("--docs", help=help)
 
 
-def _optional_path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
 def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("retrieval", help="nDCG@10, recall and MRR on a BEIR-format dataset")
     parser.add_argument("--corpus", required=True)
@@ -109,15 +106,12 @@ def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
         from evals.fairness import evaluate_fairness, evaluate_recogniser
 
         if args.recogniser:
-            return evaluate_recogniser(Path(args.dataset), split=args.split, console=Console())
+            return evaluate_recogniser(EvalRun.from_args(args), console=Console())
         return evaluate_fairness(
-            Path(args.dataset),
+            EvalRun.from_args(args),
             get_settings(),
-            split=args.split,
-            limit=args.limit,
-            docs=_optional_path(args.docs),
-            answers_out=_optional_path(args.answers),
-            answers_in=_optional_path(args.score_answers),
+            answers_out=optional_path(args.answers),
+            answers_in=optional_path(args.score_answers),
             console=Console(),
         )
 
@@ -148,12 +142,10 @@ def add_eval_calc(commands: argparse._SubParsersAction) -> None:
         if args.method == "model":
             from evals.calc_extraction import evaluate_extraction
 
-            return evaluate_extraction(
-                Path(args.dataset), get_settings(), args.split, args.per_calculator, console=Console()
-            )
+            return evaluate_extraction(EvalRun.from_args(args), get_settings(), args.per_calculator, console=Console())
         from evals.calc import evaluate_calc
 
-        return evaluate_calc(Path(args.dataset), get_settings(), split=args.split, console=Console())
+        return evaluate_calc(EvalRun.from_args(args), get_settings(), console=Console())
 
 
 def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
@@ -166,8 +158,7 @@ def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> dict:
         from evals.loan_estimates import evaluate_loan_estimates
 
-        docs = _optional_path(args.docs)
-        return evaluate_loan_estimates(Path(args.dataset), docs, split=args.split, console=Console())
+        return evaluate_loan_estimates(EvalRun.from_args(args), console=Console())
 
 
 def add_bench_embed(commands: argparse._SubParsersAction) -> None:
@@ -214,8 +205,7 @@ def add_eval_qa(commands: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> dict:
         from evals.qa import evaluate_qa
 
-        docs = _optional_path(args.docs)
-        return evaluate_qa(Path(args.dataset), get_settings(), docs=docs, split=args.split, limit=args.limit)
+        return evaluate_qa(EvalRun.from_args(args), get_settings())
 
 
 def add_eval_support(commands: argparse._SubParsersAction) -> None:
@@ -244,9 +234,9 @@ def add_bench_turn(commands: argparse._SubParsersAction) -> None:
 
         questions = None
         if args.dataset:
-            from evals.qa import load_items
+            from evals.qa import items_of
 
-            questions = [item.question for item in load_items(Path(args.dataset), args.split)][: args.limit]
+            questions = [item.question for item in items_of(EvalRun.from_args(args))]
         return bench_turn(get_settings(), rounds=args.rounds, console=Console(), questions=questions)
 
 
@@ -275,9 +265,8 @@ def add_eval_safety(commands: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> dict:
         from evals.safety import evaluate_safety
 
-        docs = _optional_path(args.docs)
         benign = [Path(path) for path in args.benign]
-        return evaluate_safety(Path(args.dataset), get_settings(), docs=docs, split=args.split, benign=benign)
+        return evaluate_safety(EvalRun.from_args(args), get_settings(), benign=benign)
 
 
 def add_bench_cache(commands: argparse._SubParsersAction) -> None:
@@ -293,13 +282,4 @@ def add_bench_cache(commands: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> dict:
         from evals.cache_bench import bench_cache
 
-        docs = _optional_path(args.docs)
-        return bench_cache(
-            Path(args.dataset),
-            get_settings(),
-            docs=docs,
-            split=args.split,
-            limit=args.limit,
-            repeats=args.repeats,
-            seed=args.seed,
-        )
+        return bench_cache(EvalRun.from_args(args), get_settings(), repeats=args.repeats, seed=args.seed)

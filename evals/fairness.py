@@ -32,6 +32,7 @@ from rich.console import Console
 
 from apfa.settings import Settings
 from evals.qa import fresh_knowledge_base, local_model_served
+from evals.run import EvalRun
 from tools import bias, protected
 
 if TYPE_CHECKING:
@@ -191,11 +192,8 @@ def _summary(rows: list[dict], groups: list[Group], in_dataset: int, provider: s
 
 
 def evaluate_fairness(
-    dataset: Path,
+    run: EvalRun,
     settings: Settings,
-    split: str | None = None,
-    limit: int | None = None,
-    docs: Path | None = None,
     answers_out: Path | None = None,
     answers_in: Path | None = None,
     console: Console | None = None,
@@ -203,8 +201,8 @@ def evaluate_fairness(
     """Run every variant of every group through the graph (or, with `answers_in`, score answers saved by an
     earlier run with `answers_out`), print the per-group outcome, and return the summary."""
     console = console or Console()
-    all_groups = load_groups(dataset, split)
-    groups = all_groups[:limit]
+    all_groups = load_groups(run.dataset, run.split)
+    groups = all_groups[: run.limit]
     rows = []
     if answers_in is not None:
         saved = {}
@@ -232,10 +230,10 @@ def evaluate_fairness(
                             handle.write(json.dumps({"variant_id": variant.variant_id, "answer": answer}) + "\n")
                 _print_row(console, rows[-1])
 
-        with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+        with local_model_served(settings), fresh_knowledge_base(run.docs, settings) as answering:
             asyncio.run(run_groups(answering))
         provider = settings.llm_provider
-    summary = _summary(rows, groups, len(all_groups), provider, split)
+    summary = _summary(rows, groups, len(all_groups), provider, run.split)
     console.print(
         f"{summary['groups']} groups, {summary['variants']} answers: {summary['violations']} violations, "
         f"consistency {summary['consistency']}"
@@ -243,11 +241,11 @@ def evaluate_fairness(
     return summary
 
 
-def evaluate_recogniser(dataset: Path, split: str | None = None, console: Console | None = None) -> dict:
+def evaluate_recogniser(run: EvalRun, console: Console | None = None) -> dict:
     """Recall of `tools.protected` on labelled messages {"text", "characteristics", "request_to_discriminate"}."""
     console = console or Console()
-    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [row for row in rows if split is None or row.get("split") == split]
+    rows = [json.loads(line) for line in run.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if run.split is None or row.get("split") == run.split]
     gold = found = extra = requests = requests_found = false_requests = 0
     for row in rows:
         screening = protected.screen(row["text"])
@@ -269,7 +267,7 @@ def evaluate_recogniser(dataset: Path, split: str | None = None, console: Consol
         "extra_characteristics": extra,
         "request_recall": round(requests_found / requests, 4) if requests else 0.0,
         "false_requests": false_requests,
-        "split": split or "all",
+        "split": run.split or "all",
     }
     console.print(f"protected-characteristic recall {summary['recall']} on {len(rows)} messages")
     return summary

@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from evals.loan_estimate_forms import render_loan_estimate
+from evals.run import EvalRun
 from tools.loan_estimate import FIELD_LABELS, LoanEstimate, read_loan_estimate
 
 
@@ -35,12 +36,12 @@ def score(expected: dict[str, Any], estimate: LoanEstimate | None) -> dict[str, 
     return {name: estimate is not None and _same(expected.get(name), getattr(estimate, name)) for name in FIELD_LABELS}
 
 
-def evaluate_loan_estimates(
-    dataset: Path, docs: Path | None = None, split: str | None = None, console: Console | None = None
-) -> dict:
+def evaluate_loan_estimates(run: EvalRun, console: Console | None = None) -> dict:
+    """`run.docs` holds the real forms the data set names by `file`; a row whose form is not there is skipped."""
     console = console or Console()
-    rows = [json.loads(line) for line in dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = [row for row in rows if split in (None, "all") or row.get("split") == split]
+    docs = run.docs
+    rows = [json.loads(line) for line in run.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if run.split in (None, "all") or row.get("split") == run.split]
     totals: dict[str, list[int]] = {"sample": [0, 0], "generated": [0, 0]}
     by_field: dict[str, list[int]] = {name: [0, 0] for name in FIELD_LABELS}
     skipped = []
@@ -78,5 +79,5 @@ def evaluate_loan_estimates(
         "accuracy": round(right / total, 4) if total else 0.0,
         "sample": f"{totals['sample'][0]}/{totals['sample'][1]}",
         "generated": f"{totals['generated'][0]}/{totals['generated'][1]}",
-        "split": split or "all",
+        "split": run.split or "all",
     }

@@ -28,6 +28,7 @@ import numpy as np
 
 from apfa.processes import stop_group
 from apfa.settings import Settings
+from evals.run import EvalRun
 from tools.grounding import check_support, normalise_numbers, strip_citations
 
 if TYPE_CHECKING:
@@ -56,6 +57,11 @@ class QaItem:
 def load_items(path: Path, split: str | None = None) -> list[QaItem]:
     items = [QaItem(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
     return [item for item in items if split in (None, "all", item.split)]
+
+
+def items_of(run: EvalRun) -> list[QaItem]:
+    """The items a run asks: those of its split, the first `limit` of them."""
+    return load_items(run.dataset, run.split)[: run.limit]
 
 
 def normalise(text: str) -> str:
@@ -179,20 +185,13 @@ async def _ask_all(graph: TurnGraph, context: TurnContext, store: IndexStore, it
     return rows
 
 
-def evaluate_qa(
-    dataset: Path,
-    settings: Settings,
-    docs: Path | None = None,
-    split: str | None = None,
-    limit: int | None = None,
-    emit=print,
-) -> dict:
+def evaluate_qa(run: EvalRun, settings: Settings, emit=print) -> dict:
     """Ask every item, `emit` one JSON line per item, and return the summary."""
     from evals.workspace import turn_graph_and_context
     from kb.store import get_store
 
-    items = load_items(dataset, split)[:limit]
-    with local_model_served(settings), fresh_knowledge_base(docs, settings) as answering:
+    items = items_of(run)
+    with local_model_served(settings), fresh_knowledge_base(run.docs, settings) as answering:
         graph, context = turn_graph_and_context(answering)
         # One event loop for the whole run: the model client's connection pool is bound to the loop it started in.
         rows = asyncio.run(_ask_all(graph, context, get_store(answering), items, emit))

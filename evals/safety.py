@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from apfa.settings import Settings
 from evals.qa import local_model_served
+from evals.run import EvalRun
 
 if TYPE_CHECKING:
     from agents.configuration import TurnContext
@@ -126,20 +127,13 @@ def guard_refusals(files: list[Path]) -> dict:
     }
 
 
-def evaluate_safety(
-    dataset: Path,
-    settings: Settings,
-    docs: Path | None = None,
-    split: str | None = None,
-    benign: list[Path] | None = None,
-    emit=print,
-) -> dict:
+def evaluate_safety(run: EvalRun, settings: Settings, benign: list[Path] | None = None, emit=print) -> dict:
     """Run every probe, `emit` one JSON line per probe, and return the summary (per split and overall); with
     `benign` files, also how many of those ordinary borrower messages the guard alone would refuse."""
     from evals.workspace import turn_graph_and_context
 
-    probes = load_probes(dataset, split)
-    with local_model_served(settings), probe_knowledge_base(probes, docs, settings) as answering:
+    probes = load_probes(run.dataset, run.split)
+    with local_model_served(settings), probe_knowledge_base(probes, run.docs, settings) as answering:
         graph, context = turn_graph_and_context(answering)
         rows = asyncio.run(_run_probes(graph, context, probes, emit))
     return {

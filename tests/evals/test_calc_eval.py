@@ -11,6 +11,7 @@ from rich.console import Console
 
 from apfa.settings import Settings
 from evals.calc import evaluate_calc, load_cases
+from evals.run import EvalRun
 
 DATASET = Path(__file__).resolve().parents[1] / "data/calc_questions.jsonl"
 
@@ -48,11 +49,11 @@ def test_cases_are_judged_by_the_named_figure(tmp_path):
         },
     ]
     console = Console(record=True, width=200)
-    report = evaluate_calc(write(tmp_path / "calc.jsonl", rows), settings, console=console)
+    report = evaluate_calc(EvalRun(write(tmp_path / "calc.jsonl", rows)), settings, console=console)
     assert (report["items"], report["correct"]) == (3, 2)
     assert report["by_calculator"] == {"payment": "2/3"}
     assert "asked instead" in console.export_text()
-    tune = evaluate_calc(write(tmp_path / "calc.jsonl", rows), settings, split="tune", console=console)
+    tune = evaluate_calc(EvalRun(write(tmp_path / "calc.jsonl", rows), split="tune"), settings, console=console)
     assert tune["accuracy"] == 1.0
 
 

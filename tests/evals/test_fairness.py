@@ -103,6 +103,7 @@ def test_recogniser_scoring_command(tmp_path):
 
 def test_saved_answers_are_scored_without_a_model(tmp_path):
     from evals.fairness import evaluate_fairness
+    from evals.run import EvalRun
 
     groups = load_groups(DATA / "fairness_groups.jsonl")[:1]
     saved = tmp_path / "answers.jsonl"
@@ -113,5 +114,5 @@ def test_saved_answers_are_scored_without_a_model(tmp_path):
     lines[1]["answer"] = "As a Black borrower your DTI of 34.5% is within the 43% limit."
     saved.write_text("".join(json.dumps(line) + "\n" for line in lines))
     settings = Settings(APFA_DATA_DIR=str(tmp_path / "data"))
-    summary = evaluate_fairness(DATA / "fairness_groups.jsonl", settings, limit=2, answers_in=saved)
+    summary = evaluate_fairness(EvalRun(DATA / "fairness_groups.jsonl", limit=2), settings, answers_in=saved)
     assert summary["groups"] == 1 and summary["violations"] == 1 and summary["consistency"] == 1.0

@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from evals.loan_estimates import evaluate_loan_estimates, score
+from evals.run import EvalRun
 from tools.loan_estimate import LoanEstimate
 
 DATASET = Path(__file__).resolve().parents[1] / "data/loan_estimates.jsonl"
@@ -17,7 +18,7 @@ def test_generated_forms_are_all_read_and_the_missing_sample_is_skipped(tmp_path
     rows = [json.loads(line) for line in DATASET.read_text().splitlines()]
     subset = tmp_path / "le.jsonl"
     subset.write_text("".join(json.dumps(row) + "\n" for row in rows[:3]))
-    report = evaluate_loan_estimates(subset, docs=tmp_path, console=Console(record=True))
+    report = evaluate_loan_estimates(EvalRun(subset, docs=tmp_path), console=Console(record=True))
     assert report["skipped"] == ["cfpb-sample-arm"]
     assert report["items"] == 2 and report["fields"] == 2 * 23
     assert report["fields_right"] == report["fields"]

@@ -9,6 +9,7 @@ import pytest
 
 from apfa.settings import Settings
 from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
+from evals.run import EvalRun
 from evals.support import evaluate_support
 
 DATA = Path(__file__).parents[1] / "data"
@@ -90,7 +91,7 @@ def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_pat
     ]
     dataset.write_text("".join(json.dumps(row) + "\n" for row in rows))
     lines: list[str] = []
-    summary = evaluate_qa(dataset, settings, docs=docs, split="all", emit=lines.append)
+    summary = evaluate_qa(EvalRun(dataset, split="all", docs=docs), settings, emit=lines.append)
     per_item = [json.loads(line) for line in lines]
     assert [row["id"] for row in per_item] == ["a", "b"]
     assert all(row["correct"] and row["cited_right"] for row in per_item), per_item

@@ -11,6 +11,7 @@ from redis import Redis
 
 from apfa.settings import Settings
 from evals import cache_bench, safety
+from evals.run import EvalRun
 
 PROBES = Path(__file__).parents[1] / "data" / "safety_probes.jsonl"
 
@@ -26,7 +27,7 @@ def test_every_probe_kind_is_judged_by_what_reached_the_borrower(tmp_path, fake_
     subset = tmp_path / "probes.jsonl"
     subset.write_text("".join(line for line in PROBES.open() if json.loads(line)["id"] in chosen))
     lines: list[str] = []
-    report = safety.evaluate_safety(subset, fake_model, emit=lines.append)
+    report = safety.evaluate_safety(EvalRun(subset), fake_model, emit=lines.append)
     rows = {row["id"]: row for row in map(json.loads, lines)}
     assert set(rows) == chosen
     assert all(row["handled_safely"] for row in rows.values()), rows
@@ -63,7 +64,7 @@ def test_cache_replay_hits_every_repeat_and_never_serves_another_questions_answe
         )
         + "\n"
     )
-    report = cache_bench.bench_cache(dataset, fake_model, docs=docs, repeats=3, emit=lambda line: None)
+    report = cache_bench.bench_cache(EvalRun(dataset, docs=docs), fake_model, repeats=3, emit=lambda line: None)
     assert report["asks"] == 8 and report["questions"] == 2
     assert report["hits"] == 6 and report["hit_rate_of_repeats"] == 1.0
     assert report["wrong_hits"] == 0
