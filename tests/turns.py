@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pytest
 from langgraph.prebuilt import ToolRuntime
 
+from agents.answer_cache import AnswerCache, CacheSteps
 from agents.configuration import TurnContext
 from apfa.settings import Settings
 from tools.retrieval import Retrieve, RetrievedChunk, Retriever
@@ -36,3 +40,29 @@ def context_for(settings: Settings, *, min_score: float | None = None) -> TurnCo
 def tool_runtime(context: TurnContext, **state: object) -> ToolRuntime:
     """What `ToolNode` injects into a tool inside a turn, for calling the tool directly."""
     return ToolRuntime(state=state, context=context, config={}, stream_writer=print, tool_call_id="1", store=None)
+
+
+def fixed_cache_steps(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    model: str,
+    index_version: str,
+    embed: Callable[[str], np.ndarray],
+    owns_private_documents: Callable[[str | None], bool] = lambda user: True,
+) -> None:
+    """Make the graph build its answer-cache steps for `model` with a fixed index version and `embed` instead of the
+    embedding model, no question taken for a follow-up: a cached answer then depends only on what the test sets."""
+
+    def steps_for(cache: AnswerCache, llm: object) -> CacheSteps:
+        return CacheSteps(
+            cache,
+            model=model,
+            prompt_version="p",
+            index_version=lambda: index_version,
+            embed=embed,
+            is_follow_up=lambda state: False,
+            chunk_type=RetrievedChunk,
+            owns_private_documents=owns_private_documents,
+        )
+
+    monkeypatch.setattr("agents.graph.cache_steps", steps_for)

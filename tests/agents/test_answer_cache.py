@@ -11,10 +11,10 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from redis import Redis
-from turns import context_for, context_with
+from turns import context_for, context_with, fixed_cache_steps
 
 from agents import answer_cache
-from agents.answer_cache import AnswerCache, CachedAnswer, CacheNamespace, CacheSteps, normalise
+from agents.answer_cache import AnswerCache, CachedAnswer, CacheNamespace, normalise
 from agents.graph import build_graph
 from agents.turn import TurnContext, TurnResult, stream_turn
 from tools import retrieval
@@ -150,19 +150,12 @@ async def ask(graph, question: str, context: TurnContext) -> TurnResult:
 @pytest.fixture
 def graph_cache(client, monkeypatch):
     redis, model_name = client
-
-    def steps_for(cache, llm):
-        return CacheSteps(
-            cache,
-            model=model_name,
-            prompt_version="p",
-            index_version=lambda: "v7",
-            embed=lambda text: unit(1.0, 0.0) if "pmi" in text.lower() else unit(0.0, 1.0),
-            is_follow_up=lambda state: False,
-            chunk_type=Chunk,
-        )
-
-    monkeypatch.setattr("agents.graph.cache_steps", steps_for)
+    fixed_cache_steps(
+        monkeypatch,
+        model=model_name,
+        index_version="v7",
+        embed=lambda text: unit(1.0, 0.0) if "pmi" in text.lower() else unit(0.0, 1.0),
+    )
     return redis
 
 
@@ -191,18 +184,7 @@ async def test_questions_with_personal_data_or_private_documents_are_never_cache
 
 
 async def test_a_turn_still_answers_when_redis_is_down(monkeypatch):
-    monkeypatch.setattr(
-        "agents.graph.cache_steps",
-        lambda cache, llm: CacheSteps(
-            cache,
-            model="m",
-            prompt_version="p",
-            index_version=lambda: "v1",
-            embed=lambda text: unit(1, 0),
-            is_follow_up=lambda s: False,
-            chunk_type=Chunk,
-        ),
-    )
+    fixed_cache_steps(monkeypatch, model="m", index_version="v1", embed=lambda text: unit(1, 0))
     llm = counting_model()
     result = await ask(
         build_graph(llm, answer_cache=AnswerCache(dead_redis())), "Who does PMI protect?", passages(SHARED)

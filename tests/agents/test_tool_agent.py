@@ -15,7 +15,7 @@ from aiohttp import web
 from botocore.stub import ANY, Stubber
 from fakemodels import collect_turn
 from langchain_aws import ChatBedrockConverse
-from turns import context_with
+from turns import context_with, fixed_cache_steps
 
 from agents.graph import build_graph
 from agents.llm import make_chat_model
@@ -272,26 +272,19 @@ async def test_openai_compatible_model_adds_fees_with_the_tool_over_real_http(fa
 def agent_cache(monkeypatch):
     from redis import Redis
 
-    from agents.answer_cache import AnswerCache, CacheSteps
+    from agents.answer_cache import AnswerCache
 
     redis = Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5)
     redis.ping()
     owners = {"alice": False, "carol": True}
     model_name = f"agent-test-{id(redis)}"
-
-    def steps_for(cache, llm):
-        return CacheSteps(
-            cache,
-            model=model_name,
-            prompt_version="p",
-            index_version=lambda: "v1",
-            embed=lambda text: np.array([1.0, 0.0], dtype=np.float32),
-            is_follow_up=lambda state: False,
-            chunk_type=Chunk,
-            owns_private_documents=lambda user: owners[user],
-        )
-
-    monkeypatch.setattr("agents.graph.cache_steps", steps_for)
+    fixed_cache_steps(
+        monkeypatch,
+        model=model_name,
+        index_version="v1",
+        embed=lambda text: np.array([1.0, 0.0], dtype=np.float32),
+        owns_private_documents=lambda user: owners[user],
+    )
     yield AnswerCache(redis)
     for key in redis.scan_iter(f"apfa:answers:*:{model_name}:*"):
         redis.delete(key)
