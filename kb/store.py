@@ -96,14 +96,21 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class StoredChunk:
-    chunk_id: int
+class Passage:
+    """A page's text between two character offsets, and whose document it is: what a stored chunk and a retrieved
+    one (`tools.retrieval.RetrievedChunk`) both carry, so one is built from the other field for field."""
+
     doc_id: str
     title: str
     page: int
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class StoredChunk(Passage):
+    chunk_id: int
     scope: str
     owner: str
 
@@ -433,7 +440,9 @@ class IndexStore:
         faiss.write_index(index, str(staging / _INDEX_FILE))
         with open(staging / _CHUNKS_FILE, "w", encoding="utf-8") as handle:
             for chunk in chunks.values():
-                row = {key: value for key, value in asdict(chunk).items() if key != "text"}
+                # chunk_id first, where the rows have always had it (asdict puts a Passage's own fields first)
+                row = {"chunk_id": chunk.chunk_id, **asdict(chunk)}
+                del row["text"]
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         _write_json(staging / _DOCUMENTS_FILE, [asdict(record) for record in documents.values()])
         manifest = {

@@ -9,7 +9,7 @@ The store is shared per process and picks up newly ingested documents without a 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 import numpy as np
@@ -17,19 +17,19 @@ import numpy as np
 from apfa.settings import Settings
 from kb.embedding import Precision, get_embedder
 from kb.search import SearchOptions, search_chunks
-from kb.store import IndexStore, get_store
+from kb.store import Hit, IndexStore, Passage, get_store
 
 
 @dataclass(frozen=True)
-class RetrievedChunk:
-    doc_id: str
-    title: str
-    page: int
-    start: int
-    end: int
-    text: str
+class RetrievedChunk(Passage):
     score: float
     scope: str = "shared"
+
+    @classmethod
+    def from_hit(cls, hit: Hit) -> RetrievedChunk:
+        """The passage a search found, its cosine similarity to 4 places and its scope (not who owns it)."""
+        passage = {field.name: getattr(hit.chunk, field.name) for field in fields(Passage)}
+        return cls(**passage, score=round(hit.score, 4), scope=hit.chunk.scope)
 
     @property
     def citation(self) -> str:
@@ -77,19 +77,7 @@ class Retriever:
             return []
         k = self.k if k is None else k
         hits = search_chunks(self.store, query, self.embed_query(query), k, user, self.options)
-        return [
-            RetrievedChunk(
-                doc_id=hit.chunk.doc_id,
-                title=hit.chunk.title,
-                page=hit.chunk.page,
-                start=hit.chunk.start,
-                end=hit.chunk.end,
-                text=hit.chunk.text,
-                score=round(hit.score, 4),
-                scope=hit.chunk.scope,
-            )
-            for hit in hits
-        ]
+        return [RetrievedChunk.from_hit(hit) for hit in hits]
 
     def index_version(self) -> str:
         """Which index and which version of it answers ("<index dir digest>.v<n>"): answer caches key on it."""
