@@ -21,7 +21,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import KW_ONLY, asdict, dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
@@ -235,6 +235,7 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+@dataclass(frozen=True)
 class CacheSteps:
     """The two graph steps around generation: look an answer up after retrieval, store the vetted one at the end.
 
@@ -243,49 +244,38 @@ class CacheSteps:
     has searched, a user who owns private documents is never served from the cache.
     """
 
-    def __init__(
-        self,
-        cache: AnswerCache,
-        *,
-        model: str,
-        prompt_version: str,
-        index_version: Callable[[], str],
-        embed: Callable[[str], np.ndarray],
-        is_follow_up: Callable[[TurnState], bool],
-        chunk_type: Callable[..., Any],
-        owns_private_documents: Callable[[str | None], bool] = lambda user: True,
-    ) -> None:
-        self.cache = cache
-        self.model = model
-        self.prompt_version = prompt_version
-        self._index_version = index_version
-        self._embed = embed
-        self._is_follow_up = is_follow_up
-        self._chunk_type = chunk_type
-        self._owns_private_documents = owns_private_documents
+    cache: AnswerCache
+    _: KW_ONLY
+    model: str
+    prompt_version: str
+    index_version: Callable[[], str]
+    embed: Callable[[str], np.ndarray]
+    is_follow_up: Callable[[TurnState], bool]
+    chunk_type: Callable[..., Any]
+    owns_private_documents: Callable[[str | None], bool] = lambda user: True
 
     def skip_reason(self, state: TurnState) -> str | None:
         if state.get("pii_types"):
             return "pii"
         if any(chunk.scope != "shared" for chunk in state.get("chunks", [])):
             return "private"
-        if "chunks" not in state and self._owns_private_documents(state.get("user")):
+        if "chunks" not in state and self.owns_private_documents(state.get("user")):
             return "private"  # the tool-calling agent has not searched yet: it might find the user's own files
         if state.get("injections"):
             return "private"
-        if self._is_follow_up(state):
+        if self.is_follow_up(state):
             return "follow_up"
         return None
 
     def namespace(self) -> CacheNamespace:
-        return CacheNamespace(self._index_version(), self.model, self.prompt_version)
+        return CacheNamespace(self.index_version(), self.model, self.prompt_version)
 
     async def look_up(self, state: TurnState) -> dict:
         reason = self.skip_reason(state)
         if reason:
             return {"cache": f"skipped:{reason}"}
         question = state["redacted_question"]
-        vector = await asyncio.to_thread(self._embed, normalise(question))
+        vector = await asyncio.to_thread(self.embed, normalise(question))
         found = await asyncio.to_thread(self.cache.lookup, self.namespace(), question, vector)
         if found.answer is None:
             return {"cache": found.match, "cache_vector": vector}
@@ -296,7 +286,7 @@ class CacheSteps:
             "cache": found.match,
             "answer": found.answer.answer,
             "calculation": found.answer.calculation,
-            "chunks": [self._chunk_type(**chunk) for chunk in found.answer.chunks],
+            "chunks": [self.chunk_type(**chunk) for chunk in found.answer.chunks],
         }
 
     def route(self, on_hit: str, on_miss: str) -> Callable[[TurnState], str]:
