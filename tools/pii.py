@@ -199,6 +199,9 @@ _LENDING_VOCABULARY = [
     "Roth IRA",
     "Zelle",
     "Venmo",
+    "PayPal",
+    "Reg",
+    "Reg T",
     # lenders a borrower names; "Wells" and "Chase" are Census names too
     "Wells Fargo",
     "Chase",
@@ -335,7 +338,8 @@ class NameCueRecognizer(LocalRecognizer):
     "Mr. Okafor". Only explicit cues count, so "I am Hispanic" or "I'm married" are left alone."""
 
     _capitalised = re.compile(
-        r"(?i:\b(?:my name is|my name's|name:|name is|name|call me|calls me|named|signed,?|regards,?|thanks,|"
+        r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
+        r"my name is|my name's|name:|name is|name|call me|calls me|named|signed,?|regards,?|thanks,|"
         r"this is|hi it'?s|i'?m|i am|co-?borrower:?|borrower:?|co-?signer:?|"
         r"my (?:husband|wife|spouse|partner|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|sister|uncle|"
         r"aunt|ex|realtor|agent|loan officer|boss)|loan officer,?|seller|buyer)\s+"
@@ -344,7 +348,8 @@ class NameCueRecognizer(LocalRecognizer):
     )
     # After the strongest cues a borrower may type the name in lower case ("my name is maria gonzalez").
     _lower_case = re.compile(
-        r"(?i:\b(?:my name is|my name's|name:|this is|hi it'?s|signed,?|regards,?|thanks,|mr\.?|mrs\.?|ms\.?)\s+)"
+        r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
+        r"my name is|my name's|name:|this is|hi it'?s|signed,?|regards,?|thanks,|calls me|mr\.?|mrs\.?|ms\.?)\s+)"
         r"(?P<name>[a-zà-þ][\w'’-]+(?:\s+[a-zà-þ][\w'’-]+)?)"
     )
     _not_a_name = re.compile(r"(?:ing|ly|ed|ful|ous|ive|able|ment|tion)$")
@@ -600,13 +605,18 @@ class CensusNameRecognizer(LocalRecognizer):
         word = token.text
         return token.pos_ == "PROPN" and word[:1].isupper() and not word.isupper() and not _is_common_word(word)
 
+    def _name_part(self, token: Any) -> bool:
+        """A word that continues a capitalised name: a proper noun, or a capitalised non-English word the small
+        model tags otherwise ("Ravil" as an adjective)."""
+        return self._proper(token) or self._unknown_capitalised(token)
+
     def in_lists(self, word: str) -> bool:
         """A first name (Census or world list) or one of the common Census surnames, as spelled in the lists."""
         return word in self._first or word in self._last or word in self._world_first
 
     def _english(self, token: Any) -> bool:
         """An English word in any inflection ("bills", "shorter" are "bill", "short")."""
-        return token.lower_ in self.english_words or token.lemma_.lower() in self.english_words
+        return token.lemma_.lower() in self.english_words or _english_word(token.text, self.english_words)
 
     def _lower_case_name(self, token: Any) -> bool:
         """A name typed in lower case ("follow up with patricia", "selma is from ..."): a listed name that is no
@@ -635,6 +645,86 @@ class CensusNameRecognizer(LocalRecognizer):
             and token.pos_ in ("PROPN", "NOUN", "ADJ")
             and not _is_common_word(word)
             and not self._english(token)
+        )
+
+    def _unknown_capitalised(self, token: Any) -> bool:
+        """A capitalised word that is no English word in any inflection, no stop word and no lending term: in
+        neither name list, it is a name only where the sentence's shape says so (see `_shaped_like_name`)."""
+        word = token.text
+        return (
+            len(word) > 2
+            and word[:1].isupper()
+            and not word.isupper()
+            and bool(re.fullmatch(r"[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*", word))
+            and token.ent_type_ not in _NOT_PEOPLE_LABELS
+            and word.casefold() not in _NAME_LOOKALIKES
+            and not _is_common_word(word)
+            and not self._english(token)
+        )
+
+    def _first_name(self, token: Any) -> bool:
+        word = token.text
+        return (
+            (word in self._first or word in self._world_first)
+            and word.casefold() not in _NAME_LOOKALIKES
+            and token.ent_type_ not in _NOT_PEOPLE_LABELS
+            and not _is_common_word(word)
+        )
+
+    def _shaped_like_name(self, doc: Any, index: int) -> bool:
+        """Names in neither list, or blocked by the small model's place or organisation reading, that the
+        sentence shapes as a person: first name, initial, surname ("Ravil G Yefimov", "Csanád P Gere"); a listed
+        first name before a capitalised non-English word ("Tünde Hoffmann", "Elle Sandström", which the model
+        reads as a facility and a place); a surname ending of Slavic, Nordic, Baltic, Finnish, Greek, Romanian or
+        Turkish names ("Sokolov", "Ásgeirsdóttir", "Paavolainen"); the subject of a verb only people do ("Trivo
+        lives on ...", "said Maslin to ...")."""
+        token = doc[index]
+        following = doc[index + 1] if index + 1 < len(doc) else None
+        after_next = doc[index + 2] if index + 2 < len(doc) else None
+        candidate = self._unknown_capitalised(token) or self._first_name(token)
+        if not candidate:
+            return False
+        if (
+            following is not None
+            and after_next is not None
+            and _initial(following)
+            and not self._english(token)  # "Copy Line F. Settle ..." in a form
+            and (
+                self._unknown_capitalised(after_next)
+                or (after_next.text in self._last and not self._english(after_next))
+            )
+        ):
+            return True
+        if (
+            self._first_name(token)
+            and not self._english(token)  # "Free Fillable Tax Form"
+            and following is not None
+            and self._unknown_capitalised(following)
+            # "Sri Lanka" is a place; "Elle Sandström", which the model also reads as one, has a surname's ending
+            and (token.ent_type_ not in _PLACE_LABELS or bool(_SURNAME_ENDING.search(following.text)))
+        ):
+            return True
+        if self._unknown_capitalised(token) and _SURNAME_ENDING.search(token.text):
+            return True
+        if (
+            self._unknown_capitalised(token)
+            and following is not None
+            and self._unknown_capitalised(following)
+            and token.ent_type_ not in _PLACE_LABELS
+        ):
+            return True  # two capitalised words in no dictionary: "Gyala Antall", "Dreux Joly"
+        if not self._unknown_capitalised(token):
+            return False  # "India working for ...": a listed first name that is also a word needs more than a verb
+        if following is not None and following.pos_ == "VERB" and following.lemma_.lower() in _PERSON_VERBS:
+            return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective
+        return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in _PERSON_VERBS
+
+    def _full_name_shape(self, doc: Any, start: int, end: int) -> bool:
+        """A name no title or brand has, even after an article ("a Ravil G Yefimov concert", "the Sokolov novel"):
+        first name, initial and surname, or a typical surname ending."""
+        words = doc[start : end + 1]
+        return (len(words) >= 3 and any(_initial(word) for word in words[1:-1])) or any(
+            self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words
         )
 
     def _listed(self, token: Any) -> bool:
@@ -666,26 +756,39 @@ class CensusNameRecognizer(LocalRecognizer):
         results = []
         index = 0
         while index < len(doc):
-            if not self._listed(doc[index]):
+            if not (self._listed(doc[index]) or self._shaped_like_name(doc, index)):
                 index += 1
                 continue
             start = end = index
+            part: Callable[[Any], bool]
             if doc[index].text.islower():
                 part = self._lower_case_neighbour
                 score = 0.45  # below a spelled-out e-mail's 0.6: "kevin dot walsh at gmail dot com" is one address
             else:
-                part = self._proper
+                part = self._name_part
                 score = 0.5
             while start > 0 and (part(doc[start - 1]) or _initial(doc[start - 1])):
                 start -= 1
             while end + 1 < len(doc) and (part(doc[end + 1]) or _initial(doc[end + 1])):
                 end += 1
-            if not (start > 0 and doc[start - 1].lower_ in _ARTICLES):
+            if not (start > 0 and doc[start - 1].lower_ in _ARTICLES) or self._full_name_shape(doc, start, end):
                 results.append(RecognizerResult("PERSON", doc[start].idx, doc[end].idx + len(doc[end].text), score))
             index = end + 1
         return results
 
 
+# Surname endings of naming traditions the Census lists hardly hold: Slavic (-ov, -ova, -ević, -ski, -enko, -czyk,
+# -wicz, Czech -ová/-ná), Nordic (-sson, -sen, -dóttir, -ström), Finnish (-nen), Greek (-poulos, -idis, -akis),
+# Romanian (-escu), Turkish (-oğlu), Armenian (-yan).
+_SURNAME_ENDING = re.compile(
+    r"(?:ov|ova|ev|eva|ovich|evich|ovna|evna|ić|vić|ski|ska|sky|skaya|skiy|enko|chuk|czyk|wicz|ová|ná|ský|ská|"
+    r"sson|ssen|sen|dóttir|dottir|ström|strom|nen|poulos|opoulos|idis|akis|escu|oglu|oğlu|yan)$"
+)
+# Verbs whose subject is a person: a capitalised non-English word as their subject is a name ("Trivo lives on").
+_PERSON_VERBS = frozenset(
+    "live say tell ask answer reply explain work earn marry divorce sign begin write speak talk think feel want "  # noqa: SIM905
+    "retire move agree complain promise".split()
+)
 # spaCy's own reading of a listed word that says it is not a person: "Labor Day", "studying English".
 _NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "EVENT", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -1145,6 +1248,44 @@ def _names_mentioned_again(
     return echoes
 
 
+def _could_be_a_name(
+    word: str, english_words: frozenset[str], listed: Callable[[str], bool], listed_words: bool = False
+) -> bool:
+    """A word that a name's company makes a name: a word in no dictionary, or a listed name that is also a word
+    ("chad", "Destiny") where `listed_words` allows it; never a stop word, lending term or acronym."""
+    return (
+        len(word) > 2
+        and not word.isupper()
+        and not _is_common_word(word)
+        and word.casefold() not in _NAME_LOOKALIKES
+        and (not _english_word(word, english_words) or (listed_words and listed(word.title())))
+    )
+
+
+_SPEAKER_LABEL = re.compile(r"^[ \t>]*(?P<word>[^\W\d_][\w'’-]*)[ \t]*:", re.MULTILINE)
+
+
+def _speakers_with_named_speakers(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """In a transcript whose speaker labels include a found name ("Ella: What a wife. / Destiny: Remember me"),
+    the other one-word labels are names too (listed or in no dictionary, so "Agent:" or "Note:" stay)."""
+    labels = [match.span("word") for match in _SPEAKER_LABEL.finditer(text)]
+    people = [r for r in results if r.entity_type == "PERSON"]
+    named = [(a, b) for a, b in labels if any(r.start <= a and b <= r.end for r in people)]
+    if len(labels) < 2 or not named:
+        return []
+    case = text[named[0][0]].isupper()
+    return [
+        RecognizerResult("PERSON", a, b, 0.45)
+        for a, b in labels
+        if (a, b) not in named
+        and text[a].isupper() == case
+        and not any(r.start < b and a < r.end for r in people)
+        and _could_be_a_name(text[a:b], english_words, listed, listed_words=True)
+    ]
+
+
 _LIST_JOINT = r"(?:\s*,\s*(?:(?:and|&|or)\s+)?|\s+(?:and|&|or)\s+)"
 _WORD_BEFORE_JOINT = re.compile(rf"(?<![\w'’-])(?P<word>[^\W\d_][\w'’-]*){_LIST_JOINT}$")
 _WORD_AFTER_JOINT = re.compile(rf"{_LIST_JOINT}(?P<word>[^\W\d_][\w'’-]*)(?![\w'’-])")
@@ -1171,12 +1312,9 @@ def _names_listed_with_names(
                 word = match.group("word")
                 start, end = match.span("word")
                 if (
-                    len(word) < 3
-                    or word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
-                    or word.isupper()
-                    or _is_common_word(word)
-                    or word.casefold() in _NAME_LOOKALIKES
-                    or (not listed(word.title()) and _english_word(word, english_words))
+                    word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
+                    # a listed name that is also a word only in lower case ("chad"; "Wash Sales and Day Trading")
+                    or not _could_be_a_name(word, english_words, listed, listed_words=word.islower())
                     or any(r.start < end and start < r.end for r in people + found + added)
                 ):
                     continue
@@ -1206,6 +1344,7 @@ def _resolve(
     ]
     results += _names_mentioned_again(text, results, english_words)
     results += _names_listed_with_names(text, results, english_words, listed)
+    results += _speakers_with_named_speakers(text, results, english_words, listed)
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None

@@ -324,3 +324,48 @@ def test_an_enumeration_keeps_its_case_and_its_verbs():
 def test_a_name_found_once_is_redacted_where_the_text_repeats_it_in_lower_case():
     redacted = pii.redact_text("my name is borna jerković but everyone calls me borna")
     assert "borna" not in redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("What's your last name? Boyle", "Boyle"),
+        ("she was born in 1989. her maiden name is nyberg", "nyberg"),
+        ("Have you been to a Ravil G Yefimov concert before?", "Yefimov"),
+        ("Csanád P Gere lives at 3178 254 Damvergi Street, Nicosia", "Csanád"),
+        ("A great song made even greater by a mandolin coda (not by Elle Sandström).", "Elle"),
+        ("Unlike the Sokolov novel, it's not about necrophilia.", "Sokolov"),
+        ("Trivo lives on Grössgstötten 50 street.", "Trivo"),
+        ("I'm so jealous! said Maslin to Antonio", "Maslin"),
+        (">Gyala Antall\n>Google Public Data Explorer", "Gyala Antall"),
+    ],
+)
+def test_names_in_neither_list_that_the_sentence_shapes_as_names(text, name):
+    assert name not in pii.redact_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife is in India working for a Swiss company, can we get a mortgage?",
+        "PayPal wants me to add a bank account before the closing",
+        "Total of Payments: the total you will have paid after all payments",
+        "Agent: what is the loan amount?\nBorrower: about 350000",
+        "Buying USA Stocks from Sri Lanka",
+        "How do I resolve Free Fillable Tax Form error?",
+        "why is my reg T margin lower",
+    ],
+)
+def test_places_brands_and_headings_are_not_shaped_as_names(text):
+    assert pii.redact_text(text) == text
+
+
+def test_speaker_labels_next_to_a_named_speaker_are_names():
+    text = "Ella: What a wife.\nDestiny: Remember me, Maria?\nLeverett: You saved my life!"
+    redacted = pii.redact_text(text)
+    assert "Destiny" not in redacted and "Leverett" not in redacted
+
+
+def test_a_listed_surname_that_is_a_word_is_not_enumerated_into_a_name():
+    """ "Sales" and "Small" are Census surnames; capitalised beside a name they are still words."""
+    assert "Wash Sales" in pii.redact_text("Wash Sales and Day Trading")
