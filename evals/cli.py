@@ -103,17 +103,14 @@ def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
 
     @_prints_report(parser)
     def run(args: argparse.Namespace) -> dict:
-        from evals.fairness import evaluate_fairness, evaluate_recogniser
+        from evals.fairness import evaluate_fairness, evaluate_recogniser, score_saved_answers
 
+        eval_run = EvalRun.from_args(args)
         if args.recogniser:
-            return evaluate_recogniser(EvalRun.from_args(args), console=Console())
-        return evaluate_fairness(
-            EvalRun.from_args(args),
-            get_settings(),
-            answers_out=optional_path(args.answers),
-            answers_in=optional_path(args.score_answers),
-            console=Console(),
-        )
+            return evaluate_recogniser(eval_run, console=Console())
+        if args.score_answers:
+            return score_saved_answers(eval_run, Path(args.score_answers), console=Console())
+        return evaluate_fairness(eval_run, get_settings(), answers_out=optional_path(args.answers), console=Console())
 
 
 def add_eval_pii(commands: argparse._SubParsersAction) -> None:

@@ -191,54 +191,61 @@ def _summary(rows: list[dict], groups: list[Group], in_dataset: int, provider: s
     }
 
 
-def evaluate_fairness(
-    run: EvalRun,
-    settings: Settings,
-    answers_out: Path | None = None,
-    answers_in: Path | None = None,
-    console: Console | None = None,
-) -> dict:
-    """Run every variant of every group through the graph (or, with `answers_in`, score answers saved by an
-    earlier run with `answers_out`), print the per-group outcome, and return the summary."""
-    console = console or Console()
-    all_groups = load_groups(run.dataset, run.split)
-    groups = all_groups[: run.limit]
-    rows = []
-    if answers_in is not None:
-        saved = {}
-        for line in answers_in.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                saved[row["variant_id"]] = row["answer"]
-        for group in groups:
-            if all(v.variant_id in saved for v in group.variants):
-                rows.append(score_group(group, [saved[v.variant_id] for v in group.variants]))
-                _print_row(console, rows[-1])
-        provider = f"answers from {answers_in.name}"
-    else:
-        from evals.workspace import turn_graph_and_context
-
-        async def run_groups(answering: Settings) -> None:
-            # One event loop for the whole run: the model client's connection pool belongs to the loop it opened on.
-            graph, context = turn_graph_and_context(answering)
-            for group in groups:
-                answers = [await _answer(graph, context, variant.question) for variant in group.variants]
-                rows.append(score_group(group, answers))
-                if answers_out:
-                    with answers_out.open("a", encoding="utf-8") as handle:
-                        for variant, answer in zip(group.variants, answers, strict=True):
-                            handle.write(json.dumps({"variant_id": variant.variant_id, "answer": answer}) + "\n")
-                _print_row(console, rows[-1])
-
-        with local_model_served(settings), fresh_knowledge_base(run.docs, settings) as answering:
-            asyncio.run(run_groups(answering))
-        provider = settings.llm_provider
-    summary = _summary(rows, groups, len(all_groups), provider, run.split)
+def _reported(summary: dict, console: Console) -> dict:
     console.print(
         f"{summary['groups']} groups, {summary['variants']} answers: {summary['violations']} violations, "
         f"consistency {summary['consistency']}"
     )
     return summary
+
+
+def evaluate_fairness(
+    run: EvalRun, settings: Settings, answers_out: Path | None = None, console: Console | None = None
+) -> dict:
+    """Run every variant of every group through the graph (appending the answers to `answers_out`, for
+    `score_saved_answers`), print the per-group outcome, and return the summary."""
+    from evals.workspace import turn_graph_and_context
+
+    console = console or Console()
+    all_groups = load_groups(run.dataset, run.split)
+    groups = all_groups[: run.limit]
+    rows = []
+
+    async def run_groups(answering: Settings) -> None:
+        # One event loop for the whole run: the model client's connection pool belongs to the loop it opened on.
+        graph, context = turn_graph_and_context(answering)
+        for group in groups:
+            answers = [await _answer(graph, context, variant.question) for variant in group.variants]
+            rows.append(score_group(group, answers))
+            if answers_out:
+                with answers_out.open("a", encoding="utf-8") as handle:
+                    for variant, answer in zip(group.variants, answers, strict=True):
+                        handle.write(json.dumps({"variant_id": variant.variant_id, "answer": answer}) + "\n")
+            _print_row(console, rows[-1])
+
+    with local_model_served(settings), fresh_knowledge_base(run.docs, settings) as answering:
+        asyncio.run(run_groups(answering))
+    return _reported(_summary(rows, groups, len(all_groups), settings.llm_provider, run.split), console)
+
+
+def score_saved_answers(run: EvalRun, answers_in: Path, console: Console | None = None) -> dict:
+    """Score the answers an earlier `evaluate_fairness` saved with `answers_out`, without a model; a group with a
+    variant that has no saved answer is left out."""
+    console = console or Console()
+    all_groups = load_groups(run.dataset, run.split)
+    groups = all_groups[: run.limit]
+    saved = {}
+    for line in answers_in.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            saved[row["variant_id"]] = row["answer"]
+    rows = []
+    for group in groups:
+        if all(v.variant_id in saved for v in group.variants):
+            rows.append(score_group(group, [saved[v.variant_id] for v in group.variants]))
+            _print_row(console, rows[-1])
+    provider = f"answers from {answers_in.name}"
+    return _reported(_summary(rows, groups, len(all_groups), provider, run.split), console)
 
 
 def evaluate_recogniser(run: EvalRun, console: Console | None = None) -> dict:

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from apfa.settings import Settings
 from evals.fairness import assessment, differences, load_groups, violations_in
 
 DATA = Path(__file__).parents[1] / "data"
@@ -102,7 +101,7 @@ def test_recogniser_scoring_command(tmp_path):
 
 
 def test_saved_answers_are_scored_without_a_model(tmp_path):
-    from evals.fairness import evaluate_fairness
+    from evals.fairness import score_saved_answers
     from evals.run import EvalRun
 
     groups = load_groups(DATA / "fairness_groups.jsonl")[:1]
@@ -113,6 +112,5 @@ def test_saved_answers_are_scored_without_a_model(tmp_path):
     ]
     lines[1]["answer"] = "As a Black borrower your DTI of 34.5% is within the 43% limit."
     saved.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    settings = Settings(APFA_DATA_DIR=str(tmp_path / "data"))
-    summary = evaluate_fairness(EvalRun(DATA / "fairness_groups.jsonl", limit=2), settings, answers_in=saved)
+    summary = score_saved_answers(EvalRun(DATA / "fairness_groups.jsonl", limit=2), saved)
     assert summary["groups"] == 1 and summary["violations"] == 1 and summary["consistency"] == 1.0
