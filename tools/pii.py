@@ -250,9 +250,28 @@ _STREET_TYPE_FIRST = (
     r"(?:Via|Viale|Piazza|Rua|R(?i:ue)|Avenida|Avda\.?|Calle|Carrer|Camino|Paseo|Strada|ul\.|Ulica|Jalan)"
 )
 # with up to two building numbers before it ("9383 ul. Chrzanowska 61", "770 26 rue des ...")
+_NAME_PARTICLE = r"(?:d[aeiou]s?|de[lr]?|dei|della|do|la|le|los|las|e|y|van|von|der|den)"
 STREET_NAME_FIRST_REGEX = (
-    rf"\b(?:\d{{1,6}}\s+){{0,2}}{_STREET_TYPE_FIRST}\s+(?:(?:d[aeiou]s?|de[lr]?|dei|della|do|la|le|los|las)\s+)?"
-    r"(?:[A-ZÀ-Þ][\w'’.-]*\s+){0,4}?\d{1,5}[A-Za-z]?\b"
+    rf"\b(?:\d{{1,6}}\s+){{0,2}}{_STREET_TYPE_FIRST}\s+(?:{_NAME_PARTICLE}\s+)?"
+    rf"(?:(?:[A-ZÀ-Þ][\w'’.-]*|{_NAME_PARTICLE})\s+){{0,6}}?\d{{1,5}}[A-Za-z]?\b"
+)
+# A house number (and a building number) before a street-type word, the street's name running to the end of the
+# line or a comma: "770 26 rue des lieutemants Thomazo", "12 Calle del Sol, Madrid".
+NUMBERED_STREET_TYPE_FIRST_REGEX = (
+    rf"\b\d{{1,6}}(?:\s+\d{{1,6}})?\s+(?:{_STREET_TYPE_FIRST}|(?i:rue|rua|calle|avenida|strada|ulica|carrer|piazza))\s+"
+    r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,5}(?=[ \t]*(?:[,\n]|$))"
+)
+# Capitalised words and a house number where the text says someone lives or something is delivered ("lives on the
+# north side of Joaquin Suarez 2906"); weak alone, so a context word must be near (Presidio's context enhancer).
+# Document references ("Section 22", "Page 3", "Form 1003") are not streets.
+_REFERENCE_WORDS = (
+    r"(?:Section|Chapter|Page|Part|Form|Line|Item|Article|Table|Schedule|Exhibit|Step|Option|Box|Years?|Days?|"
+    r"Months?|Tier|Level|Phase|Room|Floor|Grade|Class|Type|Model|Version|Title|Rule|Regulation|Reg|Appendix|"
+    r"Figure|Question|Number|No|Loan|Account|Unit|Suite|Apt|Week|Day|Round|Stage|Lot|Block|Tract|Parcel)"
+)
+NAME_NUMBER_STREET_REGEX = (
+    rf"\b(?!{_REFERENCE_WORDS}\b)(?:[A-ZÀ-Þ][a-zß-ÿ\u0100-\u017f'’-]+[ \t]+){{1,3}}\d{{1,5}}[A-Za-z]?\b"
+    r"(?![ \t]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,]\d))"
 )
 NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
 # The last lines of an address block: a unit line, then up to three lines, the last ending in a postcode
@@ -734,8 +753,13 @@ class CensusNameRecognizer(LocalRecognizer):
             return self._lower_case_name(token)
         if word.casefold() in _NAME_LOOKALIKES or token.ent_type_ in _NOT_PEOPLE_LABELS:
             return False
-        if token.ent_type_ in _PLACE_LABELS and word not in self._first:
-            return False  # "New York", "Brazil": surnames too, but spaCy reads a place
+        if token.ent_type_ in _PLACE_LABELS and (
+            word not in self._first
+            or (self._english(token) and token.i > 0 and token.doc[token.i - 1].lower_ in _PLACE_PREPOSITIONS)
+        ):
+            return (
+                False  # "New York", "Brazil", "lived in Austin": names too, but spaCy (and a dictionary) read a place
+            )
         if word.casefold() in self.english_words and word not in self._common:
             return False
         if self._proper(token):
@@ -792,6 +816,7 @@ _PERSON_VERBS = frozenset(
 # spaCy's own reading of a listed word that says it is not a person: "Labor Day", "studying English".
 _NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "EVENT", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "around", "outside", "across", "of", "at"})
 # "a Marine veteran", "the Princess Royal", "the Chase app": a name after an article is a title or a brand.
 _ARTICLES = frozenset({"a", "an", "the"})
 
@@ -954,6 +979,8 @@ def _street_address_recognizer() -> PatternRecognizer:
             Pattern("County road or route", RURAL_ROUTE_REGEX, 0.6),
             Pattern("Number, street, number", NUMBERED_STREET_REGEX, 0.45),
             Pattern("Street type, name, number", STREET_NAME_FIRST_REGEX, 0.5),
+            Pattern("Number, street type, name", NUMBERED_STREET_TYPE_FIRST_REGEX, 0.5),
+            Pattern("Name and number near a place word", NAME_NUMBER_STREET_REGEX, 0.1),
             Pattern("Street name, number, St.", NAMED_STREET_NUMBER_REGEX, 0.5),
             Pattern("Unit line to the postcode", ADDRESS_BLOCK_TAIL_REGEX, 0.5),
             Pattern("PO box", PO_BOX_REGEX, 0.7),
@@ -961,7 +988,19 @@ def _street_address_recognizer() -> PatternRecognizer:
             Pattern("Apartment or suite", UNIT_REGEX, 0.5),
             Pattern("State and ZIP code", STATE_ZIP_REGEX, 0.5),
         ],
-        context=["address", "live", "lives", "street", "property", "located", "mail"],
+        context=[
+            "address",
+            "live",
+            "lives",
+            "living",
+            "street",
+            "property",
+            "located",
+            "mail",
+            "corner",
+            "deliver",
+            "send",
+        ],
         supported_language=LANGUAGE,
         global_regex_flags=re.MULTILINE,
     )
@@ -1378,7 +1417,31 @@ def _resolve(
     for span in candidates:
         if all(span.end <= other.start or span.start >= other.end for other in kept):
             kept.append(span)
+        elif span.entity_type == "STREET_ADDRESS":
+            # An address that a name or phone overlaps at one end keeps the rest ("Mrs. Jennifer Alcaraz Suite" /
+            # "Suite 541 6343 Skogstien 106"): its house number and street must not go with the lost overlap.
+            rest = _outside(span, kept)
+            if rest is not None and re.search(r"\d", text[rest.start : rest.end]):
+                kept.append(rest)
     return sorted(kept, key=lambda span: span.start)
+
+
+def _outside(span: RecognizerResult, kept: list[RecognizerResult]) -> RecognizerResult | None:
+    """The longest part of `span` that no kept span covers, trimmed of spaces; None if nothing is left."""
+    covered = sorted(
+        (max(o.start, span.start), min(o.end, span.end)) for o in kept if o.start < span.end and span.start < o.end
+    )
+    pieces, position = [], span.start
+    for start, end in covered:
+        if start > position:
+            pieces.append((position, start))
+        position = max(position, end)
+    if position < span.end:
+        pieces.append((position, span.end))
+    if not pieces:
+        return None
+    start, end = max(pieces, key=lambda piece: piece[1] - piece[0])
+    return RecognizerResult(span.entity_type, start, end, span.score)
 
 
 def _normalise_value(value: str) -> str:

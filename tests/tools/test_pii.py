@@ -369,3 +369,32 @@ def test_speaker_labels_next_to_a_named_speaker_are_names():
 def test_a_listed_surname_that_is_a_word_is_not_enumerated_into_a_name():
     """ "Sales" and "Small" are Census surnames; capitalised beside a name they are still words."""
     assert "Wash Sales" in pii.redact_text("Wash Sales and Day Trading")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("The bus drops you off at 70248 31 Rue tachkent St.", ["70248"]),
+        ("The bus drops you off at 10963 Rua Vinte e Cinco de Setembro 1257 St.", ["10963", "Cinco de Setembro"]),
+        (">770 26 rue des lieutemants Thomazo\n>Apt. 735", ["770", "lieutemants Thomazo"]),
+        ("Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien 106\nASKER nan 1386", ["6343", "Skogstien 106"]),
+        ("He lives on the north side of Joaquin Suarez 2906.", ["Joaquin Suarez 2906"]),
+        ("the property is located at Kastanienallee 45 in Berlin", ["Kastanienallee 45"]),
+    ],
+)
+def test_house_numbers_and_streets_written_in_other_orders(text, values):
+    redacted = pii.redact_text(text)
+    assert not [value for value in values if value in redacted], redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mail to the Note Holder at the address stated in Section 3(A) above",
+        "Lender acquires the Property under Section 22 or otherwise",
+        "we have lived in Austin 5 years and want to buy",
+        "we are moving from Charlotte to a condo near Dallas next spring",
+    ],
+)
+def test_references_durations_and_cities_are_not_addresses_or_names(text):
+    assert pii.redact_text(text) == text
