@@ -718,7 +718,11 @@ class CensusNameRecognizer(LocalRecognizer):
             self._first_name(token)
             and not self._english(token)  # "Free Fillable Tax Form"
             and following is not None
-            and self._unknown_capitalised(following)
+            # a surname in no dictionary, or a listed one ("Tünde Hoffmann": WordNet knows E. T. A. Hoffmann)
+            and (
+                self._unknown_capitalised(following)
+                or (following.text in self._last and following.text.istitle() and not _is_common_word(following.text))
+            )
             # "Sri Lanka" is a place; "Elle Sandström", which the model also reads as one, has a surname's ending
             and (token.ent_type_ not in _PLACE_LABELS or bool(_SURNAME_ENDING.search(following.text)))
         ):
@@ -742,8 +746,10 @@ class CensusNameRecognizer(LocalRecognizer):
         """A name no title or brand has, even after an article ("a Ravil G Yefimov concert", "the Sokolov novel"):
         first name, initial and surname, or a typical surname ending."""
         words = doc[start : end + 1]
-        return (len(words) >= 3 and any(_initial(word) for word in words[1:-1])) or any(
-            self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words
+        return (
+            (len(words) >= 3 and any(_initial(word) for word in words[1:-1]))
+            or any(self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words)
+            or (len(words) >= 2 and not any(self._english(word) for word in words))  # "a Calquín Cazares concert"
         )
 
     def _listed(self, token: Any) -> bool:
@@ -1261,6 +1267,15 @@ def _english_word(word: str, english_words: frozenset[str]) -> bool:
     return False
 
 
+def _only_words(value: str, english_words: frozenset[str], listed: Callable[[str], bool]) -> bool:
+    """A "name" made only of English words that no name list holds: the small model's reading of capitalised
+    nouns ("Salesperson of the Month", "Wisdom and Discipline", "Cautionary Tales", "Applicable Law")."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", value)
+    return bool(words) and all(
+        _english_word(word, english_words) and not listed(word.title()) and not listed(word) for word in words
+    )
+
+
 def _names_mentioned_again(
     text: str, results: list[RecognizerResult], english_words: frozenset[str]
 ) -> list[RecognizerResult]:
@@ -1379,7 +1394,9 @@ def _resolve(
     results = [
         r
         for r in results
-        if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end])) and not _limit_word(text, r)
+        if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end]))
+        and not _limit_word(text, r)
+        and not (r.entity_type == "PERSON" and _only_words(text[r.start : r.end], english_words, listed))
     ]
     results += _names_mentioned_again(text, results, english_words)
     results += _names_listed_with_names(text, results, english_words, listed)

@@ -335,6 +335,7 @@ def test_a_name_found_once_is_redacted_where_the_text_repeats_it_in_lower_case()
         ("Csanád P Gere lives at 3178 254 Damvergi Street, Nicosia", "Csanád"),
         ("A great song made even greater by a mandolin coda (not by Elle Sandström).", "Elle"),
         ("Unlike the Sokolov novel, it's not about necrophilia.", "Sokolov"),
+        ("Have you been to a Calquín Cazares concert before?", "Calquín"),
         ("Trivo lives on Grössgstötten 50 street.", "Trivo"),
         ("I'm so jealous! said Maslin to Antonio", "Maslin"),
         (">Gyala Antall\n>Google Public Data Explorer", "Gyala Antall"),
@@ -398,3 +399,20 @@ def test_house_numbers_and_streets_written_in_other_orders(text, values):
 )
 def test_references_durations_and_cities_are_not_addresses_or_names(text):
     assert pii.redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Energetic and driven salesperson. Awarded Salesperson of the Month three times.",
+        "Capitalized words like Wisdom and Discipline are often mistaken with names.",
+        "Check the spelling of your name. Borrower signs here. Principal and Interest. Form Explainer.",
+        "Landlord Tax Relief Changes: the Pros and Cons of a Market Cap Screener",
+    ],
+)
+def test_capitalised_english_words_no_name_list_holds_are_not_people(text):
+    assert pii.redact_text(text) == text
+
+
+def test_a_name_of_english_words_that_a_list_holds_is_still_redacted():
+    assert "Dawn Baker" not in pii.redact_text("the appraisal was done by Dawn Baker last week")
