@@ -310,7 +310,8 @@ RURAL_ROUTE_REGEX = r"(?i:\b\d{1,6}\s+(?:county road|county rd|state road|farm r
 # Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60") are not streets.
 _NOT_A_STREET = r"(?!(?i:years?|months?|weeks?|days?|hours?|of|to|and|or|percent|points?|payments?|times)\b)"
 NUMBERED_STREET_REGEX = (
-    rf"\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+\d{{1,5}}[A-Za-z]?\b\.?"
+    rf"\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+"
+    r"(?!\d*0[’']?s\b)\d{1,5}[A-Za-z]?\b\.?"  # a decade ("5 Musicians Of The 70s") is no house number
 )
 # Card numbers whose prefix Presidio's stock pattern does not cover (2-series Mastercard, JCB, 19-digit Visa);
 # the Luhn check inherited from CreditCardRecognizer keeps random digit runs out.

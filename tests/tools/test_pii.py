@@ -416,3 +416,8 @@ def test_capitalised_english_words_no_name_list_holds_are_not_people(text):
 
 def test_a_name_of_english_words_that_a_list_holds_is_still_redacted():
     assert "Dawn Baker" not in pii.redact_text("the appraisal was done by Dawn Baker last week")
+
+
+def test_a_decade_is_not_a_house_number():
+    text = "see Guilty Pleasures: 5 Musicians Of The 70s You're Supposed To Hate"
+    assert "5 Musicians Of The 70s" in pii.redact_text(text)
