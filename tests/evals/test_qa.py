@@ -54,6 +54,15 @@ def test_the_shipped_qa_set_is_split_and_names_real_source_files():
     assert len({item.question for item in items}) == len(items)
 
 
+def test_the_hard_tuning_set_is_tune_only_and_asks_nothing_the_main_set_asks():
+    hard = load_items(DATA / "cfpb_qa_hard.jsonl")
+    main = {item.question.lower() for item in load_items(DATA / "cfpb_qa.jsonl")}
+    assert len(hard) >= 40
+    assert {item.split for item in hard} == {"tune"}
+    assert all(item.sources and item.must_contain and all(item.must_contain) for item in hard)
+    assert not {item.question.lower() for item in hard} & main
+
+
 def test_support_check_figures_come_from_labelled_sentences():
     report = evaluate_support(DATA / "support_labels.jsonl", split="tune")
     assert report["items"] >= 40
