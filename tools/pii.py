@@ -276,8 +276,15 @@ NAME_NUMBER_STREET_REGEX = (
 NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
 # The last lines of an address block: a unit line, then up to three lines, the last ending in a postcode
 # ("Apt. 805" / "Pines Beach" / "New Zealand 34694" on their own lines).
+# Those lines hold capitalised place words only, so "Apt 512 / income is 6500 a month" does not take the amount.
+# Lower-case words in place names ("Črni Vrh nad Idrijo", "Ostrov nad Ohří", "Caxias do Sul", "Frankfurt am Main").
+_PLACE_PARTICLES = (
+    "nad|pod|de|del|della|di|do|da|dos|das|du|des|la|le|les|el|en|am|an|der|den|im|sur|upon|aan|van|von|bei"
+)
+_PLACE_LINE = rf"[ \t>,]*(?:(?:[A-ZÀ-Þ\u0370-\u03ff(][^\s\d]*|(?:{_PLACE_PARTICLES})\b)[ \t,]*)*"
 ADDRESS_BLOCK_TAIL_REGEX = (
-    r"\b(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d{1,5}[A-Z]?[ \t]*\n(?:[^\n\d]*\n){0,3}[^\n\d]*\b\d{4,5}\b"
+    rf"\b(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d{{1,5}}[A-Z]?[ \t]*\n"
+    rf"(?:{_PLACE_LINE}\n){{0,3}}{_PLACE_LINE}\b\d{{4,5}}\b"
 )
 PO_BOX_REGEX = r"(?i:\b(?:P\.?\s?O\.?\s?Box|Post Office Box)\s+\d{1,6}\b)"
 MILITARY_ADDRESS_REGEX = (
@@ -1410,6 +1417,8 @@ def _resolve(
             previous.score = max(previous.score, result.score)
         else:
             spans.append(RecognizerResult(result.entity_type, result.start, result.end, result.score))
+    for span in by_type.get("STREET_ADDRESS", []):
+        span.end = _address_block_end(text, span.end)
     candidates = [span for spans in by_type.values() for span in spans]
     # A street named after someone ("808 Kálmán Imre u. 12.") is an address: the name inside it does not win the
     # overlap and take the house number and unit with it.
@@ -1442,6 +1451,36 @@ def _resolve(
             if rest is not None and re.search(r"\d", text[rest.start : rest.end]):
                 kept.append(rest)
     return sorted(kept, key=lambda span: span.start)
+
+
+# The rest of an address after its street: ", Tallinn, Estonia 02151" on the same line, or up to three short lines
+# (town, region, country) of which the last ends in a postcode ("\nMOSS\n, nan\n 51971", "\nBrazil 95828").
+_PLACE_WORDS = r"[A-ZÀ-Þ\u0370-\u03ff(][\w'’().-]*(?:[ \t]+[A-ZÀ-Þ\u0370-\u03ff(][\w'’().-]*){0,3}"
+_SAME_LINE_POSTCODE = re.compile(rf"(?:,[ \t]*{_PLACE_WORDS}){{1,3}}[ \t]+\d{{4,5}}\b")
+_ADDRESS_LINE = re.compile(r"[ \t]*\n[ \t>]*(?P<line>[^\n]{1,40})")
+_POSTCODE_LINE = re.compile(r"[^\d\n]{0,40}?\b\d{4,5}[ \t]*[.?!]?[ \t]*")
+
+
+def _address_block_end(text: str, end: int) -> int:
+    """Where an address that a street line starts ends: only a postcode closes the block, so a street followed by
+    ordinary text is left as it is."""
+    same_line = _SAME_LINE_POSTCODE.match(text, end)
+    if same_line:
+        return same_line.end()
+    position = end
+    for _ in range(4):
+        line = _ADDRESS_LINE.match(text, position)
+        if not line:
+            break
+        words = re.findall(r"[^\W\d_]+", line.group("line"))
+        if not all(word[0].isupper() or re.fullmatch(_PLACE_PARTICLES, word) for word in words):
+            break  # a sentence ("income is 6500"), not a town, region or country
+        if _POSTCODE_LINE.fullmatch(line.group("line")):
+            return line.end()
+        if re.search(r"\d|[.!?:;]\s*$", line.group("line")) or line.end() - line.start("line") >= 40:
+            break
+        position = line.end()
+    return end
 
 
 def _outside(span: RecognizerResult, kept: list[RecognizerResult]) -> RecognizerResult | None:

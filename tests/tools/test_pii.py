@@ -421,3 +421,30 @@ def test_a_name_of_english_words_that_a_list_holds_is_still_redacted():
 def test_a_decade_is_not_a_house_number():
     text = "see Guilty Pleasures: 5 Musicians Of The 70s You're Supposed To Hate"
     assert "5 Musicians Of The 70s" in pii.redact_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("We moved to 50541 Mlýnská 1540\nTrancoso\n, GU\n Portugal 44674", ["44674"]),
+        ("My address: 213 Pilekrogen 53 Apt. 263, Grand-Leez, Belgium 18431", ["18431"]),
+        ("4596 Tylova 285\n Suite 578\n Ostrov nad Ohrí\n Czech Republic 56655", ["56655"]),
+    ],
+)
+def test_an_address_block_runs_to_its_postcode(text, values):
+    redacted = pii.redact_text(text)
+    assert not [value for value in values if value in redacted], redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we rent at 3300 Oak Lawn Ave Apt 512\nincome is 6500 a month\nscore 720",
+        "we rent at 3300 Oak Lawn Ave Apt 512\nI pay 1450",
+        "We live at 12 Oak St, Dayton, Ohio, income 85000",
+    ],
+)
+def test_amounts_on_the_lines_after_an_address_stay(text):
+    redacted = pii.redact_text(text)
+    assert "<STREET_ADDRESS_1>" in redacted
+    assert all(amount in redacted for amount in ("6500", "720", "1450", "85000") if amount in text)
