@@ -750,6 +750,23 @@ class CensusNameRecognizer(LocalRecognizer):
             return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective
         return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in _PERSON_VERBS
 
+    @staticmethod
+    def _joining_initial(doc: Any, index: int, part: Callable[[Any], bool], step: int) -> bool:
+        """An initial inside a name: "D." or "Á" beside a capitalised name; in a lower-case name ("emidio p
+        lombardo") a single letter only with a name part beyond it, and never "i" or "a"."""
+        token = doc[index]
+        if _initial(token):
+            return True
+        beyond = index + step
+        return (
+            len(token.text) == 1
+            and token.text.islower()
+            and token.text not in ("i", "a")
+            and 0 <= beyond < len(doc)
+            and doc[beyond].text.islower()
+            and part(doc[beyond])
+        )
+
     def _full_name_shape(self, doc: Any, start: int, end: int) -> bool:
         """A name no title or brand has, even after an article ("a Ravil G Yefimov concert", "the Sokolov novel"):
         first name, initial and surname, or a typical surname ending."""
@@ -805,9 +822,9 @@ class CensusNameRecognizer(LocalRecognizer):
             else:
                 part = self._name_part
                 score = 0.5
-            while start > 0 and (part(doc[start - 1]) or _initial(doc[start - 1])):
+            while start > 0 and (part(doc[start - 1]) or self._joining_initial(doc, start - 1, part, -1)):
                 start -= 1
-            while end + 1 < len(doc) and (part(doc[end + 1]) or _initial(doc[end + 1])):
+            while end + 1 < len(doc) and (part(doc[end + 1]) or self._joining_initial(doc, end + 1, part, 1)):
                 end += 1
             if not (start > 0 and doc[start - 1].lower_ in _ARTICLES) or self._full_name_shape(doc, start, end):
                 results.append(RecognizerResult("PERSON", doc[start].idx, doc[end].idx + len(doc[end].text), score))
@@ -837,7 +854,7 @@ _ARTICLES = frozenset({"a", "an", "the"})
 
 def _initial(token: Any) -> bool:
     """ "D." or "J" between a first name and a surname."""
-    return bool(re.fullmatch(r"[A-Z]\.?", token.text))
+    return bool(re.fullmatch(r"[A-ZÀ-ÖØ-Þ]\.?", token.text))
 
 
 class DateOfBirthRecognizer(LocalRecognizer):

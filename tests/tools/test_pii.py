@@ -448,3 +448,18 @@ def test_amounts_on_the_lines_after_an_address_stay(text):
     redacted = pii.redact_text(text)
     assert "<STREET_ADDRESS_1>" in redacted
     assert all(amount in redacted for amount in ("6500", "720", "1450", "85000") if amount in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("meet emidio p lombardo tomorrow", "emidio p lombardo"),
+        ("Agatha Á Ottarsdóttir is here", "Agatha Á Ottarsdóttir"),
+    ],
+)
+def test_initials_inside_names_are_redacted_with_them(text, name):
+    assert _found(text).get(name) == "PERSON"
+
+
+def test_a_lone_i_after_a_lower_case_name_is_no_initial():
+    assert pii.redact_text("my name is maria and i want a loan") == "my name is <PERSON_1> and i want a loan"
