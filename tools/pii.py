@@ -212,6 +212,23 @@ _LENDING_VOCABULARY = [
     "Rocket Mortgage",
     "Navy Federal",
     "Truist",
+    "SoFi",
+    "Ally",
+    "PNC",
+    "USAA",
+    "Chime",
+    "UWM",
+    "loanDepot",
+    "LendingTree",
+    "Quicken Loans",
+    "Guild Mortgage",
+    "Zillow",
+    "Redfin",
+    # student loan servicers
+    "Navient",
+    "Nelnet",
+    "MOHELA",
+    "Sallie Mae",
 ]
 ALLOW_LIST: tuple[str, ...] = tuple(_LENDING_VOCABULARY + _US_STATES)
 # Figures a borrower types are never identifiers: amounts (350000, $412,500, 1,842.33), rates (6.875%) and
@@ -303,8 +320,14 @@ _COMMON_SUFFIXES = (
 )
 # Borrowers type addresses in lower case ("2901 s king dr", "po box 3321, dayton oh 45401"): a house number,
 # one to three words and a common suffix, optionally a unit and "city st 12345".
+# The words between the number and the suffix are a street's name, never a stop word or a payment word ("paying
+# 1450 rent on elm st" is an amount and a street).
+_NOT_A_STREET_NAME_WORD = (
+    r"(?!(?:on|in|at|to|for|of|the|a|an|and|or|per|my|our|his|her|their|your|is|was|are|be|from|with|by|pay|paid|"
+    r"paying|rent|mortgage|payment|loan|month|year|dollars|bucks)\b)"
+)
 LOWERCASE_ADDRESS_REGEX = (
-    rf"(?i:\b\d{{1,6}}\s+(?:[nsew]\.?\s+)?(?:(?:[a-z][a-z'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
+    rf"(?i:\b\d{{1,6}}\s+(?:[nsew]\.?\s+)?(?:{_NOT_A_STREET_NAME_WORD}(?:[a-z][a-z'-]*|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}"
     rf"(?:{_COMMON_SUFFIXES})\b\.?(?:,?\s+(?:apt|unit|suite|ste|#)\.?\s*#?\s*[0-9a-z-]+)?"
     rf"(?:,?\s+[a-z]+(?:\s[a-z]+){{0,2}},?\s+(?:{_STATE_CODES})\s+\d{{5}}(?:-\d{{4}})?)?)"
 )
@@ -487,6 +510,11 @@ _COMMON_WORDS = frozenset(STOP_WORDS) | frozenset(
     ]
 )
 _UPPER_VOCABULARY = frozenset(term.upper() for term in _LENDING_VOCABULARY + _US_STATES)
+# Each word of a lending term, for text typed in lower case ("freddie mac", "rocket mortgage"); capitalised, "Wells"
+# or "Chase" alone may still be a name.
+_LOWER_VOCABULARY_WORDS = frozenset(
+    word.casefold() for term in _LENDING_VOCABULARY + _US_STATES for word in term.split() if len(word) > 2
+)
 
 
 def _census_names(file_name: str) -> list[str]:
@@ -657,6 +685,7 @@ class CensusNameRecognizer(LocalRecognizer):
             and token.pos_ in ("PROPN", "NOUN", "ADJ")
             and token.ent_type_ not in _NOT_PEOPLE_LABELS | _PLACE_LABELS
             and word not in _NAME_LOOKALIKES
+            and word not in _LOWER_VOCABULARY_WORDS
             and not _is_common_word(word)
             and not self._english(token)
             and self.in_lists(word.title())
@@ -670,6 +699,7 @@ class CensusNameRecognizer(LocalRecognizer):
             word.isalpha()
             and word.islower()
             and token.pos_ in ("PROPN", "NOUN", "ADJ")
+            and word not in _LOWER_VOCABULARY_WORDS
             and not _is_common_word(word)
             and not self._english(token)
         )
@@ -1337,6 +1367,7 @@ def _could_be_a_name(
         and not word.isupper()
         and not _is_common_word(word)
         and word.casefold() not in _NAME_LOOKALIKES
+        and not (word.islower() and word in _LOWER_VOCABULARY_WORDS)
         and (not _english_word(word, english_words) or (listed_words and listed(word.title())))
     )
 
@@ -1365,6 +1396,7 @@ def _speakers_with_named_speakers(
     ]
 
 
+_LIST_ITEM_END = re.compile(r"\s*(?:,|&|(?:and|or)\b|[.;:!?)]|$)")
 _LIST_JOINT = r"(?:\s*,\s*(?:(?:and|&|or)\s+)?|\s+(?:and|&|or)\s+)"
 _WORD_BEFORE_JOINT = re.compile(rf"(?<![\w'’-])(?P<word>[^\W\d_][\w'’-]*){_LIST_JOINT}$")
 _WORD_AFTER_JOINT = re.compile(rf"{_LIST_JOINT}(?P<word>[^\W\d_][\w'’-]*)(?![\w'’-])")
@@ -1392,8 +1424,14 @@ def _names_listed_with_names(
                 start, end = match.span("word")
                 if (
                     word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
-                    # a listed name that is also a word only in lower case ("chad"; "Wash Sales and Day Trading")
-                    or not _could_be_a_name(word, english_words, listed, listed_words=word.islower())
+                    # a listed name that is also a word only in lower case and as an item of the list itself
+                    # ("chad and caleb"; not "Wash Sales and Day Trading", "my realtor, jen, said we should")
+                    or not _could_be_a_name(
+                        word,
+                        english_words,
+                        listed,
+                        listed_words=word.islower() and bool(_LIST_ITEM_END.match(text, end)),
+                    )
                     or any(r.start < end and start < r.end for r in people + found + added)
                 ):
                     continue

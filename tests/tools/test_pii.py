@@ -478,3 +478,22 @@ def test_the_cfpb_documents_keep_their_ordinary_words():
         text = path.read_text(encoding="utf-8")
         lost |= {text[e.start : e.end] for e in pii.redact(text).entities} & words
     assert not lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fannie mae and freddie mac guidelines for dti",
+        "sofi offered me a personal loan, should i use it for the down payment",
+        "my student loans are with navient, nelnet and mohela",
+        "paying 1450 rent on elm st",
+    ],
+)
+def test_lenders_and_amounts_typed_in_lower_case_stay(text):
+    assert pii.redact_text(text) == text
+
+
+def test_a_verb_after_a_lower_case_name_is_not_enumerated():
+    assert pii.redact_text("my realtor, jen, said we should offer 410000") == (
+        "my realtor, <PERSON_1>, said we should offer 410000"
+    )
