@@ -755,6 +755,7 @@ class CensusNameRecognizer(LocalRecognizer):
         if (
             self._first_name(token)
             and not self._english(token)  # "Free Fillable Tax Form"
+            and token.text not in _PLACE_NAME_STARTS
             and following is not None
             # a surname in no dictionary, or a listed one ("Tünde Hoffmann": WordNet knows E. T. A. Hoffmann)
             and (
@@ -762,7 +763,8 @@ class CensusNameRecognizer(LocalRecognizer):
                 or (following.text in self._last and following.text.istitle() and not _is_common_word(following.text))
             )
             # "Sri Lanka" is a place; "Elle Sandström", which the model also reads as one, has a surname's ending
-            and (token.ent_type_ not in _PLACE_LABELS or bool(_SURNAME_ENDING.search(following.text)))
+            # (a facility reading is the small model's usual one for a name after "to": "send it to Priyanka ...")
+            and (token.ent_type_ not in ("GPE", "LOC") or bool(_SURNAME_ENDING.search(following.text)))
         ):
             return True
         if self._unknown_capitalised(token) and _SURNAME_ENDING.search(token.text):
@@ -804,7 +806,11 @@ class CensusNameRecognizer(LocalRecognizer):
         return (
             (len(words) >= 3 and any(_initial(word) for word in words[1:-1]))
             or any(self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words)
-            or (len(words) >= 2 and not any(self._english(word) for word in words))  # "a Calquín Cazares concert"
+            or (  # "a Calquín Cazares concert", not "the San Francisco market"
+                len(words) >= 2
+                and not any(self._english(word) or word.ent_type_ in ("GPE", "LOC") for word in words)
+                and words[0].text not in _PLACE_NAME_STARTS
+            )
         )
 
     def _listed(self, token: Any) -> bool:
@@ -877,6 +883,10 @@ _PERSON_VERBS = frozenset(
 # spaCy's own reading of a listed word that says it is not a person: "Labor Day", "studying English".
 _NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "EVENT", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# First words of place names that the world list also holds as first names ("San Francisco", "Sri Lanka").
+_PLACE_NAME_STARTS = frozenset(
+    "San Santa Santo São Sao Los Las El La Le St Ste Saint Sainte Fort Port Mount Lake New Del Des Sri Puerto".split()  # noqa: SIM905
+)
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "around", "outside", "across", "of", "at"})
 # "a Marine veteran", "the Princess Royal", "the Chase app": a name after an article is a title or a brand.
 _ARTICLES = frozenset({"a", "an", "the"})
