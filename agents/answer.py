@@ -2,7 +2,8 @@
 
 Why this shape (measured with `apfa eval qa` on the tune half, docs/benchmarks.md):
 - The borrower sees the source's own words with its citation within a second of asking, long before the local
-  model's first token, and that quote is right whenever retrieval is.
+  model's first token, and that quote is right whenever retrieval is. Each quoted sentence comes with the next one
+  of its passage, where the answer to a question that repeats a definition's words usually is.
 - The model reads only the few passage sentences that best answer the question (`tools.grounding.select_evidence`)
   after a byte-stable system prompt that llama.cpp keeps cached, so its first token comes seconds sooner.
 - Every model sentence is vetted (`agents.vetting.SentenceVetter`): bias check, citation check, support check.
@@ -25,7 +26,7 @@ from agents import prompts
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
-from tools.grounding import Evidence, select_evidence
+from tools.grounding import Evidence, select_evidence, with_following
 
 HISTORY_TURNS = 2
 EVIDENCE_SENTENCES = 4
@@ -124,7 +125,8 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     question = state["redacted_question"]
     evidence = await asyncio.to_thread(choose_evidence, question, chunks)
     quotable = [e for e in evidence if is_quotable(e)]
-    quoted = [e for e in quotable[:QUOTED_SENTENCES] if e.score >= SECOND_QUOTE_SHARE * quotable[0].score]
+    best = [e for e in quotable[:QUOTED_SENTENCES] if e.score >= SECOND_QUOTE_SHARE * quotable[0].score]
+    quoted = with_following(best, [c.text for c in chunks])
     quote = quote_block(quoted)
     if quote:
         write({"text": quote})

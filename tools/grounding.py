@@ -369,3 +369,22 @@ def select_evidence(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def with_following(evidence: Sequence[Evidence], passages: Sequence[str]) -> list[Evidence]:
+    """Each sentence followed by the next full sentence of its passage, once.
+
+    The sentence most like the question is often the definition, and the answer its next sentence ("Escrow is
+    ...", then "Your servicer pays ..."); quoting both shows the borrower the source's own answer (measured on the
+    hard tuning set, docs/benchmarks.md).
+    """
+    chosen: list[Evidence] = []
+    for sentence in evidence:
+        statements = [s for s in passage_sentences(passages[sentence.source]) if is_statement(s)]
+        at = statements.index(sentence.text) + 1 if sentence.text in statements else len(statements)
+        following = [Evidence(sentence.source, statements[at], sentence.score)] if at < len(statements) else []
+        for candidate in [sentence, *following]:
+            complete = candidate is sentence or candidate.text[-1] in ".!"
+            if complete and all(candidate.text != kept.text for kept in chosen):
+                chosen.append(candidate)
+    return chosen

@@ -3,6 +3,7 @@
 import pytest
 
 from tools.grounding import (
+    Evidence,
     Period,
     SupportReason,
     check_support,
@@ -10,6 +11,7 @@ from tools.grounding import (
     numbers_in,
     passage_sentences,
     select_evidence,
+    with_following,
 )
 
 MI = (
@@ -92,6 +94,27 @@ def test_near_repeats_are_not_chosen_twice():
     chosen = select_evidence("what are lender credits, whats the catch", passages, embed=None, limit=2)
     assert len(chosen) == 2
     assert any("rebate" in e.text for e in chosen)
+
+
+def test_a_quote_brings_the_next_sentence_of_its_passage_where_the_answer_often_is():
+    escrow = (
+        "An escrow account is set up by your mortgage lender to pay certain property-related expenses. "
+        "Your servicer pays your property taxes and homeowners insurance from it. "
+        "Ask your lender how escrow works for your loan"
+    )
+    best = select_evidence("what is an escrow account", [MI, escrow], embed=None, limit=1)
+    assert best[0].text.startswith("An escrow account")
+    quoted = with_following(best, [MI, escrow])
+    assert [e.text.split()[0] for e in quoted] == ["An", "Your"]
+    assert all(e.source == 1 for e in quoted)
+    # the last sentence has no following one, and a fragment without end punctuation is never quoted
+    assert with_following([Evidence(1, quoted[1].text, 0.5)], [MI, escrow]) == [Evidence(1, quoted[1].text, 0.5)]
+
+
+def test_following_sentences_are_not_quoted_twice():
+    passage = "First claim here is long. Second claim here is long. Third claim here is long."
+    chosen = [Evidence(0, "First claim here is long.", 0.9), Evidence(0, "Second claim here is long.", 0.8)]
+    assert [e.text.split()[0] for e in with_following(chosen, [passage])] == ["First", "Second", "Third"]
 
 
 def test_a_sentence_with_both_words_of_a_pair_is_not_an_opposite():
