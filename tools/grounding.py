@@ -24,7 +24,8 @@ import numpy as np
 
 CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“(])|\n+")
-MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*•§¨]\s+|\d+\.\s+|>\s*)|[*_`|]+")
+# Emphasis marks go; an underscore inside a word stays (a redaction placeholder "<PERSON_5>" must stay whole).
+MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*•§¨]\s+|\d+\.\s+|>\s*)|[*`|]+|(?<!\w)_+|_+(?!\w)")
 WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,]*(?:\.\d+)?")
 NUMBER = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)")
 NEGATION = re.compile(

@@ -139,3 +139,8 @@ def test_a_period_belongs_to_its_own_figure():
         "450": {Period.MONTH},
     }
     assert figure_periods("a monthly payment of $1,600") == {"1600": {Period.MONTH}}
+
+
+def test_a_redaction_placeholder_in_a_passage_stays_whole_so_the_chat_can_show_it_as_words():
+    sentences = passage_sentences("Items unpaid by <PERSON_5> are listed here. This is **bold** and _stressed_ text.")
+    assert sentences == ["Items unpaid by <PERSON_5> are listed here.", "This is bold and stressed text."]
