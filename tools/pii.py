@@ -1365,7 +1365,9 @@ def _names_mentioned_again(
     }
     echoes = []
     for word in words:
-        for match in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text, re.IGNORECASE):
+        # not inside an e-mail address, handle or domain ("Laura Chen laura.chen@gmail.com"): the echo would join the
+        # name to the address and the whole would lose the overlap to the e-mail, the name with it
+        for match in re.finditer(rf"(?<![\w'’.@-]){re.escape(word)}(?![\w'’@-]|\.\w)", text, re.IGNORECASE):
             if not any(r.start <= match.start() < r.end for r in people):
                 echoes.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
     return echoes

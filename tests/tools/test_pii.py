@@ -500,3 +500,16 @@ def test_a_verb_after_a_lower_case_name_is_not_enumerated():
     assert pii.redact_text("my realtor, jen, said we should offer 410000") == (
         "my realtor, <PERSON_1>, said we should offer 410000"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya Shah priya.shah@gmail.com 415-555-0100 wants a quote on 300000",
+        "Sandra Ortiz sandra.ortiz@gmail.com wants a quote",
+    ],
+)
+def test_a_name_followed_by_its_e_mail_address_is_redacted_as_both(text):
+    """The name's echo inside the address must not join the two and lose the name with the overlap."""
+    types = sorted(_found(text).values())
+    assert "PERSON" in types and "EMAIL_ADDRESS" in types
