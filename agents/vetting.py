@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from tools import bias
 from tools.grounding import Period, check_support, content_stems, figure_periods, numbers_in, strip_citations
+from tools.placeholders import PLACEHOLDER, placeholder_noun
 
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END = re.compile(r"(?:[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[^\s\[])|\n+(?=\S))")
@@ -78,15 +79,6 @@ VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
 # The model's fixed "no answer" sentence (agents.prompts); the answer step has its own fallback, so it is dropped.
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
-PLACEHOLDER = re.compile(r"<([A-Z]+(?:_[A-Z]+)*)_\d+>")
-PLACEHOLDER_WORDS = {
-    "PERSON": "you",
-    "EMAIL_ADDRESS": "your e-mail address",
-    "PHONE_NUMBER": "your phone number",
-    "US_SSN": "your Social Security number",
-    "LOCATION": "your address",
-    "DATE_TIME": "that date",
-}
 
 
 def split_complete_sentences(buffer: str) -> tuple[list[str], str]:
@@ -128,9 +120,15 @@ def _fix_citations(sentence: str, source_texts: Sequence[str]) -> str:
     return f"{stripped} [{best + 1}]{trailing}"
 
 
+def _plain_words(placeholder: re.Match[str]) -> str:
+    # A person in an answer is read as the borrower it addresses: "<PERSON_1> can" -> "You can".
+    kind = placeholder.group(1)
+    return "you" if kind == "PERSON" else f"your {placeholder_noun(kind)}"
+
+
 def without_placeholders(text: str) -> str:
     """PII placeholders in the model's words replaced by plain words: the borrower never sees <PERSON_1>."""
-    replaced = PLACEHOLDER.sub(lambda m: PLACEHOLDER_WORDS.get(m.group(1), "your details"), text)
+    replaced = PLACEHOLDER.sub(_plain_words, text)
     if replaced == text:
         return text
     lead = len(replaced) - len(replaced.lstrip())

