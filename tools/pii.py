@@ -373,9 +373,23 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return self._extractor(pattern_text).fqdn != ""
 
 
-class NameCueRecognizer(LocalRecognizer):
+class _RegexRecognizer(LocalRecognizer):
+    """A recognizer of one entity type made of compiled regular expressions, named after its class."""
+
+    entity_type: str
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.entity_type], supported_language=LANGUAGE, name=type(self).__name__)
+
+    def load(self) -> None:
+        """Nothing to load: the expressions are compiled with the class."""
+
+
+class NameCueRecognizer(_RegexRecognizer):
     """Names the small spaCy model misses but the text announces: "my name is Rubija", "Name: Ana Diaz",
     "Mr. Okafor". Only explicit cues count, so "I am Hispanic" or "I'm married" are left alone."""
+
+    entity_type = "PERSON"
 
     _capitalised = re.compile(
         r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
@@ -394,17 +408,11 @@ class NameCueRecognizer(LocalRecognizer):
     )
     _not_a_name = re.compile(r"(?:ing|ly|ed|ful|ous|ive|able|ment|tion)$")
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], supported_language=LANGUAGE, name="NameCueRecognizer")
-
-    def load(self) -> None:
-        """Nothing to load: the recognizer is a compiled regular expression."""
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = [
-            RecognizerResult("PERSON", match.start("name"), match.end("name"), 0.7)
+            RecognizerResult(self.entity_type, match.start("name"), match.end("name"), 0.7)
             for match in self._capitalised.finditer(text)
             if not _is_common_word(match.group("name").split()[0])
         ]
@@ -417,7 +425,7 @@ class NameCueRecognizer(LocalRecognizer):
                 names.append(word)
             if names:
                 end = match.start("name") + len(" ".join(names))
-                results.append(RecognizerResult("PERSON", match.start("name"), end, 0.6))
+                results.append(RecognizerResult(self.entity_type, match.start("name"), end, 0.6))
         return results
 
 
@@ -887,25 +895,19 @@ def _initial(token: Any) -> bool:
     return bool(re.fullmatch(r"[A-ZÀ-ÖØ-Þ]\.?", token.text))
 
 
-class DateOfBirthRecognizer(LocalRecognizer):
+class DateOfBirthRecognizer(_RegexRecognizer):
     """A date counts as personal data when the text introduces it as a birth date ("DOB: 04/12/1985").
 
     Other dates (closing dates, rate-lock expiry, plain years) carry no identity and stay readable.
     """
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entities=["DATE_OF_BIRTH"], supported_language=LANGUAGE, name="DateOfBirthRecognizer"
-        )
-
-    def load(self) -> None:
-        """Nothing to load: the recognizer is a compiled regular expression."""
+    entity_type = "DATE_OF_BIRTH"
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         return [
-            RecognizerResult("DATE_OF_BIRTH", match.start("date"), match.end("date"), 0.85)
+            RecognizerResult(self.entity_type, match.start("date"), match.end("date"), 0.85)
             for match in DATE_OF_BIRTH_RE.finditer(text)
         ]
 
@@ -981,9 +983,11 @@ CUED_PHONE_REGEX = r"(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4
 PHONE_CONTEXT = ["phone", "call", "cell", "mobile", "tel", "fax", "desk", "office", "reach", "text", "number"]
 
 
-class PhoneCueRecognizer(LocalRecognizer):
+class PhoneCueRecognizer(_RegexRecognizer):
     """Phone numbers announced by words Presidio's context enhancer cannot use: "call me on 9472 7916" ("call" is
     a spaCy stop word, which the enhancer skips) and a label after the number ("416 60 039 office", "...-Fax")."""
+
+    entity_type = "PHONE_NUMBER"
 
     _number = r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{7,12})"
     _before = re.compile(
@@ -991,17 +995,11 @@ class PhoneCueRecognizer(LocalRecognizer):
     )
     _after = re.compile(_number + r"(?:\s*-\s*|\s+)(?i:office|fax|mobile|cell)\b")
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PHONE_NUMBER"], supported_language=LANGUAGE, name="PhoneCueRecognizer")
-
-    def load(self) -> None:
-        """Nothing to load: the recognizer is two compiled regular expressions."""
-
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         return [
-            RecognizerResult("PHONE_NUMBER", match.start("number"), match.end("number"), 0.6)
+            RecognizerResult(self.entity_type, match.start("number"), match.end("number"), 0.6)
             for pattern in (self._before, self._after)
             for match in pattern.finditer(text)
         ]
