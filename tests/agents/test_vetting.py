@@ -2,7 +2,7 @@
 
 import pytest
 
-from agents.vetting import SentenceVetter, split_complete_sentences
+from agents.vetting import SentenceVetter, split_complete_sentences, without_placeholders
 
 
 def test_sentence_is_released_only_when_complete():
@@ -30,6 +30,15 @@ def test_vetter_streams_the_same_text_it_returns():
     pieces += vetter.flush()
     assert "".join(pieces).strip() == vetter.text
     assert vetter.text.endswith("[1].")
+
+
+def test_a_placeholder_is_read_as_the_borrower_s_own_detail():
+    """Named with the chat's nouns (tools.placeholders); a type no noun is known for is still words."""
+    assert (
+        without_placeholders("Check that <US_BANK_NUMBER_1> is on file.")
+        == "Check that your account number is on file."
+    )
+    assert without_placeholders("<SOMETHING_NEW_2> is needed.") == "Your personal detail is needed."
 
 
 FHA = "FHA loans allow down payments as low as 3.5 percent. The FHA does not lend the money directly."
