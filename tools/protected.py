@@ -106,7 +106,8 @@ EVERYDAY_PATTERNS: dict[Characteristic, list[str]] = {
     ],
     Characteristic.CREDIT_RIGHTS: [
         r"\b(?:disputed|dispute|disputing)\s+(?:an?\s+|the\s+|my\s+)?(?:\w+\s+)?(?:error|item|charge|debt|entry|report)",
-        r"\b(?:filed|file|lodged|made)\s+(?:a\s+)?(?:complaint|dispute)\b",
+        # A complaint already made; "where can I file a complaint" asks how, and states nothing about the borrower.
+        r"\b(?:filed|lodged|made)\s+(?:a\s+)?(?:complaint|dispute)\b",
         r"\b(?:sued|suing)\s+(?:my\s+|a\s+|the\s+)?(?:old\s+|former\s+|last\s+)?(?:lender|servicer|bank|creditor|mortgage)",
         r"\b(?:asked for|requested)\s+(?:my\s+|an?\s+|the\s+)?(?:adverse action notice|copy of (?:the|my) appraisal)",
         r"\bmy right to\b",

@@ -24,6 +24,7 @@ DATA = Path(__file__).parents[1] / "data" / "protected_mentions.jsonl"
         ("i have dark skin", Characteristic.COLOR),
         ("as a woman buying alone", Characteristic.SEX),
         ("i disputed an error on my credit report", Characteristic.CREDIT_RIGHTS),
+        ("i filed a complaint against my last lender with the cfpb", Characteristic.CREDIT_RIGHTS),
         ("i'm pregnant and start maternity leave in june", Characteristic.PREGNANCY),
         ("i use a wheelchair", Characteristic.DISABILITY),
         ("we have 3 kids", Characteristic.FAMILIAL_STATUS),
@@ -38,6 +39,7 @@ def test_everyday_wording_is_recognised(text, expected):
     [
         "i am borrowing 350000 for a house in ohio",
         "my race car hobby costs 200 a month",
+        "my lender is giving me problems, where can i file a complaint about them",
         "i work for the social security administration",
         "i have 62 days of reserves in savings",
         "The $89,000 loan is 75.42% of the $118,000 price",
