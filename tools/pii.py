@@ -1329,6 +1329,13 @@ def _only_words(value: str, english_words: frozenset[str], listed: Callable[[str
     )
 
 
+def _name_shaped(word: str) -> bool:
+    """Longer than an initial, not an acronym, not a stop word or lending term, not a name look-alike ("May")."""
+    return (
+        len(word) > 2 and not word.isupper() and not _is_common_word(word) and word.casefold() not in _NAME_LOOKALIKES
+    )
+
+
 def _names_mentioned_again(
     text: str, results: list[RecognizerResult], english_words: frozenset[str]
 ) -> list[RecognizerResult]:
@@ -1341,11 +1348,7 @@ def _names_mentioned_again(
         word.casefold()
         for r in people
         for word in re.findall(r"[^\W\d_][\w'’-]+", text[r.start : r.end])
-        if len(word) > 2
-        and not word.isupper()
-        and not _is_common_word(word)
-        and word.casefold() not in _NAME_LOOKALIKES
-        and not _english_word(word, english_words)
+        if _name_shaped(word) and not _english_word(word, english_words)
     }
     echoes = []
     for word in words:
@@ -1363,10 +1366,7 @@ def _could_be_a_name(
     """A word that a name's company makes a name: a word in no dictionary, or a listed name that is also a word
     ("chad", "Destiny") where `listed_words` allows it; never a stop word, lending term or acronym."""
     return (
-        len(word) > 2
-        and not word.isupper()
-        and not _is_common_word(word)
-        and word.casefold() not in _NAME_LOOKALIKES
+        _name_shaped(word)
         and not (word.islower() and word in _LOWER_VOCABULARY_WORDS)
         and (not _english_word(word, english_words) or (listed_words and listed(word.title())))
     )
