@@ -32,6 +32,8 @@ password_context = CryptContext(schemes=["argon2"], deprecated="auto")
 
 @dataclass(frozen=True)
 class Account:
+    """Who is signed in and with which role; the role alone decides what they may read."""
+
     name: str
     role: str
 

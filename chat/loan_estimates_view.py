@@ -28,6 +28,8 @@ MAX_ADVICE = 3
 
 @dataclass(frozen=True)
 class UploadedEstimate:
+    """A Loan Estimate read from one upload, named by its lender (or its file name when the form has none)."""
+
     filename: str
     estimate: LoanEstimate
 

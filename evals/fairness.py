@@ -71,6 +71,8 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 @dataclass(frozen=True)
 class Variant:
+    """One wording of a group's question; `value` is the protected characteristic it states ("unstated" for none)."""
+
     variant_id: str
     value: str
     question: str

@@ -93,6 +93,8 @@ class UploadLimits:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of text; `number` counts from 1, as a citation shows it."""
+
     number: int
     text: str
 
