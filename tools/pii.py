@@ -806,7 +806,7 @@ class CensusNameRecognizer(LocalRecognizer):
             return True  # "the Ronner novel": an author's work (an article before it is allowed, see analyze)
         if token.dep_ == "pobj" and token.head.lower_ == "by" and token.head.head.lemma_ in _WORKS_BY_A_PERSON:
             return True  # "this song by ex-Zombie Ogasahara"
-        if token.dep_ == "nsubj" and token.head.lemma_ == "be":
+        if token.dep_ == "nsubj" and token.head.lemma_ == "be" and _near(token, token.head):
             # described like a person: "Shovda is very reliable", "Vsevolod is from ...", "Muslija and Brown were
             # precision engineers" (a noun for what a person does: -er, -or, -ist, -ian)
             return any(
@@ -962,6 +962,12 @@ _PLACE_NAME_STARTS = frozenset(
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "around", "outside", "across", "of", "at"})
 # "a Marine veteran", "the Princess Royal", "the Chase app": a name after an article is a title or a brand.
 _ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _near(token: Any, other: Any) -> bool:
+    """Within three words on the same line: a heading's word is not the subject of the next paragraph's verb."""
+    first, last = sorted((token.i, other.i))
+    return last - first <= 3 and not any("\n" in t.text for t in token.doc[first:last])
 
 
 def _initial(token: Any) -> bool:
@@ -1442,25 +1448,33 @@ def _name_shaped(word: str) -> bool:
     )
 
 
+_NAME_WITH_INITIAL = re.compile(r"[A-ZÀ-Þ][\w'’-]+\s+[A-ZÀ-Þ]\.?\s+(?P<surname>[A-ZÀ-Þ][\w'’-]+)")
+
+
 def _names_mentioned_again(
     text: str, results: list[RecognizerResult], english_words: frozenset[str]
 ) -> list[RecognizerResult]:
     """A name found once is a name wherever else the text repeats it, in either case: "assistant to Magnus
     Poulsen ... Magnus", "my name is borna jerković but everyone calls me borna" (the small model tags the full
     name, not the echo). English words are not repeated: the model's misreadings of a form's headings ("Note
-    Holder") stay single."""
+    Holder") stay single; only the surname of a first name, initial and surname is, capitalised as it was ("directed
+    by Brad L Key and starring Key")."""
     people = [r for r in results if r.entity_type == "PERSON"]
     words = {
-        word.casefold()
+        word.casefold(): re.IGNORECASE
         for r in people
         for word in re.findall(r"[^\W\d_][\w'’-]+", text[r.start : r.end])
         if _name_shaped(word) and not _english_word(word, english_words)
     }
+    for r in people:
+        full_name = _NAME_WITH_INITIAL.fullmatch(text, r.start, r.end)
+        if full_name and _name_shaped(full_name.group("surname")):
+            words.setdefault(full_name.group("surname"), re.NOFLAG)
     echoes = []
-    for word in words:
+    for word, flags in words.items():
         # not inside an e-mail address, handle or domain ("Laura Chen laura.chen@gmail.com"): the echo would join the
         # name to the address and the whole would lose the overlap to the e-mail, the name with it
-        for match in re.finditer(rf"(?<![\w'’.@-]){re.escape(word)}(?![\w'’@-]|\.\w)", text, re.IGNORECASE):
+        for match in re.finditer(rf"(?<![\w'’.@-]){re.escape(word)}(?![\w'’@-]|\.\w)", text, flags):
             if not any(r.start <= match.start() < r.end for r in people):
                 echoes.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
     return echoes

@@ -103,6 +103,7 @@ REMOVED: dict[str, list[tuple[str, list[str]]]] = {
             ["Borkowski"],
         ),
         ("my name is borna jerković but everyone calls me borna", ["borna"]),
+        ("The film was directed by Ivan P. Frost and starring Frost", ["Frost"]),
     ],
     "names in neither list that the sentence shapes as names": [
         ("What's your last name? Boyle", ["Boyle"]),
@@ -247,6 +248,7 @@ LEFT_AS_TYPED: dict[str, list[str]] = {
         "paying 1450 rent 200 street parking",
         "we were stuck on the Drive home",
         "the name on my loan estimate is wrong, please change it to FHA",
+        "Special Loan Progams\n\nFor people who qualify, special loan programs can be more affordable",
     ],
     "lenders and amounts typed in lower case": [
         "fannie mae and freddie mac guidelines for dti",
@@ -431,3 +433,8 @@ def test_a_name_followed_by_its_e_mail_address_is_redacted_as_both(text):
     """The name's echo inside the address must not join the two and lose the name with the overlap."""
     types = sorted(_found(text).values())
     assert "PERSON" in types and "EMAIL_ADDRESS" in types
+
+
+def test_a_surname_that_is_a_word_is_repeated_only_as_written():
+    redacted = pii.redact_text("Ivan P. Frost scraped the frost off; Frost was late")
+    assert redacted == "<PERSON_1> scraped the frost off; <PERSON_2> was late"
