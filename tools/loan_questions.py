@@ -458,6 +458,13 @@ MULTIPLIERS = {
     "mm": 1_000_000,
     "m": 1_000_000,
 }
+# A question about a sample form of the knowledge base ("the sample ARM loan estimate", "the example closing
+# disclosure", "the standard note") asks what the document says, not for a calculation of the borrower's own.
+SAMPLE_DOCUMENT_RE = re.compile(
+    r"(?<!for )\b(?:sample|example|standard)\b(?:\s+[\w/-]+){0,4}?\s+"
+    r"(?:estimate|disclosure|note|form|worksheet|document|doc)s?\b",
+    re.IGNORECASE,
+)
 CLAUSE_BREAK_RE = re.compile(r"[;,!?]|\.(?!\d)|\s(?:and|but|plus|with|while|so|also|then)\s", re.IGNORECASE)
 WORD_RE = re.compile(r"[a-z][a-z'_]*")
 FILLER = frozenset(
@@ -2666,7 +2673,12 @@ def answer_question(
     scenario = merge(previous, current, follow_up)
     if not follow_up and not _has_anything(scenario):
         return None
-    return calculate(scenario)
+    result = calculate(scenario)
+    if isinstance(result, Clarification) and SAMPLE_DOCUMENT_RE.search(question):
+        # "on the sample ARM estimate, when does the rate change?" asks what a document says: its figures are in
+        # the knowledge base, and asking the borrower for theirs answers a question nobody asked.
+        return None
+    return result
 
 
 def _has_anything(scenario: Scenario) -> bool:

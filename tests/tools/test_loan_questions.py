@@ -314,3 +314,16 @@ def test_a_dti_label_belongs_to_its_own_percent_not_the_rate_beside_it(question,
     expected = ref.max_loan(yearly_income / 12 * cap / 100, rate, 360)
     assert abs(float(figure(result, "Maximum loan")) - expected) <= 0.011
     assert "No term was given, so a 30-year term was assumed." in result.assumptions
+
+
+def test_a_question_about_a_sample_document_is_not_asked_for_the_borrower_s_figures():
+    """What a sample form says is in the knowledge base; asking for the borrower's loan amount answers nothing."""
+    sample_arm = "on the example adjustable rate estimate is the borrower paying down any principal the first 5 years"
+    assert answer_question(sample_arm) is None
+    assert answer_question("sample arm estimate - whats the APR compared to the 4% rate") is None
+
+
+def test_a_borrower_s_own_figures_still_get_the_missing_one_asked_for():
+    result = answer_question("for example my loan estimate says 300k at 6%, what is the payment")
+    assert isinstance(result, Clarification)
+    assert isinstance(answer_question("on the standard note, 200k at 5% for 30 years whats the payment"), Calculation)
