@@ -23,7 +23,8 @@ from functools import lru_cache
 import numpy as np
 
 CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“(])|\n+")
+# A sentence may also start with a redaction placeholder ("… a Prepayment charge. <PERSON_1> will use …").
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“(<])|\n+")
 # Emphasis marks go; an underscore inside a word stays (a redaction placeholder "<PERSON_5>" must stay whole).
 MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*•§¨]\s+|\d+\.\s+|>\s*)|[*`|]+|(?<!\w)_+|_+(?!\w)")
 WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,]*(?:\.\d+)?")
@@ -102,6 +103,7 @@ PREDICATE_STARTS = _words(
     include includes need needs provide provides typically cost costs tend tends only"""
 )
 MAX_LEAD_WORDS = 8
+MIN_CUT_PROSE_WORDS = 12  # fresh + hard tuning sets, quotes only: the note's "interest before / Principal." (docs)
 NEAR_DUPLICATE = 0.7
 MAX_EVIDENCE_CHARS = 400
 
@@ -244,21 +246,27 @@ def _contradicts(claim: str, clause: str) -> bool:
 def _logical_lines(text: str) -> list[str]:
     """Lines with PDF hard wraps undone and list items prefixed by their lead-in ("FHA loans: Allow for …")."""
     lines: list[str] = []
+    after_blank = False
     for raw in text.splitlines():
         line = " ".join(BULLET.sub(" ", raw).split())
         if not line:
+            after_blank = True
             continue
         previous = lines[-1] if lines else ""
         continues = line[0].islower() or line[0].isdigit() or line[0] in "(,;"
+        # A prose line cut mid-sentence ("… applied to interest before" / "Principal. If …") goes on even when the
+        # next line starts with a capital: a heading or form label is never that long.
+        cut_prose = not after_blank and previous[-1:].islower() and len(previous.split()) >= MIN_CUT_PROSE_WORDS
         wrapped = (
             previous
             and previous[-1] not in ".!?:"
-            and (continues or previous.rsplit(" ", 1)[-1].lower() in CONTINUING_WORDS)
+            and (continues or cut_prose or previous.rsplit(" ", 1)[-1].lower() in CONTINUING_WORDS)
         )
         if wrapped:
             lines[-1] = f"{previous} {line}"
         else:
             lines.append(line)
+        after_blank = False
     logical, lead, lead_left = [], "", 0
     for line in lines:
         if lead_left and not line.endswith(":") and line.split()[0].lower() in PREDICATE_STARTS:
