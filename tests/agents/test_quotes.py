@@ -1,0 +1,27 @@
+"""Which evidence sentences the answer quotes first, before the model speaks."""
+
+from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, quotes_of
+from tools.grounding import Evidence
+
+
+def sentence(n: int, score: float) -> Evidence:
+    return Evidence(0, f"Sentence number {n} says something a borrower can use.", score)
+
+
+def test_up_to_four_sentences_that_match_nearly_as_well_as_the_best_are_quoted():
+    evidence = [sentence(1, 1.0), sentence(2, 0.9), sentence(3, 0.75), sentence(4, 0.71), sentence(5, 0.7)]
+    quoted = quotes_of(evidence)
+    assert QUOTED_SENTENCES == 4
+    assert [e.text for e in quoted] == [e.text for e in evidence[:4]]
+
+
+def test_a_sentence_well_below_the_best_is_not_quoted():
+    evidence = [sentence(1, 1.0), sentence(2, 0.8), sentence(3, SECOND_QUOTE_SHARE - 0.05)]
+    assert [e.text for e in quotes_of(evidence)] == [e.text for e in evidence[:2]]
+
+
+def test_headings_fragments_and_weak_matches_are_never_quoted():
+    heading = Evidence(0, "Limits on Interest Rate Changes", 1.2)
+    weak = Evidence(1, "This sentence barely matches the question at all.", 0.3)
+    assert quotes_of([heading, weak]) == []
+    assert quotes_of([]) == []
