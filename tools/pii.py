@@ -415,10 +415,14 @@ class NameCueRecognizer(_RegexRecognizer):
     _capitalised = re.compile(
         r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
         r"my name is|my name's|name:|name is|name\b[^.?!\n]{0,60}?\b(?:change|update|correct)\s+it\s+to|"
-        r"name|call me|calls me|named|signed,?|regards,?|thanks,|"
+        r"name[^.?!\n]{0,30}\?(?:\s*user:)?|"  # the answer to a question for a name: "What's your name? Ronner"
+        r"name|call me|calls me|named|(?:was|is|were|be)\s+called|signed,?|regards,?|thanks,|"
         r"this is|hi it'?s|i'?m|i am|co-?borrower:?|borrower:?|co-?signer:?|"
         r"my (?:husband|wife|spouse|partner|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|sister|uncle|"
-        r"aunt|ex|realtor|agent|loan officer|boss)|loan officer,?|seller|buyer)\s+"
+        r"aunt|ex|realtor|agent|loan officer|boss|kid|child|grand(?:son|daughter|father|mother|ma|pa)|cousin|"
+        r"nephew|niece|friend|neighbou?r|landlord|tenant|roommate|boyfriend|girlfriend|employer|co-?worker|"
+        r"colleague|lawyer|attorney|accountant|broker|banker)|loan officer,?|seller|buyer|"
+        r"(?:directed|written|produced|composed|painted)\s+by:?|starring|featuring|assistant to)\s+"
         r"|\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)"
         r"(?P<name>[A-ZÀ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w'’-]+)){0,3})"
     )
@@ -429,13 +433,21 @@ class NameCueRecognizer(_RegexRecognizer):
         r"(?P<name>[a-zà-þ][\w'’-]+(?:\s+[a-zà-þ][\w'’-]+)?)"
     )
     _not_a_name = re.compile(r"(?:ing|ly|ed|ful|ous|ive|able|ment|tion)$")
+    # A person added to or removed from a loan, an account or a will: "add Key as a beneficiary", "remove Jake
+    # from the loan".
+    _role = re.compile(
+        r"(?i:\b(?:add|remove|include|list)\s+)(?P<name>[A-ZÀ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w'’-]+)){0,3})"
+        r"(?=\s+(?i:as\s+(?:a|an|my|the)\s+(?:beneficiary|co-?borrower|co-?signer|co-?applicant|authori[sz]ed user|"
+        r"joint owner)|from\s+(?:the|my|our)\s+(?:will|account|loan|title|deed|mortgage|application)))"
+    )
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         results = [
             RecognizerResult(self.entity_type, match.start("name"), match.end("name"), 0.7)
-            for match in self._capitalised.finditer(text)
+            for pattern in (self._capitalised, self._role)
+            for match in pattern.finditer(text)
             if not _is_common_word(match.group("name").split()[0])
         ]
         for match in self._lower_case.finditer(text):
@@ -763,6 +775,8 @@ class CensusNameRecognizer(LocalRecognizer):
             return False
         if self._addressed(doc, index) and self._vocative(token):
             return True
+        if index > 0 and _job_before(doc[index - 1]) and token.text[1:].islower() and not self._english(token):
+            return True  # "Staff development specialist Logan flew", "Leasing consultant Westgård"
         if (
             following is not None
             and after_next is not None
@@ -800,8 +814,11 @@ class CensusNameRecognizer(LocalRecognizer):
             return True  # two capitalised words in no dictionary: "Gyala Antall", "Dreux Joly"
         if not self._unknown_capitalised(token):
             return False  # "India working for ...": a listed first name that is also a word needs more than a verb
-        if following is not None and following.pos_ == "VERB" and following.lemma_.lower() in _PERSON_VERBS:
-            return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective
+        if following is not None and (
+            (following.pos_ == "VERB" and following.lemma_.lower() in _PERSON_VERBS)
+            or (following.pos_ == "NOUN" and following.lower_.endswith("s") and following.lower_[:-1] in _PERSON_VERBS)
+        ):
+            return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective, "lives" as a noun
         if following is not None and following.lemma_.lower() in _WORKS_BY_A_PERSON:
             return True  # "the Ronner novel": an author's work (an article before it is allowed, see analyze)
         if token.dep_ == "pobj" and token.head.lower_ == "by" and token.head.head.lemma_ in _WORKS_BY_A_PERSON:
@@ -858,15 +875,11 @@ class CensusNameRecognizer(LocalRecognizer):
 
     def _full_name_shape(self, doc: Any, start: int, end: int) -> bool:
         """A name no title or brand has, even after an article ("a Ravil G Yefimov concert", "the Sokolov novel"):
-        first name, initial and surname, or a typical surname ending; or a word in no dictionary before an
-        author's work ("the Ronner novel")."""
+        first name, initial and surname, or a typical surname ending; or any name before an author's work or a
+        performer's concert ("the Ronner novel", "a Martin concert")."""
         words = doc[start : end + 1]
         return (
-            (
-                end + 1 < len(doc)
-                and doc[end + 1].lemma_.lower() in _WORKS_BY_A_PERSON
-                and all(self._unknown_capitalised(word) for word in words)
-            )
+            (end + 1 < len(doc) and doc[end + 1].lemma_.lower() in _WORKS_BY_A_PERSON)
             or (len(words) >= 3 and any(_initial(word) for word in words[1:-1]))
             or any(self._unknown_capitalised(word) and _SURNAME_ENDING.search(word.text) for word in words)
             or (  # "a Calquín Cazares concert", not "the San Francisco market"
@@ -941,13 +954,15 @@ _SURNAME_ENDING = re.compile(
 # Verbs whose subject is a person: a capitalised non-English word as their subject is a name ("Trivo lives on").
 _PERSON_VERBS = frozenset(
     "live say tell ask answer reply explain work earn marry divorce sign begin write speak talk think feel want "  # noqa: SIM905
-    "retire move agree complain promise".split()
+    "retire move agree complain promise shout".split()
 )
 # Works one author makes: a capitalised word in no dictionary before one is the author ("the Ronner novel").
 _WORKS_BY_A_PERSON = frozenset(
-    "novel poem memoir biography essay symphony sonata painting song album".split()  # noqa: SIM905
+    "novel poem memoir biography essay symphony sonata painting song album concert".split()  # noqa: SIM905
 )
 _AGENT_NOUN = re.compile(r"(?:er|or|ist|ian)$")
+# "consultant", "player" ("librarian", "specialist" also when the small model calls them adjectives)
+_JOB_NOUN = re.compile(r"(?:er|or|ist|ian|ant)$")
 # Greetings before a name the message addresses ("Hi Vide,", "Dear Warrane,").
 _GREETINGS = frozenset("hi hello hey dear thanks morning afternoon evening".split())  # noqa: SIM905
 # Chat words that open a sentence before a comma as a name would ("Welp, can I ...") and no dictionary holds.
@@ -962,6 +977,14 @@ _PLACE_NAME_STARTS = frozenset(
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "around", "outside", "across", "of", "at"})
 # "a Marine veteran", "the Princess Royal", "the Chase app": a name after an article is a title or a brand.
 _ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _job_before(token: Any) -> bool:
+    """A lower-case noun for what a person does, directly before a name: "specialist", "consultant", "player"."""
+    return token.text.islower() and (
+        (token.pos_ == "NOUN" and bool(_JOB_NOUN.search(token.lemma_)))
+        or (token.pos_ == "ADJ" and token.lemma_.endswith(("ian", "ist")))
+    )
 
 
 def _near(token: Any, other: Any) -> bool:
@@ -1057,9 +1080,9 @@ def _spelled_email_recognizer() -> PatternRecognizer:
     )
 
 
-# Phone numbers the phonenumbers library rejects for lack of a region ("(96) 627-277", "467 3395") but which the
-# text announces ("Phone:", "call me on", "fax", "mobile").
-CUED_PHONE_REGEX = r"(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}\b"
+# Phone numbers the phonenumbers library rejects for lack of a region ("(96) 627-277", "467 3395", "3660170548")
+# but which the text announces ("Phone:", "call me on", "fax", "mobile").
+CUED_PHONE_REGEX = r"(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}\b|\b\d{10}\b"
 PHONE_CONTEXT = ["phone", "call", "cell", "mobile", "tel", "fax", "desk", "office", "reach", "text", "number"]
 
 
@@ -1492,14 +1515,14 @@ def _could_be_a_name(
     )
 
 
-_SPEAKER_LABEL = re.compile(r"^[ \t>]*(?P<word>[^\W\d_][\w'’-]*)[ \t]*:", re.MULTILINE)
+_SPEAKER_LABEL = re.compile(r"^[ \t>]*(?P<word>[^\W\d_][\w'’-]*(?:[ \t][A-ZÀ-Þ][\w'’-]*)?)[ \t]*:", re.MULTILINE)
 
 
 def _speakers_with_named_speakers(
     text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
 ) -> list[RecognizerResult]:
     """In a transcript whose speaker labels include a found name ("Ella: What a wife. / Destiny: Remember me"),
-    the other one-word labels are names too (listed or in no dictionary, so "Agent:" or "Note:" stay)."""
+    the other one- or two-word labels are names too (listed or in no dictionary, so "Agent:" or "Note:" stay)."""
     labels = [match.span("word") for match in _SPEAKER_LABEL.finditer(text)]
     people = [r for r in results if r.entity_type == "PERSON"]
     named = [(a, b) for a, b in labels if any(r.start <= a and b <= r.end for r in people)]
@@ -1512,8 +1535,33 @@ def _speakers_with_named_speakers(
         if (a, b) not in named
         and text[a].isupper() == case
         and not any(r.start < b and a < r.end for r in people)
-        and _could_be_a_name(text[a:b], english_words, listed, listed_words=True)
+        and all(_could_be_a_name(word, english_words, listed, listed_words=True) for word in text[a:b].split())
     ]
+
+
+_FIRST_LINE = re.compile(r"\A\s*(?:>[ \t]*\n\s*)*>?[ \t]*(?P<line>[^\W\d_][^\n\d]{0,40}?)[ \t]*\n")
+_CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS"})
+
+
+def _contact_card_name(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """The first line of a contact card or signature block, alone on its line above a phone number, e-mail or
+    address ("Bergqvist\nImedicare\nNybyvägen 65\nMobile: ...", "> Emily\n> Pixia Corp.\n..."): one to three
+    words, each a listed name or in no dictionary."""
+    line = _FIRST_LINE.match(text)
+    if not line or not any(r.entity_type in _CONTACT_TYPES for r in results):
+        return []
+    start, end = line.span("line")
+    words = line.group("line").split()
+    if not 1 <= len(words) <= 3 or any(r.start < end and start < r.end for r in results):
+        return []
+    if all(
+        _could_be_a_name(word, english_words, listed, listed_words=True) or (index and re.fullmatch(r"[A-Z]\.?", word))
+        for index, word in enumerate(words)
+    ):
+        return [RecognizerResult("PERSON", start, end, 0.45)]
+    return []
 
 
 _LIST_ITEM_END = re.compile(r"\s*(?:,|&|(?:and|or)\b|[.;:!?)]|$)")
@@ -1581,6 +1629,7 @@ def _resolve(
         and not _limit_word(text, r)
         and not (r.entity_type == "PERSON" and _only_words(text[r.start : r.end], english_words, listed))
     ]
+    results += _contact_card_name(text, results, english_words, listed)
     results += _names_mentioned_again(text, results, english_words)
     results += _names_listed_with_names(text, results, english_words, listed)
     results += _speakers_with_named_speakers(text, results, english_words, listed)
