@@ -292,12 +292,21 @@ STREET_AFTER_PREPOSITION_REGEX = (
 # English dictionary (see ForeignStreetRecognizer), so "pay 1450 rent 200 st." stays.
 _STREET_MORPHEMES = (
     "vej|vejen|gade|vei|veien|veg|vegen|gata|gatan|vägen|väg|weg|straat|strasse|straße|gasse|laan|plein|tie|katu|"
-    "utca|allee|platz|stræde|stien|bakken|torv"
+    "utca|allee|platz|stræde|stien|bakken|torv|braut|vegur|kuja|polku|gränd"
 )
 _LOWER_STREET_WORD = r"[a-zß-ÿ\u0100-\u017f][a-zß-ÿ\u0100-\u017f'’-]{3,}"
 SUFFIX_STREET_REGEX = (
     rf"\b\d{{1,6}}\s+(?:{_LOWER_STREET_WORD}\s+)?[a-zß-ÿ\u0100-\u017f'’-]{{2,}}(?:{_STREET_MORPHEMES})\s+"
     r"\d{1,5}[a-z]?\b"
+)
+# The same street word in a capitalised name with its house number only ("Vesterskovvej 79", "Laukaantie 80").
+SUFFIX_STREET_NUMBER_REGEX = rf"\b[A-ZÀ-Þ][^\W\d_]+(?:{_STREET_MORPHEMES})\s+\d{{1,5}}[A-Za-z]?\b"
+# A word in no dictionary and a house number after "at", "to", "on", "from" ("Meet me at Jahu 80", "Please return
+# to Jagerij 64"); not an acronym ("from FTSE 100"), and counts and durations after the number ("at Costco 3 times")
+# are not streets.
+PLACE_NAME_NUMBER_REGEX = (
+    r"(?:(?<=\bat )|(?<=\bto )|(?<=\bon )|(?<=\bfrom ))[A-ZÀ-Þ][^\W\d_A-ZÀ-Þ]{2,}\s+\d{1,4}[A-Za-z]?\b"
+    r"(?![ \t]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,:]\d))"
 )
 LOWER_NUMBERED_STREET_ST_REGEX = (
     rf"\b\d{{1,6}}\s+{_LOWER_STREET_WORD}(?:\s+{_LOWER_STREET_WORD})?\s+\d{{1,5}}[a-z]?\s+(?:st\.|street\b)"
@@ -1177,16 +1186,25 @@ def _street_address_recognizer() -> PatternRecognizer:
 
 
 class ForeignStreetRecognizer(PatternRecognizer):
-    """Streets typed in lower case whose name holds the street word ("255 hersnapvej 18") or that end in "st."
-    ("74678 midtvollen 130 st."); a match is dropped when a word of the name is English, a stop word or a
-    lending term, so amounts around ordinary words ("1450 rent 200") stay."""
+    """Streets whose name holds the street word ("255 hersnapvej 18", "Vesterskovvej 79"), lower-case streets that
+    end in "st." ("74678 midtvollen 130 st."), and a name and number after "at"/"to" ("Meet me at Jahu 80"); a match
+    is dropped when a word of the name is English, a stop word or a lending term, so amounts around ordinary words
+    ("1450 rent 200", "at Chase 2") stay."""
 
     def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
         patterns = [
             Pattern("Number, street with its street word, number", SUFFIX_STREET_REGEX, 0.5),
             Pattern("Number, lower-case street, number, st.", LOWER_NUMBERED_STREET_ST_REGEX, 0.5),
+            Pattern("Street with its street word, number", SUFFIX_STREET_NUMBER_REGEX, 0.5),
+            Pattern("Unknown name and number after at/to/on/from", PLACE_NAME_NUMBER_REGEX, 0.45),
         ]
-        super().__init__("STREET_ADDRESS", patterns=patterns, name=type(self).__name__, supported_language=LANGUAGE)
+        super().__init__(
+            "STREET_ADDRESS",
+            patterns=patterns,
+            name=type(self).__name__,
+            supported_language=LANGUAGE,
+            global_regex_flags=re.MULTILINE,  # case-sensitive: the patterns' capitals and lower case are meant
+        )
         self.english_words = english_words
 
     def invalidate_result(self, pattern_text: str) -> bool:

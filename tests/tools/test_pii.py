@@ -169,6 +169,8 @@ REMOVED: dict[str, list[tuple[str, list[str]]]] = {
         ("send it to 41 nørrebrogade 12", ["nørrebrogade"]),
         ("address: 812 lyngholmen 14 st.", ["lyngholmen"]),
         ("the shop was on Dalmore Heights Road", ["Dalmore Heights"]),
+        ("The letter arrived at Vesterskovvej 79 last night.", ["Vesterskovvej 79"]),
+        ("Please return to Jagerij 64 in case of an issue.", ["Jagerij 64"]),
     ],
     "an address block runs to its postcode": [
         ("We moved to 50541 Mlýnská 1540\nTrancoso\n, GU\n Portugal 44674", ["44674"]),
@@ -264,6 +266,8 @@ LEFT_AS_TYPED: dict[str, list[str]] = {
         "the name on my loan estimate is wrong, please change it to FHA",
         "Special Loan Progams\n\nFor people who qualify, special loan programs can be more affordable",
         "If I exercise underwater ISOs, can I claim a loss?",
+        "Question about data from FTSE 100",
+        "we moved from Navient 2 years ago and I pay at Costco 3 times a month",
         "add Chase as a beneficiary? remove PMI from the loan?",
         "Question\nhow long is the rate lock on a 350000 loan",
         "Agent: what is the loan amount?\nBorrower Two: about 350000",
