@@ -20,6 +20,8 @@ from tools import bias
 from tools.grounding import Period, check_support, content_stems, figure_periods, numbers_in, strip_citations
 from tools.placeholders import PLACEHOLDER, placeholder_noun
 
+WORDLIKE = re.compile(r"[^\W_]")
+
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SENTENCE_END = re.compile(r"(?:[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[^\s\[])|\n+(?=\S))")
 WORD = re.compile(r"[a-z0-9][a-z0-9'%$.-]*")
@@ -216,8 +218,8 @@ class SentenceVetter:
             return None
         if not self.released:
             sentence = without_verdict_opener(sentence)
-        if not sentence.strip():
-            return None
+        if not WORDLIKE.search(strip_citations(sentence)):
+            return None  # nothing but citation marks and punctuation ("[1], [2], [5]"): no sentence at all
         flags = bias.check_text(sentence).flags
         if flags:
             self.flags.extend(

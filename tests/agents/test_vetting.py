@@ -147,3 +147,11 @@ def test_a_yearly_income_restated_as_monthly_is_withheld():
 
     assert "$85,000" not in "".join(released)
     assert vetter.unsupported
+
+
+def test_a_line_of_bare_citation_marks_is_not_released():
+    text, _ = vetted("[1], [2], [5]")
+    assert text == ""
+    assert vetted("FHA loans allow down payments as low as 3.5 percent [1].\n\n[1], [2], [5]")[0] == (
+        "FHA loans allow down payments as low as 3.5 percent [1]."
+    )
