@@ -299,8 +299,8 @@ SUFFIX_STREET_REGEX = (
     rf"\b\d{{1,6}}\s+(?:{_LOWER_STREET_WORD}\s+)?[a-zß-ÿ\u0100-\u017f'’-]{{2,}}(?:{_STREET_MORPHEMES})\s+"
     r"\d{1,5}[a-z]?\b"
 )
-# The same street word in a capitalised name with its house number only ("Vesterskovvej 79", "Laukaantie 80").
-SUFFIX_STREET_NUMBER_REGEX = rf"\b[A-ZÀ-Þ][^\W\d_]+(?:{_STREET_MORPHEMES})\s+\d{{1,5}}[A-Za-z]?\b"
+# The same street word in a name with its house number only ("Vesterskovvej 79", "Laukaantie 80", "nybyvägen 65").
+SUFFIX_STREET_NUMBER_REGEX = rf"\b[^\W\d_]{{2,}}(?:{_STREET_MORPHEMES})\s+\d{{1,5}}[A-Za-z]?\b"
 # A word in no dictionary and a house number after "at", "to", "on", "from" ("Meet me at Jahu 80", "Please return
 # to Jagerij 64"); not an acronym ("from FTSE 100"), and counts and durations after the number ("at Costco 3 times")
 # are not streets.

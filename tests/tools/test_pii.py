@@ -171,6 +171,7 @@ REMOVED: dict[str, list[tuple[str, list[str]]]] = {
         ("the shop was on Dalmore Heights Road", ["Dalmore Heights"]),
         ("The letter arrived at Vesterskovvej 79 last night.", ["Vesterskovvej 79"]),
         ("Please return to Jagerij 64 in case of an issue.", ["Jagerij 64"]),
+        ("gregory kudryashov\nmr.\nnybyvägen 65", ["nybyvägen 65", "gregory kudryashov"]),
     ],
     "an address block runs to its postcode": [
         ("We moved to 50541 Mlýnská 1540\nTrancoso\n, GU\n Portugal 44674", ["44674"]),
@@ -267,6 +268,7 @@ LEFT_AS_TYPED: dict[str, list[str]] = {
         "Special Loan Progams\n\nFor people who qualify, special loan programs can be more affordable",
         "If I exercise underwater ISOs, can I claim a loss?",
         "Question about data from FTSE 100",
+        "can i untie 2 loans from one heloc",
         "we moved from Navient 2 years ago and I pay at Costco 3 times a month",
         "add Chase as a beneficiary? remove PMI from the loan?",
         "Question\nhow long is the rate lock on a 350000 loan",
