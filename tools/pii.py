@@ -784,6 +784,13 @@ class CensusNameRecognizer(LocalRecognizer):
             return False
         if self._addressed(doc, index) and self._vocative(token):
             return True
+        if (
+            0 < index < len(doc) - 1
+            and doc[index - 1].pos_ == "VERB"
+            and doc[index + 1].lower_ in ("his", "her")
+            and not self._english(token)
+        ):
+            return True  # a person given something of theirs: "had given Csanád his address"
         if index > 0 and _job_before(doc[index - 1]) and token.text[1:].islower() and not self._english(token):
             return True  # "Staff development specialist Logan flew", "Leasing consultant Westgård"
         if (

@@ -141,6 +141,7 @@ REMOVED: dict[str, list[tuple[str, list[str]]]] = {
         ("Bergqvist\nImedicare\nNybyvägen 65\nMobile: 668 5702", ["Bergqvist"]),
         ("Erlendur G. Hafliðason\nZillow\nMobile: 655 437 108", ["Erlendur G. Hafliðason"]),
         ("Alma Jensen: What a wife.\nZizi Kónya: Remember me!\nCampos: You saved my life!", ["Campos"]),
+        ("She had given Csanád his address yesterday", ["Csanád"]),
     ],
     "phone numbers named by the words around them": [
         ("I didn't get the code on my registered 761 204 583", ["761 204 583"]),
@@ -269,6 +270,7 @@ LEFT_AS_TYPED: dict[str, list[str]] = {
         "If I exercise underwater ISOs, can I claim a loss?",
         "Question about data from FTSE 100",
         "can i untie 2 loans from one heloc",
+        "we paid Navient his fee",
         "we moved from Navient 2 years ago and I pay at Costco 3 times a month",
         "add Chase as a beneficiary? remove PMI from the loan?",
         "Question\nhow long is the rate lock on a 350000 loan",
