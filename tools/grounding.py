@@ -95,7 +95,12 @@ CLAUSE_BREAK = re.compile(r",?\s+\b(?:but|although|though|while|whereas|however)
 NEGATION_SCOPE_WORDS = 4
 MIN_EVIDENCE_WORDS = 4
 BULLET = re.compile(r"[\ue000-\uf8ff§¨•▪●■]")
-CONTINUING_WORDS = _words("""a an the of to by and or for with in on at your their from as that than""")
+# A line ending in one of these words goes on, whatever the next line starts with: no heading ends so, and a PDF
+# wraps "… will be applied to interest before" / "Principal." (the note's payment order, docs/benchmarks.md).
+CONTINUING_WORDS = _words(
+    """a an the of to by and or for with in on at your their from as that than before after this these those my
+    our its any each every such until if under into between upon be will shall may must"""
+)
 LIST_ITEMS_PER_LEAD = 6
 # A list item that starts like a predicate ("Allow for down payments …") continues its lead-in ("FHA loans:").
 PREDICATE_STARTS = _words(
@@ -103,7 +108,6 @@ PREDICATE_STARTS = _words(
     include includes need needs provide provides typically cost costs tend tends only"""
 )
 MAX_LEAD_WORDS = 8
-MIN_CUT_PROSE_WORDS = 12  # fresh + hard tuning sets, quotes only: the note's "interest before / Principal." (docs)
 NEAR_DUPLICATE = 0.7
 MAX_EVIDENCE_CHARS = 400
 
@@ -246,27 +250,21 @@ def _contradicts(claim: str, clause: str) -> bool:
 def _logical_lines(text: str) -> list[str]:
     """Lines with PDF hard wraps undone and list items prefixed by their lead-in ("FHA loans: Allow for …")."""
     lines: list[str] = []
-    after_blank = False
     for raw in text.splitlines():
         line = " ".join(BULLET.sub(" ", raw).split())
         if not line:
-            after_blank = True
             continue
         previous = lines[-1] if lines else ""
         continues = line[0].islower() or line[0].isdigit() or line[0] in "(,;"
-        # A prose line cut mid-sentence ("… applied to interest before" / "Principal. If …") goes on even when the
-        # next line starts with a capital: a heading or form label is never that long.
-        cut_prose = not after_blank and previous[-1:].islower() and len(previous.split()) >= MIN_CUT_PROSE_WORDS
         wrapped = (
             previous
             and previous[-1] not in ".!?:"
-            and (continues or cut_prose or previous.rsplit(" ", 1)[-1].lower() in CONTINUING_WORDS)
+            and (continues or previous.rsplit(" ", 1)[-1].lower() in CONTINUING_WORDS)
         )
         if wrapped:
             lines[-1] = f"{previous} {line}"
         else:
             lines.append(line)
-        after_blank = False
     logical, lead, lead_left = [], "", 0
     for line in lines:
         if lead_left and not line.endswith(":") and line.split()[0].lower() in PREDICATE_STARTS:
