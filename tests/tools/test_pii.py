@@ -11,6 +11,9 @@ import pytest
 import tldextract
 
 from tools import pii
+from tools.pii import engine as pii_engine
+from tools.pii import logs as pii_logs
+from tools.pii.recognizers import OfflineEmailRecognizer
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -328,7 +331,7 @@ def test_redact_for_log_never_falls_back_to_raw_text(monkeypatch):
     def broken(text):
         raise RuntimeError("engine unavailable")
 
-    monkeypatch.setattr(pii, "redact", broken)
+    monkeypatch.setattr(pii_logs, "redact", broken)
     logged = pii.redact_for_log("Jane Doe 536-22-8726")
     assert "Jane" not in logged and "536" not in logged
 
@@ -346,9 +349,9 @@ def test_no_network_connection_is_attempted(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse_connect)
     monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
-    monkeypatch.setattr(pii, "_engines", None)
+    monkeypatch.setattr(pii_engine, "_engines", None)
     monkeypatch.setattr(
-        pii.OfflineEmailRecognizer, "_extractor", tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        OfflineEmailRecognizer, "_extractor", tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     )
     redaction = pii.redact("Email jane.doe@example.co.uk or visit www.example.com, I'm Jane Doe.")
     assert "<EMAIL_ADDRESS_1>" in redaction.text

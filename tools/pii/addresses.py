@@ -1,0 +1,36 @@
+"""Where an address block ends: the town, region, country and postcode after a street line."""
+
+from __future__ import annotations
+
+import re
+
+from tools.pii.patterns import _PLACE_PARTICLES
+
+# The rest of an address after its street: ", Tallinn, Estonia 02151" on the same line, or up to three short lines
+# (town, region, country) of which the last ends in a postcode ("\nMOSS\n, nan\n 51971", "\nBrazil 95828").
+_PLACE_WORDS = r"[A-ZÀ-Þ\u0370-\u03ff(][\w'’().-]*(?:[ \t]+[A-ZÀ-Þ\u0370-\u03ff(][\w'’().-]*){0,3}"
+_SAME_LINE_POSTCODE = re.compile(rf"(?:,[ \t]*{_PLACE_WORDS}){{1,3}}[ \t]+\d{{4,5}}\b")
+_ADDRESS_LINE = re.compile(r"[ \t]*\n[ \t>]*(?P<line>[^\n]{1,40})")
+_POSTCODE_LINE = re.compile(r"[^\d\n]{0,40}?\b\d{4,5}[ \t]*[.?!]?[ \t]*")
+
+
+def _address_block_end(text: str, end: int) -> int:
+    """Where an address that a street line starts ends: only a postcode closes the block, so a street followed by
+    ordinary text is left as it is."""
+    same_line = _SAME_LINE_POSTCODE.match(text, end)
+    if same_line:
+        return same_line.end()
+    position = end
+    for _ in range(4):
+        line = _ADDRESS_LINE.match(text, position)
+        if not line:
+            break
+        words = re.findall(r"[^\W\d_]+", line.group("line"))
+        if not all(word[0].isupper() or re.fullmatch(_PLACE_PARTICLES, word) for word in words):
+            break  # a sentence ("income is 6500"), not a town, region or country
+        if _POSTCODE_LINE.fullmatch(line.group("line")):
+            return line.end()
+        if re.search(r"\d|[.!?:;]\s*$", line.group("line")) or line.end() - line.start("line") >= 40:
+            break
+        position = line.end()
+    return end

@@ -1,0 +1,193 @@
+"""Name rules applied to the analyzer's results before overlaps are resolved: readings that are no name
+(digits, "max loan", only English words) are dropped, and a found name makes other names of the text (mentioned
+again, other speaker labels, the first line of a contact card, its neighbours in an enumeration)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from presidio_analyzer import RecognizerResult
+
+from tools.pii.words import _LOWER_VOCABULARY_WORDS, _NAME_LOOKALIKES, _english_word, _is_common_word
+
+
+def _not_a_name_value(value: str) -> bool:
+    return any(c.isdigit() or "\ue000" <= c <= "\uf8ff" for c in value)
+
+
+# "is there a max loan amount": the small spaCy model reads "max"/"min" before a lending noun as a person, while
+# "my name is max" or "Max Smith" stay names.
+_LIMIT_WORD_BEFORE_LENDING_NOUN = re.compile(
+    r"(?:max|min)\.?\s+(?:loan|amount|dti|ltv|cltv|payment|price|limit|rate|term|down|debt|income|credit|score|"
+    r"mortgage|purchase|cash|back-end|front-end|ratio)\b",
+    re.IGNORECASE,
+)
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|any|your)\s+$", re.IGNORECASE)
+
+
+def _limit_word(text: str, result: RecognizerResult) -> bool:
+    if result.entity_type != "PERSON":
+        return False
+    word = text[result.start : result.end].lower().rstrip(".")
+    return bool(_LIMIT_WORD_BEFORE_LENDING_NOUN.match(text, result.start)) or (
+        word in {"max", "min"} and bool(_ARTICLE_BEFORE.search(text, 0, result.start))
+    )
+
+
+def _only_words(value: str, english_words: frozenset[str], listed: Callable[[str], bool]) -> bool:
+    """A "name" made only of English words that no name list holds: the small model's reading of capitalised
+    nouns ("Salesperson of the Month", "Wisdom and Discipline", "Cautionary Tales", "Applicable Law")."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", value)
+    return bool(words) and all(
+        _english_word(word, english_words) and not listed(word.title()) and not listed(word) for word in words
+    )
+
+
+def _name_shaped(word: str) -> bool:
+    """Longer than an initial, not an acronym, not a stop word or lending term, not a name look-alike ("May")."""
+    return (
+        len(word) > 2 and not word.isupper() and not _is_common_word(word) and word.casefold() not in _NAME_LOOKALIKES
+    )
+
+
+_NAME_WITH_INITIAL = re.compile(r"[A-ZÀ-Þ][\w'’-]+\s+[A-ZÀ-Þ]\.?\s+(?P<surname>[A-ZÀ-Þ][\w'’-]+)")
+
+
+def _names_mentioned_again(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str]
+) -> list[RecognizerResult]:
+    """A name found once is a name wherever else the text repeats it, in either case: "assistant to Magnus
+    Poulsen ... Magnus", "my name is borna jerković but everyone calls me borna" (the small model tags the full
+    name, not the echo). English words are not repeated: the model's misreadings of a form's headings ("Note
+    Holder") stay single; only the surname of a first name, initial and surname is, capitalised as it was ("directed
+    by Brad L Key and starring Key")."""
+    people = [r for r in results if r.entity_type == "PERSON"]
+    words = {
+        word.casefold(): re.IGNORECASE
+        for r in people
+        for word in re.findall(r"[^\W\d_][\w'’-]+", text[r.start : r.end])
+        if _name_shaped(word) and not _english_word(word, english_words)
+    }
+    for r in people:
+        full_name = _NAME_WITH_INITIAL.fullmatch(text, r.start, r.end)
+        if full_name and _name_shaped(full_name.group("surname")):
+            words.setdefault(full_name.group("surname"), re.NOFLAG)
+    echoes = []
+    for word, flags in words.items():
+        # not inside an e-mail address, handle or domain ("Laura Chen laura.chen@gmail.com"): the echo would join the
+        # name to the address and the whole would lose the overlap to the e-mail, the name with it
+        for match in re.finditer(rf"(?<![\w'’.@-]){re.escape(word)}(?![\w'’@-]|\.\w)", text, flags):
+            if not any(r.start <= match.start() < r.end for r in people):
+                echoes.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
+    return echoes
+
+
+def _could_be_a_name(
+    word: str, english_words: frozenset[str], listed: Callable[[str], bool], listed_words: bool = False
+) -> bool:
+    """A word that a name's company makes a name: a word in no dictionary, or a listed name that is also a word
+    ("chad", "Destiny") where `listed_words` allows it; never a stop word, lending term or acronym."""
+    return (
+        _name_shaped(word)
+        and not (word.islower() and word in _LOWER_VOCABULARY_WORDS)
+        and (not _english_word(word, english_words) or (listed_words and listed(word.title())))
+    )
+
+
+_SPEAKER_LABEL = re.compile(r"^[ \t>]*(?P<word>[^\W\d_][\w'’-]*(?:[ \t][A-ZÀ-Þ][\w'’-]*)?)[ \t]*:", re.MULTILINE)
+
+
+def _speakers_with_named_speakers(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """In a transcript whose speaker labels include a found name ("Ella: What a wife. / Destiny: Remember me"),
+    the other one- or two-word labels are names too (listed or in no dictionary, so "Agent:" or "Note:" stay)."""
+    labels = [match.span("word") for match in _SPEAKER_LABEL.finditer(text)]
+    people = [r for r in results if r.entity_type == "PERSON"]
+    named = [(a, b) for a, b in labels if any(r.start <= a and b <= r.end for r in people)]
+    if len(labels) < 2 or not named:
+        return []
+    case = text[named[0][0]].isupper()
+    return [
+        RecognizerResult("PERSON", a, b, 0.45)
+        for a, b in labels
+        if (a, b) not in named
+        and text[a].isupper() == case
+        and not any(r.start < b and a < r.end for r in people)
+        and all(_could_be_a_name(word, english_words, listed, listed_words=True) for word in text[a:b].split())
+    ]
+
+
+_FIRST_LINE = re.compile(r"\A\s*(?:>[ \t]*\n\s*)*>?[ \t]*(?P<line>[^\W\d_][^\n\d]{0,40}?)[ \t]*\n")
+_CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS"})
+
+
+def _contact_card_name(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """The first line of a contact card or signature block, alone on its line above a phone number, e-mail or
+    address ("Bergqvist\nImedicare\nNybyvägen 65\nMobile: ...", "> Emily\n> Pixia Corp.\n..."): one to three
+    words, each a listed name or in no dictionary."""
+    line = _FIRST_LINE.match(text)
+    if not line or not any(r.entity_type in _CONTACT_TYPES for r in results):
+        return []
+    start, end = line.span("line")
+    words = line.group("line").split()
+    if not 1 <= len(words) <= 3 or any(r.start < end and start < r.end for r in results):
+        return []
+    if all(
+        _could_be_a_name(word, english_words, listed, listed_words=True) or (index and re.fullmatch(r"[A-Z]\.?", word))
+        for index, word in enumerate(words)
+    ):
+        return [RecognizerResult("PERSON", start, end, 0.45)]
+    return []
+
+
+_LIST_ITEM_END = re.compile(r"\s*(?:,|&|(?:and|or)\b|[.;:!?)]|$)")
+_LIST_JOINT = r"(?:\s*,\s*(?:(?:and|&|or)\s+)?|\s+(?:and|&|or)\s+)"
+_WORD_BEFORE_JOINT = re.compile(rf"(?<![\w'’-])(?P<word>[^\W\d_][\w'’-]*){_LIST_JOINT}$")
+_WORD_AFTER_JOINT = re.compile(rf"{_LIST_JOINT}(?P<word>[^\W\d_][\w'’-]*)(?![\w'’-])")
+
+
+def _names_listed_with_names(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """A word listed with names is a name: "Usamov and Bowers", "Matheus, Janet, Nicholas and Kevin", "leonti,
+    terrence, pamela" (one found name makes its neighbours in the enumeration names). The neighbour must be a
+    listed name (English or not: "chad", "adam") or no English word; stop words and lending terms never are."""
+    people = [r for r in results if r.entity_type == "PERSON"]
+    taken = {(r.start, r.end) for r in people}
+    found: list[RecognizerResult] = []
+    frontier = people
+    while frontier:
+        added: list[RecognizerResult] = []
+        for person in frontier:
+            before = _WORD_BEFORE_JOINT.search(text, max(0, person.start - 40), person.start)
+            after = _WORD_AFTER_JOINT.match(text, person.end)
+            for match in (before, after):
+                if not match:
+                    continue
+                word = match.group("word")
+                start, end = match.span("word")
+                if (
+                    word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
+                    # a listed name that is also a word only in lower case and as an item of the list itself
+                    # ("chad and caleb"; not "Wash Sales and Day Trading", "my realtor, jen, said we should")
+                    or not _could_be_a_name(
+                        word,
+                        english_words,
+                        listed,
+                        listed_words=word.islower() and bool(_LIST_ITEM_END.match(text, end)),
+                    )
+                    or any(r.start < end and start < r.end for r in people + found + added)
+                ):
+                    continue
+                if (start, end) not in taken:
+                    taken.add((start, end))
+                    added.append(RecognizerResult("PERSON", start, end, 0.45))
+        found += added
+        frontier = added
+    return found

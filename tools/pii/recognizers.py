@@ -1,0 +1,240 @@
+"""The Presidio recognizers added for identifiers other than names: offline e-mail validation, dates of birth,
+loan numbers, driver's licences, spelled-out e-mails, cued phone numbers, grouped account numbers and street
+addresses (see `tools.pii.name_recognizers` for names)."""
+
+from __future__ import annotations
+
+import re
+
+import tldextract
+from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+from tools.pii.patterns import (
+    ADDRESS_BLOCK_TAIL_REGEX,
+    CUED_PHONE_REGEX,
+    DATE_OF_BIRTH_RE,
+    DRIVER_LICENSE_CONTEXT,
+    DRIVER_LICENSE_REGEXES,
+    LOAN_CONTEXT,
+    LOAN_NUMBER_BARE_REGEX,
+    LOAN_NUMBER_PREFIXED_REGEX,
+    LOWER_NUMBERED_STREET_ST_REGEX,
+    LOWERCASE_ADDRESS_REGEX,
+    LOWERCASE_PO_BOX_REGEX,
+    MILITARY_ADDRESS_REGEX,
+    NAME_NUMBER_STREET_REGEX,
+    NAMED_STREET_NUMBER_REGEX,
+    NUMBERED_STREET_REGEX,
+    NUMBERED_STREET_TYPE_FIRST_REGEX,
+    PHONE_CONTEXT,
+    PLACE_NAME_NUMBER_REGEX,
+    PO_BOX_REGEX,
+    RURAL_ROUTE_REGEX,
+    SPELLED_EMAIL_REGEX,
+    STATE_ZIP_REGEX,
+    STREET_ADDRESS_REGEX,
+    STREET_AFTER_PREPOSITION_REGEX,
+    STREET_NAME_FIRST_REGEX,
+    SUFFIX_STREET_NUMBER_REGEX,
+    SUFFIX_STREET_REGEX,
+    UNIT_REGEX,
+)
+from tools.pii.settings import LANGUAGE
+from tools.pii.words import _LOWER_VOCABULARY_WORDS, _english_word, _is_common_word
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's e-mail recognizer, validating domains with tldextract's bundled suffix list only.
+
+    The stock recognizer calls ``tldextract.extract``, which downloads the Public Suffix List on first use.
+    """
+
+    _extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._extractor(pattern_text).fqdn != ""
+
+
+class _RegexRecognizer(LocalRecognizer):
+    """A recognizer of one entity type made of compiled regular expressions, named after its class."""
+
+    entity_type: str
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.entity_type], supported_language=LANGUAGE, name=type(self).__name__)
+
+    def load(self) -> None:
+        """Nothing to load: the expressions are compiled with the class."""
+
+
+class DateOfBirthRecognizer(_RegexRecognizer):
+    """A date counts as personal data when the text introduces it as a birth date ("DOB: 04/12/1985").
+
+    Other dates (closing dates, rate-lock expiry, plain years) carry no identity and stay readable.
+    """
+
+    entity_type = "DATE_OF_BIRTH"
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult(self.entity_type, match.start("date"), match.end("date"), 0.85)
+            for match in DATE_OF_BIRTH_RE.finditer(text)
+        ]
+
+
+def _loan_number_recognizer() -> PatternRecognizer:
+    return PatternRecognizer(
+        supported_entity="LOAN_NUMBER",
+        name="LoanNumberRecognizer",
+        patterns=[
+            Pattern("Prefixed loan or application number", LOAN_NUMBER_PREFIXED_REGEX, 0.6),
+            Pattern("Digits named a loan or application number", LOAN_NUMBER_BARE_REGEX, 0.1),
+        ],
+        context=LOAN_CONTEXT,
+        supported_language=LANGUAGE,
+    )
+
+
+def _driver_license_recognizer() -> PatternRecognizer:
+    return PatternRecognizer(
+        supported_entity="US_DRIVER_LICENSE",
+        name="StateDriverLicenseRecognizer",
+        patterns=[Pattern(f"State licence format {n}", regex, 0.1) for n, regex in enumerate(DRIVER_LICENSE_REGEXES)],
+        context=DRIVER_LICENSE_CONTEXT,
+        supported_language=LANGUAGE,
+    )
+
+
+def _spelled_email_recognizer() -> PatternRecognizer:
+    return PatternRecognizer(
+        supported_entity="EMAIL_ADDRESS",
+        name="SpelledOutEmailRecognizer",
+        patterns=[Pattern("E-mail spelled out with at/dot", SPELLED_EMAIL_REGEX, 0.6)],
+        supported_language=LANGUAGE,
+    )
+
+
+class PhoneCueRecognizer(_RegexRecognizer):
+    """Phone numbers announced by words Presidio's context enhancer cannot use: "call me on 9472 7916" ("call" is
+    a spaCy stop word, which the enhancer skips), "my registered 668 5702", "messages to 99 668472", and a label
+    after the number ("416 60 039 office", "...-Fax")."""
+
+    entity_type = "PHONE_NUMBER"
+
+    _number = (
+        r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{2,4}[ .-]\d{5,8}|\d{7,12})"
+    )
+    # "my registered 668 5702" and "messages to 99 668472": the number a service texts is a phone number
+    _before = re.compile(
+        r"(?i:\b(?:call|text|reach|ring)\s+(?:me|us|him|her)\s+(?:on|at)|\banswering\s+at|"
+        r"\bmy\s+registered|\b(?:messages?|sms|texts)\s+(?:to|on|at))\s+" + _number + r"\b"
+    )
+    _after = re.compile(_number + r"(?:\s*-\s*|\s+)(?i:office|fax|mobile|cell)\b")
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return [
+            RecognizerResult(self.entity_type, match.start("number"), match.end("number"), 0.6)
+            for pattern in (self._before, self._after)
+            for match in pattern.finditer(text)
+            # seven digits at least: a score band or a short reference is no number to call
+            if sum(c.isdigit() for c in match.group("number")) >= 7
+        ]
+
+
+def _cued_phone_recognizer() -> PatternRecognizer:
+    return PatternRecognizer(
+        supported_entity="PHONE_NUMBER",
+        name="CuedPhoneRecognizer",
+        patterns=[Pattern("Digit groups named a phone number", CUED_PHONE_REGEX, 0.1)],
+        context=PHONE_CONTEXT,
+        supported_language=LANGUAGE,
+    )
+
+
+def _spaced_account_recognizer() -> PatternRecognizer:
+    """Account numbers typed in groups ("9911 2233 4455"), which Presidio's UsBankRecognizer (one digit run) misses."""
+    return PatternRecognizer(
+        supported_entity="US_BANK_NUMBER",
+        name="GroupedAccountNumberRecognizer",
+        patterns=[Pattern("Account number in digit groups", r"\b\d{3,6}(?:[ -]\d{3,6}){1,3}\b", 0.1)],
+        context=["account", "acct", "checking", "savings", "bank", "deposit"],
+        supported_language=LANGUAGE,
+    )
+
+
+def _street_address_recognizer() -> PatternRecognizer:
+    # Case-sensitive on purpose: street names are capitalised, which keeps "30 years" or "2 credit cards" out.
+    return PatternRecognizer(
+        supported_entity="STREET_ADDRESS",
+        name="UsStreetAddressRecognizer",
+        patterns=[
+            Pattern("US street address", STREET_ADDRESS_REGEX, 0.7),
+            Pattern("Street address in lower case", LOWERCASE_ADDRESS_REGEX, 0.6),
+            Pattern("PO box with city, state and ZIP", LOWERCASE_PO_BOX_REGEX, 0.7),
+            Pattern("County road or route", RURAL_ROUTE_REGEX, 0.6),
+            Pattern("Number, street, number", NUMBERED_STREET_REGEX, 0.45),
+            Pattern("Street type, name, number", STREET_NAME_FIRST_REGEX, 0.5),
+            Pattern("Number, street type, name", NUMBERED_STREET_TYPE_FIRST_REGEX, 0.5),
+            Pattern("Name and number near a place word", NAME_NUMBER_STREET_REGEX, 0.1),
+            Pattern("Street name, number, St.", NAMED_STREET_NUMBER_REGEX, 0.5),
+            Pattern("Street name after a preposition", STREET_AFTER_PREPOSITION_REGEX, 0.5),
+            Pattern("Unit line to the postcode", ADDRESS_BLOCK_TAIL_REGEX, 0.5),
+            Pattern("PO box", PO_BOX_REGEX, 0.7),
+            Pattern("Military address", MILITARY_ADDRESS_REGEX, 0.7),
+            Pattern("Apartment or suite", UNIT_REGEX, 0.5),
+            Pattern("State and ZIP code", STATE_ZIP_REGEX, 0.5),
+        ],
+        context=[
+            "address",
+            "live",
+            "lives",
+            "living",
+            "street",
+            "property",
+            "located",
+            "mail",
+            "corner",
+            "deliver",
+            "send",
+        ],
+        supported_language=LANGUAGE,
+        global_regex_flags=re.MULTILINE,
+    )
+
+
+class ForeignStreetRecognizer(PatternRecognizer):
+    """Streets whose name holds the street word ("255 hersnapvej 18", "Vesterskovvej 79"), lower-case streets that
+    end in "st." ("74678 midtvollen 130 st."), and a name and number after "at"/"to" ("Meet me at Jahu 80"); a match
+    is dropped when a word of the name is English, a stop word or a lending term, so amounts around ordinary words
+    ("1450 rent 200", "at Chase 2") stay."""
+
+    def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
+        patterns = [
+            Pattern("Number, street with its street word, number", SUFFIX_STREET_REGEX, 0.5),
+            Pattern("Number, lower-case street, number, st.", LOWER_NUMBERED_STREET_ST_REGEX, 0.5),
+            Pattern("Street with its street word, number", SUFFIX_STREET_NUMBER_REGEX, 0.5),
+            Pattern("Unknown name and number after at/to/on/from", PLACE_NAME_NUMBER_REGEX, 0.45),
+        ]
+        super().__init__(
+            "STREET_ADDRESS",
+            patterns=patterns,
+            name=type(self).__name__,
+            supported_language=LANGUAGE,
+            global_regex_flags=re.MULTILINE,  # case-sensitive: the patterns' capitals and lower case are meant
+        )
+        self.english_words = english_words
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        words = re.findall(r"[^\W\d_][\w'’-]*", pattern_text)[
+            : -1 if pattern_text.endswith(("st.", "street")) else None
+        ]
+        return any(
+            _is_common_word(word) or word in _LOWER_VOCABULARY_WORDS or _english_word(word, self.english_words)
+            for word in words
+        )
