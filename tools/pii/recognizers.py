@@ -5,6 +5,8 @@ addresses (see `tools.pii.name_recognizers` for names)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import tldextract
 from presidio_analyzer import LocalRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -86,35 +88,46 @@ class DateOfBirthRecognizer(_RegexRecognizer):
         ]
 
 
-def _loan_number_recognizer() -> PatternRecognizer:
+def _pattern_recognizer(
+    entity: str, name: str, patterns: list[Pattern], context: Sequence[str] = (), **options: Any
+) -> PatternRecognizer:
+    """Presidio's regex recognizer for our language; `context` words lift a weak pattern's score when they are near."""
     return PatternRecognizer(
-        supported_entity="LOAN_NUMBER",
-        name="LoanNumberRecognizer",
-        patterns=[
+        supported_entity=entity,
+        name=name,
+        patterns=patterns,
+        context=list(context),
+        supported_language=LANGUAGE,
+        **options,
+    )
+
+
+def _loan_number_recognizer() -> PatternRecognizer:
+    return _pattern_recognizer(
+        "LOAN_NUMBER",
+        "LoanNumberRecognizer",
+        [
             Pattern("Prefixed loan or application number", LOAN_NUMBER_PREFIXED_REGEX, 0.6),
             Pattern("Digits named a loan or application number", LOAN_NUMBER_BARE_REGEX, 0.1),
         ],
-        context=LOAN_CONTEXT,
-        supported_language=LANGUAGE,
+        LOAN_CONTEXT,
     )
 
 
 def _driver_license_recognizer() -> PatternRecognizer:
-    return PatternRecognizer(
-        supported_entity="US_DRIVER_LICENSE",
-        name="StateDriverLicenseRecognizer",
-        patterns=[Pattern(f"State licence format {n}", regex, 0.1) for n, regex in enumerate(DRIVER_LICENSE_REGEXES)],
-        context=DRIVER_LICENSE_CONTEXT,
-        supported_language=LANGUAGE,
+    return _pattern_recognizer(
+        "US_DRIVER_LICENSE",
+        "StateDriverLicenseRecognizer",
+        [Pattern(f"State licence format {n}", regex, 0.1) for n, regex in enumerate(DRIVER_LICENSE_REGEXES)],
+        DRIVER_LICENSE_CONTEXT,
     )
 
 
 def _spelled_email_recognizer() -> PatternRecognizer:
-    return PatternRecognizer(
-        supported_entity="EMAIL_ADDRESS",
-        name="SpelledOutEmailRecognizer",
-        patterns=[Pattern("E-mail spelled out with at/dot", SPELLED_EMAIL_REGEX, 0.6)],
-        supported_language=LANGUAGE,
+    return _pattern_recognizer(
+        "EMAIL_ADDRESS",
+        "SpelledOutEmailRecognizer",
+        [Pattern("E-mail spelled out with at/dot", SPELLED_EMAIL_REGEX, 0.6)],
     )
 
 
@@ -148,32 +161,30 @@ class PhoneCueRecognizer(_RegexRecognizer):
 
 
 def _cued_phone_recognizer() -> PatternRecognizer:
-    return PatternRecognizer(
-        supported_entity="PHONE_NUMBER",
-        name="CuedPhoneRecognizer",
-        patterns=[Pattern("Digit groups named a phone number", CUED_PHONE_REGEX, 0.1)],
-        context=PHONE_CONTEXT,
-        supported_language=LANGUAGE,
+    return _pattern_recognizer(
+        "PHONE_NUMBER",
+        "CuedPhoneRecognizer",
+        [Pattern("Digit groups named a phone number", CUED_PHONE_REGEX, 0.1)],
+        PHONE_CONTEXT,
     )
 
 
 def _spaced_account_recognizer() -> PatternRecognizer:
     """Account numbers typed in groups ("9911 2233 4455"), which Presidio's UsBankRecognizer (one digit run) misses."""
-    return PatternRecognizer(
-        supported_entity="US_BANK_NUMBER",
-        name="GroupedAccountNumberRecognizer",
-        patterns=[Pattern("Account number in digit groups", r"\b\d{3,6}(?:[ -]\d{3,6}){1,3}\b", 0.1)],
-        context=["account", "acct", "checking", "savings", "bank", "deposit"],
-        supported_language=LANGUAGE,
+    return _pattern_recognizer(
+        "US_BANK_NUMBER",
+        "GroupedAccountNumberRecognizer",
+        [Pattern("Account number in digit groups", r"\b\d{3,6}(?:[ -]\d{3,6}){1,3}\b", 0.1)],
+        ["account", "acct", "checking", "savings", "bank", "deposit"],
     )
 
 
 def _street_address_recognizer() -> PatternRecognizer:
     # Case-sensitive on purpose: street names are capitalised, which keeps "30 years" or "2 credit cards" out.
-    return PatternRecognizer(
-        supported_entity="STREET_ADDRESS",
-        name="UsStreetAddressRecognizer",
-        patterns=[
+    return _pattern_recognizer(
+        "STREET_ADDRESS",
+        "UsStreetAddressRecognizer",
+        [
             Pattern("US street address", STREET_ADDRESS_REGEX, 0.7),
             Pattern("Street address in lower case", LOWERCASE_ADDRESS_REGEX, 0.6),
             Pattern("PO box with city, state and ZIP", LOWERCASE_PO_BOX_REGEX, 0.7),
@@ -190,7 +201,7 @@ def _street_address_recognizer() -> PatternRecognizer:
             Pattern("Apartment or suite", UNIT_REGEX, 0.5),
             Pattern("State and ZIP code", STATE_ZIP_REGEX, 0.5),
         ],
-        context=[
+        [
             "address",
             "live",
             "lives",
@@ -203,7 +214,6 @@ def _street_address_recognizer() -> PatternRecognizer:
             "deliver",
             "send",
         ],
-        supported_language=LANGUAGE,
         global_regex_flags=re.MULTILINE,
     )
 
