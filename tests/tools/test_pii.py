@@ -467,3 +467,28 @@ def test_a_name_followed_by_its_e_mail_address_is_redacted_as_both(text):
 def test_a_surname_that_is_a_word_is_repeated_only_as_written():
     redacted = pii.redact_text("Ivan P. Frost scraped the frost off; Frost was late")
     assert redacted == "<PERSON_1> scraped the frost off; <PERSON_2> was late"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("When comparing Loan Estimates, make sure to compare the origination charges.", "Loan Estimates"),
+        ("Borrower shall act in accordance with Environmental Law.", "Environmental Law"),
+        ("in violation of any Applicable Law, or", "Applicable Law"),
+        ("The Note Holder will use my Prepayments to reduce the Principal.", "The Note Holder"),
+        ("Loan Amount $211,000 NO\nInterest Rate 4% YES", "$211,000 NO\nInterest Rate 4%"),
+        ("CFPB data on loans made in 2006-2009 show the pattern", "2006-2009"),
+    ],
+)
+def test_a_document_s_defined_terms_amounts_and_years_stay(text, kept):
+    """Found in the shared CFPB documents: a plural or articled lending term, a defined term of the note, the tail
+    of an amount on a Loan Estimate, a span of years near 'loans' were redacted, and answers quoted placeholders."""
+    assert kept in pii.redact(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my loan number is 2006-2009-44", "I live at 450 Præstevænget 15", "Contact Michael Jones about the Note"],
+)
+def test_the_look_alikes_of_those_terms_are_still_redacted(text):
+    assert pii.redact(text).entities

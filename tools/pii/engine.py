@@ -143,7 +143,9 @@ def _build_engines() -> _Engines:
         supported_languages=[LANGUAGE],
         default_score_threshold=SCORE_THRESHOLD,
     )
-    allow_list_regex = [r"^(?:" + "|".join(re.escape(term) for term in ALLOW_LIST) + r")$", *AMOUNT_REGEXES]
+    # a term as the text has it: with its article or in the plural ("the Note Holder", "Loan Estimates")
+    terms = "|".join(re.escape(term) for term in ALLOW_LIST)
+    allow_list_regex = [rf"^(?:the\s+)?(?:{terms})s?$", *AMOUNT_REGEXES]
     engines = _Engines(analyzer, AnonymizerEngine(), allow_list_regex, 0.0, english_words, census.in_lists)
     _analyze(engines, "Warm-up: John Smith at 123 Main St, john@example.com.")
     engines.warmup_seconds = time.perf_counter() - started

@@ -141,10 +141,11 @@ LOWERCASE_PO_BOX_REGEX = (
 RURAL_ROUTE_REGEX = r"(?i:\b\d{1,6}\s+(?:county road|county rd|state road|farm road|rural route|route|rte)\s+\d{1,4}\b)"
 # European and Latin American order: house number, a capitalised street name, a number ("450 Præstevænget 15",
 # "86036 Rua do Arenque 1634"); a capitalised first word keeps "30 year 2025"-style phrases out.
-# Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60") are not streets.
+# Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60") are not streets, nor is the tail of an
+# amount ("$211,000 NO / Interest Rate 4%" on a Loan Estimate).
 _NOT_A_STREET = r"(?!(?i:years?|months?|weeks?|days?|hours?|of|to|and|or|percent|points?|payments?|times)\b)"
 NUMBERED_STREET_REGEX = (
-    rf"\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+"
+    rf"(?<![\d,.$])\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+"
     r"(?!\d*0[’']?s\b)\d{1,5}[A-Za-z]?\b\.?"  # a decade ("5 Musicians Of The 70s") is no house number
 )
 # Card numbers whose prefix Presidio's stock pattern does not cover (2-series Mastercard, JCB, 19-digit Visa);
@@ -181,7 +182,8 @@ LOAN_NUMBER_PREFIXED_REGEX = (
     r"(?i:\b(?:LN|APP|MTG|REF|HEL|HELOC|LID|FHA|VA|CASE)[- ]?(?:\d{2,8}[- ]?){1,3}\d{2,8}\b)"
     r"|\bA-\d{4,8}(?:-\d{2,8}){1,2}\b"
 )
-LOAN_NUMBER_BARE_REGEX = r"(?:#\s?)?\b\d{4,12}(?:[- ]\d{2,8}){0,2}\b"
+# A span of years ("2006-2009") is no loan number, whatever the context.
+LOAN_NUMBER_BARE_REGEX = r"(?:#\s?)?\b(?!(?:19|20)\d\d-(?:19|20)\d\d\b(?![- ]\d))\d{4,12}(?:[- ]\d{2,8}){0,2}\b"
 LOAN_CONTEXT = ["loan", "application", "app", "case", "reference", "ref", "mortgage", "heloc"]
 
 

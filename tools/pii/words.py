@@ -104,6 +104,13 @@ _LENDING_VOCABULARY = [
     "Jumbo",
     "Loan Estimate",
     "Closing Disclosure",
+    # defined terms of the standard note and security instrument, capitalised as names are
+    "Note Holder",
+    "Applicable Law",
+    "Environmental Law",
+    "Loan Servicer",
+    "NMLS",
+    "JSON",  # the rate tool's data format, which the small model reads as a name
     "Equifax",
     "Experian",
     "TransUnion",
