@@ -26,7 +26,7 @@ from agents import prompts
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
-from tools.grounding import Evidence, select_evidence, with_following
+from tools.grounding import Evidence, is_form_line, select_evidence, with_following
 
 HISTORY_TURNS = 2
 EVIDENCE_SENTENCES = 4
@@ -75,9 +75,11 @@ def choose_evidence(question: str, chunks: list) -> list[Evidence]:
 
 
 def is_quotable(evidence: Evidence) -> bool:
-    """A complete sentence (not a heading or a wrapped fragment) that matches the question well enough."""
+    """A complete sentence (not a heading or a wrapped fragment), or a form's label and figure ("First Change 2%"
+    on the sample Loan Estimate, `is_form_line`), that matches the question well enough."""
     text = evidence.text
-    return evidence.score >= MIN_QUOTE_SCORE and len(text.split()) >= MIN_QUOTE_WORDS and text[-1] in ".!"
+    sentence = len(text.split()) >= MIN_QUOTE_WORDS and text[-1] in ".!"
+    return evidence.score >= MIN_QUOTE_SCORE and (sentence or is_form_line(text))
 
 
 def quotes_of(evidence: list[Evidence]) -> list[Evidence]:

@@ -295,6 +295,28 @@ def is_statement(sentence: str, min_words: int = MIN_EVIDENCE_WORDS) -> bool:
     return len(sentence.split()) >= min_words and sentence[-1] not in "?:" and len(sentence) <= MAX_EVIDENCE_CHARS
 
 
+FORM_LINE_WORDS = 16
+LABEL_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_form_line(sentence: str) -> bool:
+    """A line of a filled-in form: a label and its figure ("First Change 2%", "Appraisal Fee $305").
+
+    It is no sentence, but it is the source's own statement of the figure (the sample Loan Estimate's rate caps and
+    fees are nowhere else), so it may be evidence and a quote, verbatim; a label of at least two words keeps out
+    bare figures and page furniture ("Page 2 of 3" has one).
+    """
+    words = sentence.split()
+    labels = [w for w in words if LABEL_WORD.fullmatch(w.strip("()/,–-"))]
+    return (
+        len(words) <= FORM_LINE_WORDS
+        and sentence[-1] not in "?:"
+        and bool(NUMBER.search(sentence))
+        and len(labels) >= 2
+        and not sentence.lower().startswith("page ")
+    )
+
+
 def _jaccard(first: set[str], second: set[str]) -> float:
     return len(first & second) / len(first | second) if first | second else 0.0
 
@@ -352,14 +374,21 @@ def select_evidence(
     embed: Callable[[list[str]], np.ndarray] | None = None,
     limit: int = 4,
     lexical_weight: float = 0.5,
+    form_lines: bool = True,
 ) -> list[Evidence]:
     """The `limit` passage sentences most likely to answer `question`, best first.
 
     `embed` maps texts to unit vectors (the knowledge base's encoder); without it only lexical overlap ranks.
-    Sentences too short to be a claim (headings, form labels) are skipped, and so are near-repeats of a sentence
-    already chosen (the Loan Estimate and Closing Disclosure explainers share many definitions).
+    Sentences too short to be a claim (headings, bare labels) are skipped unless they are a form's label and figure
+    (`is_form_line`, when `form_lines`), and so are near-repeats of a sentence already chosen (the Loan Estimate
+    and Closing Disclosure explainers share many definitions).
     """
-    candidates = [(n, s) for n, text in enumerate(passages) for s in passage_sentences(text) if is_statement(s)]
+    candidates = [
+        (n, s)
+        for n, text in enumerate(passages)
+        for s in passage_sentences(text)
+        if is_statement(s) or (form_lines and is_form_line(s))
+    ]
     if not candidates:
         return []
     scores = np.array([lexical_weight * lexical_relevance(question, s) for _, s in candidates])

@@ -25,3 +25,9 @@ def test_headings_fragments_and_weak_matches_are_never_quoted():
     weak = Evidence(1, "This sentence barely matches the question at all.", 0.3)
     assert quotes_of([heading, weak]) == []
     assert quotes_of([]) == []
+
+
+def test_a_form_line_with_its_figure_is_quoted_verbatim():
+    form_line = Evidence(0, "First Change 2%", 0.9)
+    assert quotes_of([form_line]) == [form_line]
+    assert quotes_of([Evidence(0, "First Change 2%", 0.3)]) == []

@@ -8,6 +8,7 @@ from tools.grounding import (
     SupportReason,
     check_support,
     figure_periods,
+    is_form_line,
     numbers_in,
     passage_sentences,
     select_evidence,
@@ -104,6 +105,37 @@ def test_evidence_is_the_sentence_that_answers_not_a_heading_or_question():
     assert best[0].source == 0
     assert best[0].text.startswith("A prepayment penalty means")
     assert all(not e.text.endswith("?") for e in best)
+
+
+ARM_FORM = (
+    "Adjustable Interest Rate (AIR) Table\nIndex + Margin MTA + 4%\nInitial Interest Rate 4%\n"
+    "Minimum/Maximum Interest Rate 3.25%/12%\nChange Frequency\nFirst Change Beginning of 61st month\n"
+    "Limits on Interest Rate Changes\nFirst Change 2%\nPage 2 of 3"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "form_line"),
+    [
+        ("First Change 2%", True),
+        ("Appraisal Fee $305", True),
+        ("Minimum/Maximum Interest Rate 3.25%/12%", True),
+        ("Limits on Interest Rate Changes", False),  # a heading: no figure
+        ("Years 6-8", False),  # a column head: one word of label
+        ("$703.33", False),
+        ("Page 2 of 3", False),
+        ("What is the most the rate can change at once, 2%?", False),
+    ],
+)
+def test_a_form_line_is_a_label_with_its_figure(line, form_line):
+    assert is_form_line(line) is form_line
+
+
+def test_a_filled_in_form_answers_with_its_own_label_and_figure():
+    chosen = select_evidence("sample arm: the minimum interest rate?", [ARM_FORM], limit=1)
+    assert [e.text for e in chosen] == ["Minimum/Maximum Interest Rate 3.25%/12%"]
+    both = [select_evidence("first change", [ARM_FORM], limit=9, form_lines=on) for on in (True, False)]
+    assert [[e.text for e in chosen if e.text == "First Change 2%"] for chosen in both] == [["First Change 2%"], []]
 
 
 def test_near_repeats_are_not_chosen_twice():
