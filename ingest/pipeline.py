@@ -25,6 +25,7 @@ from ingest.parsing import (
     parse_file,
 )
 from ingest.progress import Stage
+from kb.context import document_context, is_filled_form
 from kb.embedding import Embedder
 from kb.store import SCOPES, DocumentRecord, DuplicateDocumentError, IndexStore
 
@@ -118,8 +119,12 @@ def ingest_file(
         raise EmptyDocumentError(f"“{filename}” contains no text that APFA can read.")
 
     report(Stage.EMBEDDING, 0, len(chunks))
+    # The embedder reads each chunk after its document's header (`kb.context`); the stored text stays exact.
+    context = document_context(
+        parsed.title, is_filled_form(line for page in parsed.pages for line in page.text.splitlines())
+    )
     vectors = embedder.embed_documents(
-        [chunk.for_embedding(parsed.title) for chunk in chunks],
+        [chunk.for_embedding(context) for chunk in chunks],
         on_progress=lambda done, total: report(Stage.EMBEDDING, done, total),
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
+from kb.context import document_context, is_filled_form
 from kb.store import IndexStore, StoredChunk
 
 STOPWORDS = "en"
@@ -57,7 +58,9 @@ class LexicalIndex:
         ordered = sorted(chunks.values(), key=lambda chunk: chunk.chunk_id)
         retriever = bm25s.BM25()
         if ordered:
-            retriever.index(tokenize([_indexed_text(chunk) for chunk in ordered], stemming), show_progress=False)
+            contexts = _document_contexts(ordered)
+            texts = [f"{contexts[chunk.doc_id]}\n{chunk.text}" for chunk in ordered]
+            retriever.index(tokenize(texts, stemming), show_progress=False)
         chunk_ids = [chunk.chunk_id for chunk in ordered]
         return cls(
             version=version,
@@ -101,9 +104,15 @@ class LexicalIndex:
         return [(int(self.chunk_ids[position]), float(scores[position])) for position in best]
 
 
-def _indexed_text(chunk: StoredChunk) -> str:
-    """The title is indexed with the text: a query naming a document's subject should find its chunks."""
-    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
+def _document_contexts(chunks: Sequence[StoredChunk]) -> dict[str, str]:
+    """Each document's header (`kb.context`), indexed with every chunk's text: a query naming a document ("the
+    sample ARM loan estimate") should find its chunks. Whether it is a filled-in form is read from its chunks."""
+    lines: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for chunk in chunks:
+        lines.setdefault(chunk.doc_id, []).extend(chunk.text.splitlines())
+        titles[chunk.doc_id] = chunk.title
+    return {doc_id: document_context(titles[doc_id], is_filled_form(lines[doc_id])) for doc_id in titles}
 
 
 _indexes: dict[tuple[str, bool], LexicalIndex] = {}

@@ -65,6 +65,24 @@ def test_a_pdf_becomes_searchable_with_pages_and_offsets(data_dir: Path, tmp_pat
     assert get_store(Settings()).search(embedder.embed_query(LOAN_TOPICS["escrow"]), 5, "bob") == []
 
 
+def test_the_embedder_reads_each_chunk_after_its_documents_header(data_dir: Path, tmp_path: Path):
+    form = tmp_path / "adjustable_rate_loan_estimate.txt"
+    lines = [f"Fee line {n} ${n * 10}" for n in range(30)]
+    form.write_text("\n".join(lines), encoding="utf-8")
+    seen: list[str] = []
+
+    class Recording(WordHashEmbedder):
+        def embed_documents(self, texts, on_progress=None):
+            seen.extend(texts)
+            return super().embed_documents(texts, on_progress)
+
+    index_file(form, form.name, "shared", "system", embedder=Recording())
+
+    assert seen and all(text.startswith("adjustable rate loan estimate, ARM, sample form\n") for text in seen)
+    _, chunks = get_store(Settings()).chunks_at_current_version()
+    assert all(chunk.text.startswith("Fee line") for chunk in chunks.values())  # what users see is unchanged
+
+
 def test_uploading_the_same_bytes_again_is_skipped(data_dir: Path, tmp_path: Path):
     note = tmp_path / "note.md"
     note.write_text("# Escrow\n\n" + LOAN_TOPICS["escrow"], encoding="utf-8")

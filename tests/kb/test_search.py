@@ -70,6 +70,23 @@ def test_an_exact_term_lifts_a_passage_the_dense_side_ranks_last(store: IndexSto
     assert doc_ids(rrf)[0] == "pmi"
 
 
+def test_a_question_naming_a_sample_form_finds_it_by_its_file_name_title(store: IndexStore):
+    form = "\n".join([f"Fee line {n} ${n * 10}" for n in range(24)] + ["Appraisal Fee $305"])
+    record = DocumentRecord(
+        doc_id="le",
+        title="adjustable_rate_loan_estimate.pdf",
+        filename="le.pdf",
+        sha256="le",
+        scope="shared",
+        owner="system",
+    )
+    store.add_document(record, [Chunk(text=form, page=1, start=0, end=len(form))], unit(0.0, 0.0, 1.0).reshape(1, -1))
+
+    _, chunks = store.chunks_at_current_version()
+    for query in ("on the sample arm estimate", "sample adjustable rate loan estimate"):
+        assert [chunks[chunk_id].doc_id for chunk_id, _ in lexical_index(store).search(query, 1, None)] == ["le"]
+
+
 def test_weight_one_is_dense_order_and_scores_stay_cosines(store: IndexStore):
     query = "private mortgage insurance"
     dense = search(store, query, QUERY_VECTOR, 3, None, mode="dense")
