@@ -145,6 +145,7 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
         given=f"{question}\n{calculation or ''}",
         shown=[e.text for e in quoted],
         max_sentences=MAX_MODEL_SENTENCES,
+        question=question,
     )
     first_token_at = None
     model_started = time.perf_counter()

@@ -168,8 +168,9 @@ class SentenceVetter:
 
     `given` is what the borrower wrote and the exact calculation showed: its figures may be restated without a
     source, per the period they were given in ("$85,000 a year" is never "a monthly income of $85,000").
-    `shown` are passage sentences already quoted to the borrower (not repeated). `max_sentences` bounds the
-    answer: `done` turns true once that many sentences were released, so the caller can stop the model early.
+    `shown` are passage sentences already quoted to the borrower (not repeated). `question` is the borrower's
+    question alone: a sentence with no word or figure beyond it is an echo, never an answer. `max_sentences` bounds
+    the answer: `done` turns true once that many sentences were released, so the caller can stop the model early.
     """
 
     def __init__(
@@ -178,11 +179,13 @@ class SentenceVetter:
         given: str = "",
         shown: Sequence[str] = (),
         max_sentences: int | None = None,
+        question: str = "",
     ):
         self._sources = list(source_texts)
         self._allowed_numbers = numbers_in(given)
         self._given_periods: dict[str, frozenset[Period]] = figure_periods(given)
         self._shown = list(shown)
+        self._asked = _words_and_figures(question)
         self._max_sentences = max_sentences
         self._buffer = ""
         self.released: list[str] = []
@@ -220,6 +223,10 @@ class SentenceVetter:
             sentence = without_verdict_opener(sentence)
         if not WORDLIKE.search(strip_citations(sentence)):
             return None  # nothing but citation marks and punctuation ("[1], [2], [5]"): no sentence at all
+        if self._asked and _words_and_figures(sentence) <= self._asked:
+            # "After my loan closes, my lender will always be the one taking my payments [1]": the question's own
+            # words turned into a claim, which its citation cannot make true.
+            return None
         flags = bias.check_text(sentence).flags
         if flags:
             self.flags.extend(
@@ -275,6 +282,10 @@ def _recited(sentence: str, number: int) -> str:
 
 def _trailing_space(sentence: str) -> str:
     return sentence[len(sentence.rstrip()) :]
+
+
+def _words_and_figures(text: str) -> set[str]:
+    return content_stems(strip_citations(text)) | numbers_in(text)
 
 
 def _overlap_share(claim: str, source: str) -> float:

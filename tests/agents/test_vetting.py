@@ -155,3 +155,31 @@ def test_a_line_of_bare_citation_marks_is_not_released():
     assert vetted("FHA loans allow down payments as low as 3.5 percent [1].\n\n[1], [2], [5]")[0] == (
         "FHA loans allow down payments as low as 3.5 percent [1]."
     )
+
+
+SERVICING = (
+    "Your lender may transfer the servicing of your loan to another company after closing. "
+    "The servicer collects your payments."
+)
+
+
+def test_the_question_s_own_words_turned_into_a_claim_are_not_released():
+    question = "after my loan closes will my lender always be the one taking my payments"
+    text, _ = vetted(
+        "After my loan closes, my lender will always be the one taking my payments [1]. ",
+        sources=(SERVICING,),
+        question=question,
+    )
+    assert text == ""
+
+
+def test_a_sentence_that_adds_a_word_or_a_figure_to_the_question_is_still_vetted_as_usual():
+    question = "after my loan closes will my lender always be the one taking my payments"
+    text, _ = vetted(
+        "Your lender may transfer the servicing of your loan to another company [1]. ",
+        sources=(SERVICING,),
+        question=question,
+    )
+    assert text == "Your lender may transfer the servicing of your loan to another company [1]."
+    figure, _ = vetted("The down payment can be as low as 3.5 percent [1]. ", question="whats the fha down payment")
+    assert figure == "The down payment can be as low as 3.5 percent [1]."
