@@ -161,25 +161,25 @@ SERVICING = (
     "Your lender may transfer the servicing of your loan to another company after closing. "
     "The servicer collects your payments."
 )
+SERVICING_QUESTION = "after my loan closes will my lender always be the one taking my payments"
 
 
-def test_the_question_s_own_words_turned_into_a_claim_are_not_released():
-    question = "after my loan closes will my lender always be the one taking my payments"
-    text, _ = vetted(
-        "After my loan closes, my lender will always be the one taking my payments [1]. ",
-        sources=(SERVICING,),
-        question=question,
-    )
-    assert text == ""
+@pytest.mark.parametrize(
+    ("answer", "released"),
+    [
+        # the question's own words turned into a claim: an echo, not an answer
+        ("After my loan closes, my lender will always be the one taking my payments [1]. ", ""),
+        # a sentence that adds words to the question is vetted as usual
+        (
+            "Your lender may transfer the servicing of your loan to another company [1]. ",
+            "Your lender may transfer the servicing of your loan to another company [1].",
+        ),
+    ],
+)
+def test_a_sentence_is_released_only_when_it_says_more_than_the_question(answer, released):
+    assert vetted(answer, sources=(SERVICING,), question=SERVICING_QUESTION)[0] == released
 
 
-def test_a_sentence_that_adds_a_word_or_a_figure_to_the_question_is_still_vetted_as_usual():
-    question = "after my loan closes will my lender always be the one taking my payments"
-    text, _ = vetted(
-        "Your lender may transfer the servicing of your loan to another company [1]. ",
-        sources=(SERVICING,),
-        question=question,
-    )
-    assert text == "Your lender may transfer the servicing of your loan to another company [1]."
+def test_a_figure_the_question_lacks_is_more_than_the_question():
     figure, _ = vetted("The down payment can be as low as 3.5 percent [1]. ", question="whats the fha down payment")
     assert figure == "The down payment can be as low as 3.5 percent [1]."
