@@ -41,21 +41,23 @@ class NameCueRecognizer(_RegexRecognizer):
         r"colleague|lawyer|attorney|accountant|broker|banker)|loan officer,?|seller|buyer|"
         r"(?:directed|written|produced|composed|painted)\s+by:?|starring|featuring|assistant to)\s+"
         r"|\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)"
-        r"(?P<name>[A-ZÀ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w'’-]+)){0,3})"
+        # the name's words on the cue's line: "Name: Ana Diaz\nPhone: ..." must not take "Phone"
+        r"(?P<name>[A-ZÀ-Þ][\w'’-]+(?:[ \t]+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w'’-]+)){0,3})"
     )
     # After the strongest cues a borrower may type the name in lower case ("my name is maria gonzalez").
     _lower_case = re.compile(
         r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
         r"my name is|my name's|name:|this is|hi it'?s|signed,?|regards,?|thanks,|calls me|mr\.?|mrs\.?|ms\.?)\s+)"
-        r"(?P<name>[a-zà-þ][\w'’-]+(?:\s+[a-zà-þ][\w'’-]+)?)"
+        r"(?P<name>[a-zà-þ][\w'’-]+(?:[ \t]+[a-zà-þ][\w'’-]+)?)"
     )
     _not_a_name = re.compile(r"(?:ing|ly|ed|ful|ous|ive|able|ment|tion)$")
     # A person added to or removed from a loan, an account or a will: "add Key as a beneficiary", "remove Jake
-    # from the loan".
+    # from the loan", "add Quinzia as guardian".
     _role = re.compile(
         r"(?i:\b(?:add|remove|include|list)\s+)(?P<name>[A-ZÀ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][\w'’-]+)){0,3})"
-        r"(?=\s+(?i:as\s+(?:a|an|my|the)\s+(?:beneficiary|co-?borrower|co-?signer|co-?applicant|authori[sz]ed user|"
-        r"joint owner)|from\s+(?:the|my|our)\s+(?:will|account|loan|title|deed|mortgage|application)))"
+        r"(?=\s+(?i:as\s+(?:(?:a|an|my|the|their)\s+)?(?:beneficiary|co-?borrower|co-?signer|co-?applicant|"
+        r"authori[sz]ed user|joint owner|guardian|trustee|executor)|"
+        r"from\s+(?:the|my|our)\s+(?:will|account|loan|title|deed|mortgage|application)))"
     )
 
     def analyze(

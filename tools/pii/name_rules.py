@@ -46,6 +46,16 @@ def _only_words(value: str, english_words: frozenset[str], listed: Callable[[str
     )
 
 
+# A courtesy title before a word makes it a name even when a dictionary holds it ("correct it to Mrs. Glyceria",
+# "Dr. Ronner flew"); "Miss" is left out, being also a verb ("Miss Payments").
+_TITLE_BEFORE = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof)\.?[ \t]+$")
+
+
+def _after_title(text: str, result: RecognizerResult) -> bool:
+    """A name directly after a courtesy title, kept whatever its words (see `_only_words`)."""
+    return bool(_TITLE_BEFORE.search(text, max(0, result.start - 8), result.start))
+
+
 def _name_shaped(word: str) -> bool:
     """Longer than an initial, not an acronym, not a stop word or lending term, not a name look-alike ("May")."""
     return (
@@ -147,6 +157,15 @@ def _contact_card_name(
 
 
 _LIST_ITEM_END = re.compile(r"\s*(?:,|&|(?:and|or)\b|[.;:!?)]|$)")
+_LIST_ITEM_START = re.compile(r"(?:^|[,:&]|\band|\bor)[ \t]*$", re.MULTILINE)
+
+
+def _list_item(text: str, start: int, end: int) -> bool:
+    """A word that is a whole item of an enumeration: a joint, colon or line start before it, a joint or the
+    sentence's end after it ("They had 6: Mary, Ariana, Isabel, Teresa and Jodi", not "Wash Sales and Day Trading")."""
+    return bool(_LIST_ITEM_END.match(text, end)) and bool(_LIST_ITEM_START.search(text, max(0, start - 8), start))
+
+
 _LIST_JOINT = r"(?:\s*,\s*(?:(?:and|&|or)\s+)?|\s+(?:and|&|or)\s+)"
 _WORD_BEFORE_JOINT = re.compile(rf"(?<![\w'’-])(?P<word>[^\W\d_][\w'’-]*){_LIST_JOINT}$")
 _WORD_AFTER_JOINT = re.compile(rf"{_LIST_JOINT}(?P<word>[^\W\d_][\w'’-]*)(?![\w'’-])")
@@ -174,13 +193,18 @@ def _names_listed_with_names(
                 start, end = match.span("word")
                 if (
                     word[0].isupper() != text[person.start].isupper()  # an enumeration's items share their case
-                    # a listed name that is also a word only in lower case and as an item of the list itself
-                    # ("chad and caleb"; not "Wash Sales and Day Trading", "my realtor, jen, said we should")
+                    # a listed name that is also a word only as a whole item of the list itself ("chad and caleb",
+                    # "Mary, Ariana, Isabel, Teresa and Jodi"; not "Wash Sales and Day Trading"), in lower case only
+                    # after a listed name ("my realtor, jen, said we should")
                     or not _could_be_a_name(
                         word,
                         english_words,
                         listed,
-                        listed_words=word.islower() and bool(_LIST_ITEM_END.match(text, end)),
+                        listed_words=(
+                            bool(_LIST_ITEM_END.match(text, end))
+                            if word.islower()
+                            else _list_item(text, start, end) and _list_item(text, person.start, person.end)
+                        ),
                     )
                     or any(r.start < end and start < r.end for r in people + found + added)
                 ):

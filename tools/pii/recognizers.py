@@ -134,7 +134,7 @@ def _spelled_email_recognizer() -> PatternRecognizer:
 class PhoneCueRecognizer(_RegexRecognizer):
     """Phone numbers announced by words Presidio's context enhancer cannot use: "call me on 9472 7916" ("call" is
     a spaCy stop word, which the enhancer skips), "my registered 668 5702", "messages to 99 668472", and a label
-    after the number ("416 60 039 office", "...-Fax")."""
+    after the number ("416 60 039 office", "...-Fax"), and a contact card's label ("mobile: 99 577450")."""
 
     entity_type = "PHONE_NUMBER"
 
@@ -147,13 +147,20 @@ class PhoneCueRecognizer(_RegexRecognizer):
         r"\bmy\s+registered|\b(?:messages?|sms|texts)\s+(?:to|on|at))\s+" + _number + r"\b"
     )
     _after = re.compile(_number + r"(?:\s*-\s*|\s+)(?i:office|fax|mobile|cell)\b")
+    # A contact card's label and colon ("mobile: 99 577450", "Fax: 22 6844123"): the stock pattern and the cued
+    # digit groups take two to four digits a group, so a six-digit group after the label went unmatched.
+    _label = re.compile(
+        r"(?i:\b(?:mobile|cell|phone|tel|telephone|desk|fax|home|work)(?:[ \t]+(?:phone|number|no\.?|#))?[ \t]*:[ \t]*)"
+        + _number
+        + r"\b"
+    )
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         return [
             RecognizerResult(self.entity_type, match.start("number"), match.end("number"), 0.6)
-            for pattern in (self._before, self._after)
+            for pattern in (self._before, self._after, self._label)
             for match in pattern.finditer(text)
             # seven digits at least: a score band or a short reference is no number to call
             if sum(c.isdigit() for c in match.group("number")) >= 7

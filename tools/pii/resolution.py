@@ -12,6 +12,7 @@ from presidio_analyzer import RecognizerResult
 
 from tools.pii.addresses import _address_block_end
 from tools.pii.name_rules import (
+    _after_title,
     _contact_card_name,
     _limit_word,
     _names_listed_with_names,
@@ -60,7 +61,11 @@ def _resolve(
         for r in results
         if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end]))
         and not _limit_word(text, r)
-        and not (r.entity_type == "PERSON" and _only_words(text[r.start : r.end], english_words, listed))
+        and not (
+            r.entity_type == "PERSON"
+            and _only_words(text[r.start : r.end], english_words, listed)
+            and not _after_title(text, r)
+        )
     ]
     results += _contact_card_name(text, results, english_words, listed)
     results += _names_mentioned_again(text, results, english_words)
