@@ -38,6 +38,23 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
         ("They had 5: Mary, Ariana, Isabel, Teresa and Jodi.", "Ariana", "PERSON"),
         ("They had 5: Mary, Ariana, Isabel, Teresa and Jodi.", "Jodi", "PERSON"),
     ],
+    "a street typed in lower case between its numbers, with its unit and lower-case town lines": [
+        (
+            "send it to 688 rue du centre 320\napt. 169\nmarke\nbelgium 97466",
+            "688 rue du centre 320\napt. 169\nmarke\nbelgium 97466",
+            "STREET_ADDRESS",
+        ),
+        ("it is 947 trg revolucije 17 apt. 858", "947 trg revolucije 17 apt. 858", "STREET_ADDRESS"),
+        ("we moved to 46 velký průhon 426 last year", "46 velký průhon 426", "STREET_ADDRESS"),
+        (
+            "my address is 0605 πεντέλης 210 apt. 999\ndelmas, mp 35739",
+            "0605 πεντέλης 210 apt. 999\ndelmas, mp 35739",
+            "STREET_ADDRESS",
+        ),
+    ],
+    "a German street word at a name's end": [
+        ("meet at the corner of heiligengeistbrücke 77", "heiligengeistbrücke 77", "STREET_ADDRESS"),
+    ],
 }
 
 # (text, value): the value stays in the redacted text.
@@ -56,6 +73,18 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     "a word that is no whole item of the enumeration": [
         ("Mary and Teresa Street Bakery", "Street"),
         ("Wash Sales and Day Trading with Mary", "Sales"),
+    ],
+    "lower-case words between numbers that are no street": [
+        ("we have 2 kids 3 dogs and a cat", "2 kids 3"),
+        ("I pay 1500 a month 200 more than before", "1500 a month 200"),
+        ("score 680 fico 720 last week", "680 fico 720"),
+        ("30 year fixed 6 percent", "30 year fixed 6"),
+        ("rent a 1200 sqft 2 bedroom apartment", "1200 sqft 2"),
+        ("college in 2015 versus 2033", "2015 versus 2033"),
+    ],
+    "a sentence, not a town, after a lower-case street": [
+        ("here they are: unit 1009 box 0219\ndpo ap 51065, and 4596 too", "4596"),
+        ("i live at 12 rue du lac 4\nincome 65000", "income 65000"),
     ],
     "add ... as without a role": [
         ("can I add Escrow as a line item", "Escrow"),

@@ -23,6 +23,7 @@ from tools.pii.patterns import AMOUNT_REGEXES, CARD_NUMBER_REGEX
 from tools.pii.recognizers import (
     DateOfBirthRecognizer,
     ForeignStreetRecognizer,
+    LowerCaseStreetRecognizer,
     OfflineEmailRecognizer,
     PhoneCueRecognizer,
     _cued_phone_recognizer,
@@ -123,6 +124,7 @@ def _build_engines() -> _Engines:
     census = CensusNameRecognizer(english_words)
     registry.add_recognizer(census)
     registry.add_recognizer(ForeignStreetRecognizer(english_words))
+    registry.add_recognizer(LowerCaseStreetRecognizer(english_words))
     registry.add_recognizer(_loan_number_recognizer())
     registry.add_recognizer(_driver_license_recognizer())
     registry.add_recognizer(_spelled_email_recognizer())

@@ -76,7 +76,7 @@ STREET_AFTER_PREPOSITION_REGEX = (
 # English dictionary (see ForeignStreetRecognizer), so "pay 1450 rent 200 st." stays.
 _STREET_MORPHEMES = (
     "vej|vejen|gade|vei|veien|veg|vegen|gata|gatan|vägen|väg|weg|straat|strasse|straße|gasse|laan|plein|tie|katu|"
-    "utca|allee|platz|stræde|stien|bakken|torv|braut|vegur|kuja|polku|gränd"
+    "utca|allee|platz|stræde|stien|bakken|torv|braut|vegur|kuja|polku|gränd|brücke|damm|ufer|steig|pfad|zeile"
 )
 _LOWER_STREET_WORD = r"[a-zß-ÿ\u0100-\u017f][a-zß-ÿ\u0100-\u017f'’-]{3,}"
 SUFFIX_STREET_REGEX = (
@@ -94,6 +94,24 @@ PLACE_NAME_NUMBER_REGEX = (
 )
 LOWER_NUMBERED_STREET_ST_REGEX = (
     rf"\b\d{{1,6}}\s+{_LOWER_STREET_WORD}(?:\s+{_LOWER_STREET_WORD})?\s+\d{{1,5}}[a-z]?\s+(?:st\.|street\b)"
+)
+# A street typed all in lower case with its numbers around it ("688 rue du centre 320", "947 trg revolucije 17",
+# "46 velký průhon 426"), in any language, with a unit after it ("apt. 169", also on the next line); the words
+# are checked by LowerCaseStreetRecognizer (a street word such as "rue" or "trg", or only words in no dictionary),
+# so "2 kids 3" or "30 year fixed 6" stay. Not the tail of an amount ("$211,000 no 4").
+_LOWER_LETTER = "a-zß-ÿ\u0100-\u017f\u03ac-\u03ce"
+LOWER_CASE_STREET_REGEX = (
+    rf"(?<![\w,.$])\d{{1,6}}(?:[ \t]+\d{{1,6}})?[ \t]+(?:[{_LOWER_LETTER}][{_LOWER_LETTER}'’-]*\.?[ \t]+){{1,4}}"
+    r"\d{1,5}[a-z]?\b(?:\.?,?\s+(?:apt|suite|unit|ste)\.?[ \t]*#?\d{1,5}[a-z]?\b)?"
+)
+# Street words and particles of street names written in lower case (see LOWER_CASE_STREET_REGEX).
+LOWER_STREET_TYPES = frozenset(
+    "rue rua r av avda avenida calle carrer via viale piazza strada trg ulica ul ulice út utca u cesta aleja al "  # noqa: SIM905
+    "plac náměstí namesti nám třída trida odos οδός λεωφόρος rruga sokak caddesi bulevar bulevardul str "
+    "straat laan weg vej gade gata vei".split()
+)
+LOWER_STREET_PARTICLES = frozenset(
+    "de del della dei di da das do dos du des la le les los las e y a au aux van von der den na pod nad".split()  # noqa: SIM905
 )
 # The last lines of an address block: a unit line, then up to three lines, the last ending in a postcode
 # ("Apt. 805" / "Pines Beach" / "New Zealand 34694" on their own lines).

@@ -22,7 +22,10 @@ from tools.pii.patterns import (
     LOAN_CONTEXT,
     LOAN_NUMBER_BARE_REGEX,
     LOAN_NUMBER_PREFIXED_REGEX,
+    LOWER_CASE_STREET_REGEX,
     LOWER_NUMBERED_STREET_ST_REGEX,
+    LOWER_STREET_PARTICLES,
+    LOWER_STREET_TYPES,
     LOWERCASE_ADDRESS_REGEX,
     LOWERCASE_PO_BOX_REGEX,
     MILITARY_ADDRESS_REGEX,
@@ -255,3 +258,43 @@ class ForeignStreetRecognizer(PatternRecognizer):
             _is_common_word(word) or word in _LOWER_VOCABULARY_WORDS or _english_word(word, self.english_words)
             for word in words
         )
+
+
+# Units and comparisons between two figures ("1200 sqft 2 bedroom", "2015 versus 2033", "5 non-call 3").
+_MEASURE_WORDS = frozenset(
+    "sqft sq ft km mi kg lbs yr yrs mo mos pct bps usd eur gbp versus vs non-call".split()  # noqa: SIM905
+)
+
+
+class LowerCaseStreetRecognizer(PatternRecognizer):
+    """A street typed all in lower case between its numbers ("688 rue du centre 320", "46 velký průhon 426",
+    "5670 r josé a madeira 1 suite 696"), which the capitalised street patterns cannot see. Kept only when a word
+    is a street word ("rue", "trg", "avenida") or every word of the name is in no dictionary; a stop word or a
+    lending term anywhere drops it, so "2 kids 3", "30 year fixed 6" or "1500 a month 200" stay."""
+
+    def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
+        super().__init__(
+            "STREET_ADDRESS",
+            patterns=[Pattern("Lower-case street between its numbers", LOWER_CASE_STREET_REGEX, 0.5)],
+            name=type(self).__name__,
+            supported_language=LANGUAGE,
+            global_regex_flags=re.MULTILINE,  # case-sensitive: only lower-case words match
+        )
+        self.english_words = english_words
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        street = re.split(r"\b(?:apt|suite|unit|ste)\b", pattern_text)[0]
+        words = [word.rstrip(".") for word in re.findall(r"[^\W\d_][\w'’.-]*", street)]
+        typed = any(word in LOWER_STREET_TYPES for word in words)
+        name = [word for word in words if word not in LOWER_STREET_TYPES and word not in LOWER_STREET_PARTICLES]
+        if not name or any(
+            len(word) < 3
+            or word in _LOWER_VOCABULARY_WORDS
+            or word in _MEASURE_WORDS
+            or (_is_common_word(word) and not typed)
+            for word in name
+        ):
+            return True
+        if typed:
+            return False
+        return not any(len(word) > 3 for word in name) or any(_english_word(word, self.english_words) for word in name)

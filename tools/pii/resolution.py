@@ -80,7 +80,9 @@ def _resolve(
         else:
             spans.append(RecognizerResult(result.entity_type, result.start, result.end, result.score))
     for span in by_type.get("STREET_ADDRESS", []):
-        span.end = _address_block_end(text, span.end)
+        span.end = _address_block_end(
+            text, span.end, lower_case=not any(c.isupper() for c in text[span.start : span.end])
+        )
     candidates = [span for spans in by_type.values() for span in spans]
     # A street named after someone ("808 Kálmán Imre u. 12.") is an address: the name inside it does not win the
     # overlap and take the house number and unit with it.
