@@ -81,6 +81,7 @@ LEFT: dict[str, list[tuple[str, str]]] = {
         ("30 year fixed 6 percent", "30 year fixed 6"),
         ("rent a 1200 sqft 2 bedroom apartment", "1200 sqft 2"),
         ("college in 2015 versus 2033", "2015 versus 2033"),
+        ("you get 2 brandpunten. 100 brandpunten", "2 brandpunten. 100"),
     ],
     "a sentence, not a town, after a lower-case street": [
         ("here they are: unit 1009 box 0219\ndpo ap 51065, and 4596 too", "4596"),

@@ -284,6 +284,8 @@ class LowerCaseStreetRecognizer(PatternRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         street = re.split(r"\b(?:apt|suite|unit|ste)\b", pattern_text)[0]
+        if re.search(r"[^\W\d_]{4,}\.\s", street):
+            return True  # a sentence's end ("ontvangt u 2 brandpunten. 100 ..."); abbreviations are shorter ("av.")
         words = [word.rstrip(".") for word in re.findall(r"[^\W\d_][\w'’.-]*", street)]
         typed = any(word in LOWER_STREET_TYPES for word in words)
         name = [word for word in words if word not in LOWER_STREET_TYPES and word not in LOWER_STREET_PARTICLES]
