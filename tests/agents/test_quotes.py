@@ -1,6 +1,6 @@
 """Which evidence sentences the answer quotes first, before the model speaks."""
 
-from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, quotes_of
+from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, quote_block, quotes_of
 from tools.grounding import Evidence
 
 
@@ -31,3 +31,20 @@ def test_a_form_line_with_its_figure_is_quoted_verbatim():
     form_line = Evidence(0, "First Change 2%", 0.9)
     assert quotes_of([form_line]) == [form_line]
     assert quotes_of([Evidence(0, "First Change 2%", 0.3)]) == []
+
+
+def test_a_short_list_item_with_its_full_stop_is_quoted():
+    item = Evidence(0, "Your driver’s license or ID.", 0.9)
+    assert quotes_of([item]) == [item]
+
+
+def test_a_long_clause_cut_at_the_passage_end_is_quoted_with_an_ellipsis():
+    clause = Evidence(
+        0,
+        "The notice shall specify a date, not less than 30 days from the date the notice is given to Borrower, by "
+        "which the default must be cured and that failure to cure may result in acceleration of the sums secured",
+        0.9,
+    )
+    fragment = Evidence(0, "If you want to opt-out of the offers, call", 0.9)
+    assert quotes_of([clause, fragment]) == [clause]
+    assert quote_block([clause]).startswith(f"> “{clause.text} …” [1]")
