@@ -153,6 +153,21 @@ def wait_for_answer_with_citation(page: Page, count_before: int) -> str:
     return text.split("\n[", 1)[0]
 
 
+def wait_until_stored(database_url: str, thread_id: str, text: str, timeout_s: float = 60) -> None:
+    """The answer's last update is written by the data layer after the stream ends; reloading before that write
+    lands would show the thread without it, so the reload waits for the row rather than for a fixed time."""
+    deadline = time.monotonic() + timeout_s
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                'SELECT 1 FROM steps WHERE "threadId" = %s::uuid AND output LIKE %s', (thread_id, f"%{text}%")
+            ).fetchone()
+            if row:
+                return
+            time.sleep(0.5)
+    raise AssertionError(f"no stored step of thread {thread_id} contains {text!r}")
+
+
 def test_borrower_journey(product, tmp_path):
     pdf_path = tmp_path / "harborview-greenhome.pdf"
     make_pdf(pdf_path)
@@ -203,6 +218,7 @@ def run_journey(alice: Page, browser, product: dict, pdf_path: Path) -> None:
     thread_id = thread_url.rstrip("/").rsplit("/", 1)[-1]
     assert re.fullmatch(r"[0-9a-f-]{36}", thread_id), thread_url
 
+    wait_until_stored(product["env"]["DATABASE_URL"], thread_id, "0.375")
     alice.reload()
     history = alice.locator("#thread-history")
     expect(history).to_contain_text(re.compile("cancel PMI", re.I), timeout=60_000)
