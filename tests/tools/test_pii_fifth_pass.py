@@ -55,6 +55,21 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
     "a German street word at a name's end": [
         ("meet at the corner of heiligengeistbrücke 77", "heiligengeistbrücke 77", "STREET_ADDRESS"),
     ],
+    "a performer before a version or recording": [
+        ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
+    ],
+    "a word in no dictionary after 'the gender of'": [
+        ("The true gender of Vehbija has been under debate for years.", "Vehbija", "PERSON"),
+    ],
+    "what people call someone, in lower case": [
+        ("sometimes people call me piusz", "piusz", "PERSON"),
+    ],
+    "a lower-case first name, initial and surname": [
+        ("follow up with benjamin a seiler in a couple of months.", "benjamin a seiler", "PERSON"),
+    ],
+    "a lower-case surname by its ending": [
+        ("bártová began writing as a teenager", "bártová", "PERSON"),
+    ],
 }
 
 # (text, value): the value stays in the redacted text.
@@ -86,6 +101,23 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     "a sentence, not a town, after a lower-case street": [
         ("here they are: unit 1009 box 0219\ndpo ap 51065, and 4596 too", "4596"),
         ("i live at 12 rue du lac 4\nincome 65000", "income 65000"),
+    ],
+    "a product's version": [
+        ("Is the Excel version better than the Roth version?", "Excel"),
+        ("Is the Excel version better than the Roth version?", "Roth"),
+    ],
+    "a place after 'the age of'": [
+        ("the age of Bucharest's buildings", "Bucharest"),
+    ],
+    "what people call me, in a dictionary": [
+        ("people call me crazy", "crazy"),
+        ("you can call me tomorrow.", "tomorrow"),
+    ],
+    "a first name, 'a' and an English word": [
+        ("we need martin a lot more", "martin"),
+    ],
+    "a typo with a surname-like ending": [
+        ("which types of investments should be choosen for 401k", "choosen"),
     ],
     "add ... as without a role": [
         ("can I add Escrow as a line item", "Escrow"),

@@ -51,6 +51,17 @@ class NameCueRecognizer(_RegexRecognizer):
         r"(?P<name>[a-zà-þ][\w'’-]+(?:[ \t]+[a-zà-þ][\w'’-]+)?)"
     )
     _not_a_name = re.compile(r"(?:ing|ly|ed|ful|ous|ive|able|ment|tion)$")
+    # What people call someone, in lower case ("sometimes people call me višeslav"): only a word in no dictionary,
+    # so "people call me crazy" or "everyone calls me back" stay (see `analyze`).
+    _called = re.compile(
+        r"(?i:\b(?:people|everyone|everybody|friends|they|you\s+can|just|please)\s+call\s+me\s+)"
+        r"(?P<name>[a-zà-þ\u0100-\u017f][\w'’-]+)(?=\s*(?:[.,!?]|$))"
+    )
+
+    def __init__(self, english_words: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.english_words = english_words
+
     # A person added to or removed from a loan, an account or a will: "add Key as a beneficiary", "remove Jake
     # from the loan", "add Quinzia as guardian".
     _role = re.compile(
@@ -79,6 +90,11 @@ class NameCueRecognizer(_RegexRecognizer):
             if names:
                 end = match.start("name") + len(" ".join(names))
                 results.append(RecognizerResult(self.entity_type, match.start("name"), end, 0.6))
+        results += [
+            RecognizerResult(self.entity_type, match.start("name"), match.end("name"), 0.6)
+            for match in self._called.finditer(text)
+            if not _is_common_word(match.group("name")) and not _english_word(match.group("name"), self.english_words)
+        ]
         return results
 
 
@@ -139,7 +155,8 @@ class CensusNameRecognizer(LocalRecognizer):
             and word not in _LOWER_VOCABULARY_WORDS
             and not _is_common_word(word)
             and not self._english(token)
-            and self.in_lists(word.title())
+            # or a surname by its ending ("bártová began writing"), see _SURNAME_ENDING
+            and (self.in_lists(word.title()) or (len(word) > 4 and bool(_LOWER_SURNAME_ENDING.search(word))))
         )
 
     def _lower_case_neighbour(self, token: Any) -> bool:
@@ -153,6 +170,28 @@ class CensusNameRecognizer(LocalRecognizer):
             and word not in _LOWER_VOCABULARY_WORDS
             and not _is_common_word(word)
             and not self._english(token)
+        )
+
+    def _lower_full_name(self, doc: Any, index: int) -> bool:
+        """A lower-case first name, initial and surname ("follow up with benjamin a seiler"): a listed first name,
+        even one a dictionary holds, a single letter (also "a"), and a surname in no dictionary; "martin a lot"
+        stays, its last word being English."""
+        if index + 2 >= len(doc):
+            return False
+        first, initial, last = doc[index], doc[index + 1], doc[index + 2]
+        return (
+            len(first.text) > 2
+            and first.text.isalpha()
+            and first.text.islower()
+            and (first.text.title() in self._first or first.text.title() in self._world_first)
+            and first.text not in _LOWER_VOCABULARY_WORDS
+            and not _is_common_word(first.text)
+            and len(initial.text) == 1
+            and initial.text.isalpha()
+            and initial.text.islower()
+            and initial.text != "i"
+            and len(last.text) > 2
+            and self._lower_case_neighbour(last)
         )
 
     def _unknown_capitalised(self, token: Any) -> bool:
@@ -247,6 +286,14 @@ class CensusNameRecognizer(LocalRecognizer):
             return True  # the small model parses "Trivo lives on" with "Trivo" as an adjective, "lives" as a noun
         if following is not None and following.lemma_.lower() in _WORKS_BY_A_PERSON:
             return True  # "the Ronner novel": an author's work (an article before it is allowed, see analyze)
+        if (
+            token.dep_ == "pobj"
+            and token.head.lower_ == "of"
+            and token.head.head.lemma_.lower() in _PERSON_ATTRIBUTES
+            and not self._english(token)
+            and token.text not in _PLACE_NAME_STARTS
+        ):
+            return True  # "The true gender of Mette", "the wife of Okonkwo"
         if token.dep_ == "pobj" and token.head.lower_ == "by" and token.head.head.lemma_ in _WORKS_BY_A_PERSON:
             return True  # "this song by ex-Zombie Ogasahara"
         if token.dep_ == "nsubj" and token.head.lemma_ == "be" and _near(token, token.head):
@@ -349,6 +396,12 @@ class CensusNameRecognizer(LocalRecognizer):
         results = []
         index = 0
         while index < len(doc):
+            if self._lower_full_name(doc, index):
+                results.append(
+                    RecognizerResult("PERSON", doc[index].idx, doc[index + 2].idx + len(doc[index + 2]), 0.45)
+                )
+                index += 3
+                continue
             if not (self._listed(doc[index]) or self._shaped_like_name(doc, index)):
                 index += 1
                 continue
@@ -377,6 +430,10 @@ _SURNAME_ENDING = re.compile(
     r"(?:ov|ova|ev|eva|ovich|evich|ovna|evna|ić|vić|ski|ska|sky|skaya|skiy|enko|chuk|czyk|wicz|ová|ná|ský|ská|"
     r"sson|ssen|sen|dóttir|dottir|ström|strom|nen|poulos|opoulos|idis|akis|escu|oglu|oğlu|yan)$"
 )
+# The endings among those that no English word or typo has ("choosen" ends in -sen), for names in lower case.
+_LOWER_SURNAME_ENDING = re.compile(
+    r"(?:ová|ná|ić|vić|sson|dóttir|dottir|poulos|opoulos|escu|oğlu|enko|czyk|wicz|owski|ewski|ovich|evich|ovna|evna)$"
+)
 # Verbs whose subject is a person: a capitalised non-English word as their subject is a name ("Trivo lives on").
 _PERSON_VERBS = frozenset(
     "live say tell ask answer reply explain work earn marry divorce sign begin write speak talk think feel want "  # noqa: SIM905
@@ -384,7 +441,12 @@ _PERSON_VERBS = frozenset(
 )
 # Works one author makes: a capitalised word in no dictionary before one is the author ("the Ronner novel").
 _WORKS_BY_A_PERSON = frozenset(
-    "novel poem memoir biography essay symphony sonata painting song album concert".split()  # noqa: SIM905
+    "novel poem memoir biography essay symphony sonata painting song album concert version recording".split()  # noqa: SIM905
+)
+# What belongs to a person: a capitalised word in no dictionary after "the gender of" is a name ("The true gender of
+# Vehbija"), which the small model reads as a place.
+_PERSON_ATTRIBUTES = frozenset(
+    "gender age birthday wife husband son daughter mother father widow death funeral biography memoir".split()  # noqa: SIM905
 )
 _AGENT_NOUN = re.compile(r"(?:er|or|ist|ian)$")
 # "consultant", "player" ("librarian", "specialist" also when the small model calls them adjectives)
