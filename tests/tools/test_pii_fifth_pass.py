@@ -1,7 +1,7 @@
 """PII guard, fifth pass: each rule added in session 7 catches its case and leaves a look-alike.
 
-Every case was written for this file (names and streets from the tuning half's kind, none copied from a report
-half)."""
+Every case was written for this file or taken from the tuning half (presidio_synth even rows); none is a report
+half's value."""
 
 import pytest
 
@@ -34,18 +34,18 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
         ("we need to add Quinzia as guardian", "Quinzia", "PERSON"),
     ],
     "listed first names that are also words, as whole items of an enumeration with names": [
-        ("They had 5: Mary, Ariana, Isabel, Teresa and Jodi.", "Teresa", "PERSON"),
-        ("They had 5: Mary, Ariana, Isabel, Teresa and Jodi.", "Ariana", "PERSON"),
-        ("They had 5: Mary, Ariana, Isabel, Teresa and Jodi.", "Jodi", "PERSON"),
+        ("They had 4: Matheus, Teresa, Hope and Ariana.", "Teresa", "PERSON"),
+        ("They had 4: Matheus, Teresa, Hope and Ariana.", "Hope", "PERSON"),
+        ("They had 4: Matheus, Teresa, Hope and Ariana.", "Ariana", "PERSON"),
     ],
     "a street typed in lower case between its numbers, with its unit and lower-case town lines": [
         (
-            "send it to 688 rue du centre 320\napt. 169\nmarke\nbelgium 97466",
-            "688 rue du centre 320\napt. 169\nmarke\nbelgium 97466",
+            "send it to 12 rue des lilas 45\napt. 7\nnamur\nbelgium 50231",
+            "12 rue des lilas 45\napt. 7\nnamur\nbelgium 50231",
             "STREET_ADDRESS",
         ),
-        ("it is 947 trg revolucije 17 apt. 858", "947 trg revolucije 17 apt. 858", "STREET_ADDRESS"),
-        ("we moved to 46 velký průhon 426 last year", "46 velký průhon 426", "STREET_ADDRESS"),
+        ("it is 31 trg slobode 4 apt. 12", "31 trg slobode 4 apt. 12", "STREET_ADDRESS"),
+        ("we moved to 12 malý háj 7 last year", "12 malý háj 7", "STREET_ADDRESS"),
         (
             "my address is 0605 πεντέλης 210 apt. 999\ndelmas, mp 35739",
             "0605 πεντέλης 210 apt. 999\ndelmas, mp 35739",
@@ -53,22 +53,22 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "a German street word at a name's end": [
-        ("meet at the corner of heiligengeistbrücke 77", "heiligengeistbrücke 77", "STREET_ADDRESS"),
+        ("meet at the corner of kaiserbrücke 12", "kaiserbrücke 12", "STREET_ADDRESS"),
     ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
     "a word in no dictionary after 'the gender of'": [
-        ("The true gender of Vehbija has been under debate for years.", "Vehbija", "PERSON"),
+        ("The true gender of Quinzia has been under debate for years.", "Quinzia", "PERSON"),
     ],
     "what people call someone, in lower case": [
         ("sometimes people call me piusz", "piusz", "PERSON"),
     ],
     "a lower-case first name, initial and surname": [
-        ("follow up with benjamin a seiler in a couple of months.", "benjamin a seiler", "PERSON"),
+        ("follow up with eugene a karlsson in a couple of months.", "eugene a karlsson", "PERSON"),
     ],
     "a lower-case surname by its ending": [
-        ("bártová began writing as a teenager", "bártová", "PERSON"),
+        ("nováková began writing as a teenager", "nováková", "PERSON"),
     ],
 }
 
