@@ -55,6 +55,10 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
     "a German street word at a name's end": [
         ("meet at the corner of kaiserbrücke 12", "kaiserbrücke 12", "STREET_ADDRESS"),
     ],
+    "a Hungarian street, its word after the name": [
+        ("she lives on rákosi út 14. st. now", "rákosi út 14. st.", "STREET_ADDRESS"),
+        ("Kossuth Lajos utca 3, Budapest", "Kossuth Lajos utca 3", "STREET_ADDRESS"),
+    ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
@@ -101,6 +105,9 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     "a sentence, not a town, after a lower-case street": [
         ("here they are: unit 1009 box 0219\ndpo ap 51065, and 4596 too", "4596"),
         ("i live at 12 rue du lac 4\nincome 65000", "income 65000"),
+    ],
+    "a Hungarian street word after English words": [
+        ("the new tér 5 rule", "tér 5"),
     ],
     "a product's version": [
         ("Is the Excel version better than the Roth version?", "Excel"),

@@ -92,6 +92,13 @@ PLACE_NAME_NUMBER_REGEX = (
     r"(?:(?<=\bat )|(?<=\bto )|(?<=\bon )|(?<=\bfrom ))[A-ZÀ-Þ][^\W\d_A-ZÀ-Þ]{2,}\s+\d{1,4}[A-Za-z]?\b"
     r"(?![ \t]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,:]\d))"
 )
+# Hungarian order, the street word after the name and the number closed by a dot ("hegyalja út 98.", "Árpád
+# fejedelem útja 62.", "Kossuth Lajos utca 3"); one or two words of three letters or more before it, so "lives on"
+# is never taken in, and the name's words are checked as the other foreign streets' are.
+HUNGARIAN_STREET_REGEX = (
+    r"(?:[^\W\d_]{3,}[ \t]+)?[^\W\d_]{3,}[ \t]+(?:út|útja|utca|körút|tér|u\.)[ \t]+\d{1,5}[a-z]?\b\.?"
+    r"(?:[ \t]+st\.)?"
+)
 LOWER_NUMBERED_STREET_ST_REGEX = (
     rf"\b\d{{1,6}}\s+{_LOWER_STREET_WORD}(?:\s+{_LOWER_STREET_WORD})?\s+\d{{1,5}}[a-z]?\s+(?:st\.|street\b)"
 )

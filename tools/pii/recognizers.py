@@ -19,6 +19,7 @@ from tools.pii.patterns import (
     DATE_OF_BIRTH_RE,
     DRIVER_LICENSE_CONTEXT,
     DRIVER_LICENSE_REGEXES,
+    HUNGARIAN_STREET_REGEX,
     LOAN_CONTEXT,
     LOAN_NUMBER_BARE_REGEX,
     LOAN_NUMBER_PREFIXED_REGEX,
@@ -240,6 +241,7 @@ class ForeignStreetRecognizer(PatternRecognizer):
             Pattern("Number, lower-case street, number, st.", LOWER_NUMBERED_STREET_ST_REGEX, 0.5),
             Pattern("Street with its street word, number", SUFFIX_STREET_NUMBER_REGEX, 0.5),
             Pattern("Unknown name and number after at/to/on/from", PLACE_NAME_NUMBER_REGEX, 0.45),
+            Pattern("Name, Hungarian street word, number", HUNGARIAN_STREET_REGEX, 0.5),
         ]
         super().__init__(
             "STREET_ADDRESS",
@@ -254,6 +256,7 @@ class ForeignStreetRecognizer(PatternRecognizer):
         words = re.findall(r"[^\W\d_][\w'’-]*", pattern_text)[
             : -1 if pattern_text.endswith(("st.", "street")) else None
         ]
+        words = [word for word in words if word not in ("út", "útja", "utca", "körút", "tér", "u")]
         return any(
             _is_common_word(word) or word in _LOWER_VOCABULARY_WORDS or _english_word(word, self.english_words)
             for word in words
