@@ -59,6 +59,14 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
         ("she lives on rákosi út 14. st. now", "rákosi út 14. st.", "STREET_ADDRESS"),
         ("Kossuth Lajos utca 3, Budapest", "Kossuth Lajos utca 3", "STREET_ADDRESS"),
     ],
+    "a name on its own line above a street the model also reads as a name": [
+        ("Billing address: Wilson\n    Avenida Pedro Ulisses 888\n   Bessastaðahreppur", "Wilson", "PERSON"),
+        ("Billing address: Abbas Kadyrov\n    Avenida Pedro Ulisses 888", "Abbas Kadyrov", "PERSON"),
+    ],
+    "the person a found speaker speaks to": [
+        ("I'm so jealous! said Timotea to Shovda", "Shovda", "PERSON"),
+        ("I'm so jealous! said Bryce to Maria", "Maria", "PERSON"),
+    ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
@@ -108,6 +116,10 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     ],
     "a Hungarian street word after English words": [
         ("the new tér 5 rule", "tér 5"),
+    ],
+    "what a speaker speaks to, in a dictionary": [
+        ("John Smith said to Congress.", "Congress"),
+        ("Mary asked to Refinance.", "Refinance"),
     ],
     "a product's version": [
         ("Is the Excel version better than the Roth version?", "Excel"),

@@ -19,6 +19,7 @@ from tools.pii.name_rules import (
     _names_mentioned_again,
     _not_a_name_value,
     _only_words,
+    _people_spoken_to,
     _speakers_with_named_speakers,
 )
 
@@ -45,6 +46,18 @@ def _context_distance(text: str, span: RecognizerResult) -> int:
     return span.start - matches[-1].end() if matches else _CONTEXT_LOOKBACK + 1
 
 
+def _first_line_of_a_name(text: str, result: RecognizerResult) -> RecognizerResult:
+    """A name ends at its line's end: the small model's "Abbas Kadyrov\n    Avenida Pedro" (a name and the
+    street on the next line read as one person) would otherwise lose the overlap to the address, the name with it."""
+    if result.entity_type != "PERSON":
+        return result
+    line_break = text.find("\n", result.start, result.end)
+    if line_break < 0:
+        return result
+    end = len(text[result.start : line_break].rstrip()) + result.start
+    return RecognizerResult(result.entity_type, result.start, end, result.score, result.analysis_explanation)
+
+
 def _resolve(
     text: str,
     results: list[RecognizerResult],
@@ -67,14 +80,20 @@ def _resolve(
             and not _after_title(text, r)
         )
     ]
+    results = [_first_line_of_a_name(text, r) for r in results]
+    results = [r for r in results if r.end > r.start]
     results += _contact_card_name(text, results, english_words, listed)
     results += _names_mentioned_again(text, results, english_words)
     results += _names_listed_with_names(text, results, english_words, listed)
     results += _speakers_with_named_speakers(text, results, english_words, listed)
+    results += _people_spoken_to(text, results, english_words, listed)
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None
-        if previous and (result.start <= previous.end or not text[previous.end : result.start].strip()):
+        gap = text[previous.end : result.start] if previous else ""
+        # names on two lines are two names ("Wilson" / "Avenida Pedro Ulisses 888": the second a street's name)
+        touching = not gap.strip() and not (result.entity_type == "PERSON" and "\n" in gap)
+        if previous and (result.start <= previous.end or touching):
             previous.end = max(previous.end, result.end)
             previous.score = max(previous.score, result.score)
         else:
