@@ -67,6 +67,15 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
         ("I'm so jealous! said Timotea to Shovda", "Shovda", "PERSON"),
         ("I'm so jealous! said Bryce to Maria", "Maria", "PERSON"),
     ],
+    "the addressee on the line of 'Billing address:' above the street": [
+        ("Billing address: Westgård\n    Aqqusinersuaq 176 Pinto Hill\n Suite 487", "Westgård", "PERSON"),
+    ],
+    "a contact card's first line after a lost bullet": [
+        ("??? Quinzia\n??? Hdscores Inc\n??? Unit 5477 Box 8244\nDPO AP 15730", "Quinzia", "PERSON"),
+    ],
+    "the subject of 'give' or 'spend', in no dictionary": [
+        ("Natasja had given Juliusz A Kwiatkowski his address: 3378 Via dei Fiorentini 17", "Natasja", "PERSON"),
+    ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
@@ -120,6 +129,12 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     "what a speaker speaks to, in a dictionary": [
         ("John Smith said to Congress.", "Congress"),
         ("Mary asked to Refinance.", "Refinance"),
+    ],
+    "words in a dictionary after 'Billing address:'": [
+        ("Billing address: Same As Above\n 12 Main Street", "Same As Above"),
+    ],
+    "a lender as the subject of 'give'": [
+        ("Chase gave me a rate of 6.5%", "Chase"),
     ],
     "a product's version": [
         ("Is the Excel version better than the Roth version?", "Excel"),

@@ -437,7 +437,7 @@ _LOWER_SURNAME_ENDING = re.compile(
 # Verbs whose subject is a person: a capitalised non-English word as their subject is a name ("Trivo lives on").
 _PERSON_VERBS = frozenset(
     "live say tell ask answer reply explain work earn marry divorce sign begin write speak talk think feel want "  # noqa: SIM905
-    "retire move agree complain promise shout".split()
+    "retire move agree complain promise shout give send spend sing".split()
 )
 # Works one author makes: a capitalised word in no dictionary before one is the author ("the Ronner novel").
 _WORKS_BY_A_PERSON = frozenset(

@@ -131,7 +131,8 @@ def _speakers_with_named_speakers(
     ]
 
 
-_FIRST_LINE = re.compile(r"\A\s*(?:>[ \t]*\n\s*)*>?[ \t]*(?P<line>[^\W\d_][^\n\d]{0,40}?)[ \t]*\n")
+# after any quoting marks or a bullet the text lost in transit ("> ", "??? ")
+_FIRST_LINE = re.compile(r"\A\s*(?:>[ \t]*\n\s*)*(?:>|\?{1,3})?[ \t]*(?P<line>[^\W\d_][^\n\d]{0,40}?)[ \t]*\n")
 _CONTACT_TYPES = frozenset({"PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS"})
 
 
@@ -154,6 +155,40 @@ def _contact_card_name(
     ):
         return [RecognizerResult("PERSON", start, end, 0.45)]
     return []
+
+
+_ADDRESSEE_LINE = re.compile(
+    r"(?i:\b(?:billing|shipping|mailing|postal|delivery|home)?[ \t]*address[ \t]*:)[ \t]*"
+    r"(?P<line>[^\W\d_][^\n\d,:]{0,40}?)[ \t]*\n"
+)
+
+
+def _addressee_name(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str], listed: Callable[[str], bool]
+) -> list[RecognizerResult]:
+    """The addressee after "Billing address:" on its own line, above the street found on the next line
+    ("Billing address: Westgård\n    Aqqusinersuaq 176 ..."): one to three capitalised words, each a listed name, an
+    initial or a word in no dictionary."""
+    found = []
+    for match in _ADDRESSEE_LINE.finditer(text):
+        start, end = match.span("line")
+        next_line_end = text.find("\n", match.end())
+        next_line_end = len(text) if next_line_end < 0 else next_line_end
+        words = match.group("line").split()
+        if (
+            1 <= len(words) <= 3
+            and any(r.entity_type == "STREET_ADDRESS" and match.end() <= r.start < next_line_end for r in results)
+            and not any(r.start < end and start < r.end for r in results)
+            and all(
+                word[0].isupper()
+                and (
+                    _could_be_a_name(word, english_words, listed, listed_words=True) or re.fullmatch(r"[A-Z]\.?", word)
+                )
+                for word in words
+            )
+        ):
+            found.append(RecognizerResult("PERSON", start, end, 0.45))
+    return found
 
 
 _LIST_ITEM_END = re.compile(r"\s*(?:,|&|(?:and|or)\b|[.;:!?)]|$)")

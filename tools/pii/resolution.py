@@ -12,6 +12,7 @@ from presidio_analyzer import RecognizerResult
 
 from tools.pii.addresses import _address_block_end
 from tools.pii.name_rules import (
+    _addressee_name,
     _after_title,
     _contact_card_name,
     _limit_word,
@@ -83,6 +84,7 @@ def _resolve(
     results = [_first_line_of_a_name(text, r) for r in results]
     results = [r for r in results if r.end > r.start]
     results += _contact_card_name(text, results, english_words, listed)
+    results += _addressee_name(text, results, english_words, listed)
     results += _names_mentioned_again(text, results, english_words)
     results += _names_listed_with_names(text, results, english_words, listed)
     results += _speakers_with_named_speakers(text, results, english_words, listed)
