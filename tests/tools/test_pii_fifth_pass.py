@@ -76,6 +76,16 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
     "the subject of 'give' or 'spend', in no dictionary": [
         ("Natasja had given Juliusz A Kwiatkowski his address: 3378 Via dei Fiorentini 17", "Natasja", "PERSON"),
     ],
+    "a phone with its extension before its label": [
+        ("Alice\nDatamarket\n+1-903-140-4508x769 office", "+1-903-140-4508x769", "PHONE_NUMBER"),
+    ],
+    "a name-and-number line below a found address": [
+        (
+            "Marisa Alves\n\nApt. 050 Vesterskovvej 79\n Maneeži 75\n Czech Republic",
+            "Apt. 050 Vesterskovvej 79\n Maneeži 75",
+            "STREET_ADDRESS",
+        ),
+    ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
@@ -135,6 +145,9 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     ],
     "a lender as the subject of 'give'": [
         ("Chase gave me a rate of 6.5%", "Chase"),
+    ],
+    "a dictionary word and a number below an address": [
+        ("I live at Apt. 050 Vesterskovvej 79\nPage 3 of the form", "Page 3"),
     ],
     "a product's version": [
         ("Is the Excel version better than the Roth version?", "Excel"),

@@ -282,3 +282,33 @@ def _people_spoken_to(
         ):
             found.append(RecognizerResult("PERSON", start, end, 0.45))
     return found
+
+
+_STREET_LINE = re.compile(
+    r"^[ \t>]*(?P<street>[A-ZÀ-Þ][^\W\d_]{2,}(?:[ \t]+[A-ZÀ-Þ][^\W\d_]{2,})?[ \t]+\d{1,5}[A-Za-z]?)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _street_lines_in_address_blocks(
+    text: str, results: list[RecognizerResult], english_words: frozenset[str]
+) -> list[RecognizerResult]:
+    """A line of a capitalised name in no dictionary and a number, right below a found address ("Apt. 050
+    Vesterskovvej 79\n Maneeži 75", "FPO AA 65607\n Jagerij 64"): the block's next street line. Words a dictionary
+    holds ("Page 3", "Chapter 11") stay."""
+    streets = [r for r in results if r.entity_type == "STREET_ADDRESS"]
+    found = []
+    for match in _STREET_LINE.finditer(text):
+        start, end = match.span("street")
+        line_start = text.rfind("\n", 0, start)
+        if line_start <= 0:
+            continue
+        previous_line_start = text.rfind("\n", 0, line_start) + 1
+        words = re.findall(r"[^\W\d_]+", match.group("street"))
+        if (
+            any(previous_line_start <= r.end <= line_start and r.end > previous_line_start for r in streets)
+            and not any(r.start < end and start < r.end for r in results)
+            and not any(_is_common_word(word) or _english_word(word, english_words) for word in words)
+        ):
+            found.append(RecognizerResult("STREET_ADDRESS", start, end, 0.45))
+    return found

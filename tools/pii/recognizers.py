@@ -143,7 +143,9 @@ class PhoneCueRecognizer(_RegexRecognizer):
     entity_type = "PHONE_NUMBER"
 
     _number = (
-        r"(?P<number>(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}|\d{2,4}[ .-]\d{5,8}|\d{7,12})"
+        r"(?P<number>(?:(?:\+\d{1,3}[ -]?)?(?:\(\d{1,4}\)\s?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}"
+        r"|\d{2,4}[ .-]\d{5,8}|\d{7,12})"
+        r"(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?)"  # an extension: "+1-903-140-4508x769 office"
     )
     # "my registered 668 5702" and "messages to 99 668472": the number a service texts is a phone number
     _before = re.compile(

@@ -22,6 +22,7 @@ from tools.pii.name_rules import (
     _only_words,
     _people_spoken_to,
     _speakers_with_named_speakers,
+    _street_lines_in_address_blocks,
 )
 
 _CONTEXT_WORDS = {
@@ -89,6 +90,7 @@ def _resolve(
     results += _names_listed_with_names(text, results, english_words, listed)
     results += _speakers_with_named_speakers(text, results, english_words, listed)
     results += _people_spoken_to(text, results, english_words, listed)
+    results += _street_lines_in_address_blocks(text, results, english_words)
     for result in sorted(results, key=lambda result: (result.start, result.end)):
         spans = by_type[result.entity_type]
         previous = spans[-1] if spans else None
