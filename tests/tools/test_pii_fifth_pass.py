@@ -86,6 +86,12 @@ CAUGHT: dict[str, list[tuple[str, str, str]]] = {
             "STREET_ADDRESS",
         ),
     ],
+    "described as a person": [
+        ("Joly is a very sympathetic person. They are also good listeners.", "Joly", "PERSON"),
+    ],
+    "named him ...": [
+        ("She named him Maclean", "Maclean", "PERSON"),
+    ],
     "a performer before a version or recording": [
         ("The Campos version recorded for Opencounter became a hit.", "Campos", "PERSON"),
     ],
@@ -148,6 +154,9 @@ LEFT: dict[str, list[tuple[str, str]]] = {
     ],
     "a dictionary word and a number below an address": [
         ("I live at Apt. 050 Vesterskovvej 79\nPage 3 of the form", "Page 3"),
+    ],
+    "a lending word described as a friend": [
+        ("Escrow is a good friend of buyers", "Escrow"),
     ],
     "a product's version": [
         ("Is the Excel version better than the Roth version?", "Excel"),

@@ -33,7 +33,7 @@ class NameCueRecognizer(_RegexRecognizer):
         r"(?i:\b(?:(?:first|last|middle|full|maiden|family|given|sur|nick)\s*name(?:\s+is|\s+was)?\s*[:?-]?|"
         r"my name is|my name's|name:|name is|name\b[^.?!\n]{0,60}?\b(?:change|update|correct)\s+it\s+to|"
         r"name[^.?!\n]{0,30}\?(?:\s*user:)?|"  # the answer to a question for a name: "What's your name? Ronner"
-        r"name|call me|calls me|named|(?:was|is|were|be)\s+called|signed,?|regards,?|thanks,|"
+        r"name|call me|calls me|named(?:\s+(?:him|her|them))?|(?:was|is|were|be)\s+called|signed,?|regards,?|thanks,|"
         r"this is|hi it'?s|i'?m|i am|co-?borrower:?|borrower:?|co-?signer:?|"
         r"my (?:husband|wife|spouse|partner|fianc[eé]e?|son|daughter|mom|mother|dad|father|brother|sister|uncle|"
         r"aunt|ex|realtor|agent|loan officer|boss|kid|child|grand(?:son|daughter|father|mother|ma|pa)|cousin|"
@@ -302,7 +302,11 @@ class CensusNameRecognizer(LocalRecognizer):
             return any(
                 child.dep_ == "acomp"
                 or child.lower_ == "from"
-                or (child.dep_ == "attr" and child.pos_ == "NOUN" and bool(_AGENT_NOUN.search(child.lemma_)))
+                or (
+                    child.dep_ == "attr"
+                    and child.pos_ == "NOUN"
+                    and (bool(_AGENT_NOUN.search(child.lemma_)) or child.lemma_.lower() in _PERSON_NOUNS)
+                )
                 for child in token.head.children
             )
         return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in _PERSON_VERBS
@@ -448,6 +452,8 @@ _WORKS_BY_A_PERSON = frozenset(
 _PERSON_ATTRIBUTES = frozenset(
     "gender age birthday wife husband son daughter mother father widow death funeral biography memoir".split()  # noqa: SIM905
 )
+# "Joly is a very sympathetic person": nouns for a person that no agent ending shows.
+_PERSON_NOUNS = frozenset("person man woman guy girl boy lady gentleman friend kid child".split())  # noqa: SIM905
 _AGENT_NOUN = re.compile(r"(?:er|or|ist|ian)$")
 # "consultant", "player" ("librarian", "specialist" also when the small model calls them adjectives)
 _JOB_NOUN = re.compile(r"(?:er|or|ist|ian|ant)$")
