@@ -17,7 +17,15 @@ import re
 from collections.abc import Sequence
 
 from tools import bias
-from tools.grounding import Period, check_support, content_stems, figure_periods, numbers_in, strip_citations
+from tools.grounding import (
+    Period,
+    check_support,
+    content_stems,
+    contradicted_by,
+    figure_periods,
+    numbers_in,
+    strip_citations,
+)
 from tools.placeholders import PLACEHOLDER, placeholder_noun
 
 WORDLIKE = re.compile(r"[^\W_]")
@@ -168,9 +176,10 @@ class SentenceVetter:
 
     `given` is what the borrower wrote and the exact calculation showed: its figures may be restated without a
     source, per the period they were given in ("$85,000 a year" is never "a monthly income of $85,000").
-    `shown` are passage sentences already quoted to the borrower (not repeated). `question` is the borrower's
-    question alone: a sentence with no word or figure beyond it is an echo, never an answer. `max_sentences` bounds
-    the answer: `done` turns true once that many sentences were released, so the caller can stop the model early.
+    `shown` are passage sentences already quoted to the borrower (not repeated, never contradicted). `question` is
+    the borrower's question alone: a sentence with no word or figure beyond it is an echo, never an answer.
+    `max_sentences` bounds the answer: `done` turns true once that many sentences were released, so the caller can
+    stop the model early.
     """
 
     def __init__(
@@ -185,6 +194,7 @@ class SentenceVetter:
         self._allowed_numbers = numbers_in(given)
         self._given_periods: dict[str, frozenset[Period]] = figure_periods(given)
         self._shown = list(shown)
+        self._quoted = list(shown)
         self._asked = _words_and_figures(question)
         self._max_sentences = max_sentences
         self._buffer = ""
@@ -235,6 +245,11 @@ class SentenceVetter:
             return None
         piece = self._supported(_fix_citations(sentence, self._sources))
         if piece is None or any(_similarity(piece, shown) >= REPEAT_SIMILARITY for shown in self._shown):
+            return None
+        if contradicted_by(piece, self._quoted):
+            # Supported by some passage, yet the opposite of a sentence quoted above it: the borrower would be
+            # shown both, and cannot tell which holds for them.
+            self.unsupported.append({"sentence": piece.strip(), "reason": "contradicts a quoted sentence"})
             return None
         self._shown.append(piece)
         self.released.append(piece)

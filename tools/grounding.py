@@ -363,6 +363,23 @@ def check_support(
     return Support(True, SupportReason.SUPPORTED, overlap, closest)
 
 
+def contradicted_by(claim: str, statements: Sequence[str], min_similarity: float = 0.3) -> str | None:
+    """The statement whose clause most like `claim` says its opposite, if that clause is close enough to be about
+    the same thing: a model sentence must not contradict a sentence already quoted to the borrower."""
+    claim = strip_citations(claim)
+    claim_stems = content_stems(claim)
+    parts = [(statement, clause) for statement in statements for clause in clauses(statement)]
+    if not parts or not claim_stems:
+        return None
+    similarity = [_jaccard(claim_stems, content_stems(clause)) for _, clause in parts]
+    best = max(similarity)
+    if best < min_similarity:
+        return None
+    return next(
+        (s for (s, c), sim in zip(parts, similarity, strict=True) if sim == best and _contradicts(claim, c)), None
+    )
+
+
 def lexical_relevance(question: str, sentence: str) -> float:
     asked = content_stems(question)
     return len(asked & content_stems(sentence)) / len(asked) if asked else 0.0
@@ -374,20 +391,16 @@ def select_evidence(
     embed: Callable[[list[str]], np.ndarray] | None = None,
     limit: int = 4,
     lexical_weight: float = 0.5,
-    form_lines: bool = True,
 ) -> list[Evidence]:
     """The `limit` passage sentences most likely to answer `question`, best first.
 
     `embed` maps texts to unit vectors (the knowledge base's encoder); without it only lexical overlap ranks.
     Sentences too short to be a claim (headings, bare labels) are skipped unless they are a form's label and figure
-    (`is_form_line`, when `form_lines`), and so are near-repeats of a sentence already chosen (the Loan Estimate
+    (`is_form_line`), and so are near-repeats of a sentence already chosen (the Loan Estimate
     and Closing Disclosure explainers share many definitions).
     """
     candidates = [
-        (n, s)
-        for n, text in enumerate(passages)
-        for s in passage_sentences(text)
-        if is_statement(s) or (form_lines and is_form_line(s))
+        (n, s) for n, text in enumerate(passages) for s in passage_sentences(text) if is_statement(s) or is_form_line(s)
     ]
     if not candidates:
         return []

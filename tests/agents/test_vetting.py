@@ -183,3 +183,14 @@ def test_a_sentence_is_released_only_when_it_says_more_than_the_question(answer,
 def test_a_figure_the_question_lacks_is_more_than_the_question():
     figure, _ = vetted("The down payment can be as low as 3.5 percent [1]. ", question="whats the fha down payment")
     assert figure == "The down payment can be as low as 3.5 percent [1]."
+
+
+def test_a_sentence_another_source_supports_is_withheld_when_it_contradicts_the_quote_above_it():
+    escrow = "Homeowner's association fees are often not included in the escrow account."
+    other = "Association fees go into the escrow account each month."
+    claim = "Association fees usually go into the escrow account each month [2]. "
+    text, vetter = vetted(claim, sources=(escrow, other), shown=[escrow])
+    assert text == ""
+    assert vetter.unsupported[-1]["reason"] == "contradicts a quoted sentence"
+    released, _ = vetted(claim, sources=(escrow, other), shown=[])
+    assert released == claim.strip()
