@@ -76,7 +76,7 @@ sentence_vectors = SentenceVectors()
 
 def choose_evidence(question: str, chunks: list) -> list[Evidence]:
     texts = [chunk.text for chunk in chunks]
-    return select_evidence(question, texts, sentence_vectors, limit=EVIDENCE_SENTENCES)
+    return select_evidence(question, texts, sentence_vectors, limit=EVIDENCE_SENTENCES, quotable=has_quotable_shape)
 
 
 def is_cut_clause(text: str) -> bool:
@@ -88,12 +88,16 @@ def is_terminated(text: str) -> bool:
     return text.rstrip(CLOSING_MARKS)[-1:] in (".", "!")
 
 
-def is_quotable(evidence: Evidence) -> bool:
+def has_quotable_shape(text: str) -> bool:
     """A complete sentence (not a heading or a wrapped fragment), a long clause cut at the passage's end, or a form's
-    label and figure ("First Change 2%" on the sample Loan Estimate, `is_form_line`), matching the question well."""
-    text = evidence.text
+    label and figure ("First Change 2%" on the sample Loan Estimate, `is_form_line`)."""
     sentence = len(text.split()) >= MIN_QUOTE_WORDS and is_terminated(text)
-    return evidence.score >= MIN_QUOTE_SCORE and (sentence or is_cut_clause(text) or is_form_line(text))
+    return sentence or is_cut_clause(text) or is_form_line(text)
+
+
+def is_quotable(evidence: Evidence) -> bool:
+    """A sentence of quotable shape (`has_quotable_shape`) matching the question well."""
+    return evidence.score >= MIN_QUOTE_SCORE and has_quotable_shape(evidence.text)
 
 
 def quotes_of(evidence: list[Evidence]) -> list[Evidence]:

@@ -140,6 +140,25 @@ def test_a_filled_in_form_answers_with_its_own_label_and_figure():
     assert not [text for text in chosen if not is_statement(text) and not is_form_line(text)]
 
 
+def test_a_heading_that_repeats_the_question_gives_way_to_the_sentence_under_it():
+    passage = (
+        "Taxes and Other Government Fees\n"
+        "Costs of transferring the property to you and recording your mortgage.\n"
+        "Some lenders charge other fees for government programs."
+    )
+
+    def quotable(text: str) -> bool:
+        return text.endswith(".")
+
+    question = "what are taxes and other government fees for"
+    assert select_evidence(question, [passage], limit=1)[0].text == "Taxes and Other Government Fees"
+    chosen = [e.text for e in select_evidence(question, [passage], limit=2, quotable=quotable)]
+    assert chosen == [
+        "Costs of transferring the property to you and recording your mortgage.",
+        "Taxes and Other Government Fees",
+    ]
+
+
 def test_near_repeats_are_not_chosen_twice():
     passages = [
         "Lender credits are typically provided in exchange for a higher interest rate.",
