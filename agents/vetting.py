@@ -82,7 +82,7 @@ STOPWORDS = frozenset(
 MIN_ATTRIBUTION_OVERLAP = 0.5
 MIN_SUPPORT_OVERLAP = 0.6  # chosen on the tune half of tests/data/support_labels.jsonl (apfa eval support)
 MIN_REPLACEMENT_OVERLAP = 0.5
-MIN_QUOTE_WORDS = 6
+MIN_REPLACEMENT_WORDS = 6  # a passage sentence that replaces an unsupported one is a full sentence
 REPEAT_SIMILARITY = 0.8
 VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 # A model that copies the evidence layout starts a sentence with "[2] " or a Markdown heading; neither is shown so.
@@ -278,7 +278,7 @@ class SentenceVetter:
         reference = cited[0] if cited else max(verdicts, key=lambda n: verdicts[n].overlap)
         closest = verdicts[reference].closest
         self.unsupported.append({"sentence": sentence.strip(), "reason": verdicts[reference].reason.value})
-        is_full_sentence = len(closest.split()) >= MIN_QUOTE_WORDS and closest[-1] in ".!"
+        is_full_sentence = len(closest.split()) >= MIN_REPLACEMENT_WORDS and closest[-1] in ".!"
         if is_full_sentence and _overlap_share(sentence, closest) >= MIN_REPLACEMENT_OVERLAP:
             return f"“{closest}” [{reference}]" + (_trailing_space(sentence) or " ")
         return None
