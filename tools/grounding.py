@@ -415,8 +415,9 @@ def select_evidence(
             if is_statement(s) or is_form_line(s):
                 candidates.append((n, s))
                 shaped.append(quotable is None or quotable(s))
-                above = sentences[at - 1] if at and quotable and shaped[-1] else None
-                headings.append(above if above and quotable and not quotable(above) else None)
+                above = sentences[at - 1] if at else ""
+                under_heading = quotable is not None and shaped[-1] and bool(above) and not quotable(above)
+                headings.append(above if under_heading else None)
     if not candidates:
         return []
     heading_lines = sorted({h for h in headings if h})
