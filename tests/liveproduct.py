@@ -177,7 +177,14 @@ async def signed_in_tab(base: str, name: str, timeout: float = 60) -> AsyncItera
 
 
 def is_final_answer(event: str, data: dict) -> bool:
-    return event == "new_message" and data.get("type") == "assistant_message" and not data.get("streaming")
+    """A finished assistant reply. The welcome is not one: on a busy machine it can reach the socket after the
+    first question has been sent, and taking it for the answer would read the thread before the answer is stored."""
+    return (
+        event == "new_message"
+        and data.get("type") == "assistant_message"
+        and not data.get("streaming")
+        and (data.get("metadata") or {}).get("apfa_kind") != "welcome"
+    )
 
 
 def thread_steps(pg_url: str, thread_id: str) -> list[tuple]:
