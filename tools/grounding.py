@@ -110,6 +110,11 @@ PREDICATE_STARTS = _words(
 MAX_LEAD_WORDS = 8
 NEAR_DUPLICATE = 0.7
 MAX_EVIDENCE_CHARS = 400
+POINTER_START = re.compile(
+    r"(?:learn more|find out|more on|read more|get answers|get our|see (?:page|also|our)|download|visit|navigate"
+    r"|click|go to|check out)\b",
+    re.IGNORECASE,
+)
 # With a `quotable` test (tuning sets quoted alone, 281 questions: 216 -> 226 right, 12 gained, 2 lost): a line that
 # cannot be quoted (a heading, a label) scores this much lower, so it does not take one of the few evidence places
 # from a sentence that can; and a sentence right under such a line may take this share of the line's score, since a
@@ -298,8 +303,19 @@ def passage_sentences(text: str) -> list[str]:
 
 
 def is_statement(sentence: str, min_words: int = MIN_EVIDENCE_WORDS) -> bool:
-    """A sentence that can stand as evidence: long enough, not a question, not a list lead-in."""
-    return len(sentence.split()) >= min_words and sentence[-1] not in "?:" and len(sentence) <= MAX_EVIDENCE_CHARS
+    """A sentence that can stand as evidence: long enough, not a question, not a list lead-in, not a link."""
+    return (
+        len(sentence.split()) >= min_words
+        and sentence[-1] not in "?:"
+        and len(sentence) <= MAX_EVIDENCE_CHARS
+        and not is_pointer(sentence)
+    )
+
+
+def is_pointer(sentence: str) -> bool:
+    """A web page's link text ("Learn more about balloon loans.", "Get our closing checklist 3."): it points
+    elsewhere and says nothing a borrower could act on, so it is no evidence and never quoted."""
+    return bool(POINTER_START.match(sentence))
 
 
 FORM_LINE_WORDS = 16
@@ -321,6 +337,7 @@ def is_form_line(sentence: str) -> bool:
         and bool(NUMBER.search(sentence))
         and len(labels) >= 2
         and not sentence.lower().startswith("page ")
+        and not is_pointer(sentence)
     )
 
 

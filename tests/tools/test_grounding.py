@@ -185,6 +185,18 @@ def test_a_quote_brings_the_next_sentence_of_its_passage_where_the_answer_often_
     assert with_following([Evidence(1, quoted[1].text, 0.5)], [MI, escrow]) == [Evidence(1, quoted[1].text, 0.5)]
 
 
+def test_a_link_is_neither_evidence_nor_the_sentence_quoted_after_one():
+    page = (
+        "Private mortgage insurance protects the lender, not you, if you stop making payments. "
+        "Learn more about private mortgage insurance. "
+        "You can usually cancel it once you have 20 percent equity.\n"
+        "Get our closing checklist 3."
+    )
+    chosen = select_evidence("does mortgage insurance protect me? learn more", [page], embed=None, limit=4)
+    assert [e.text.split()[0] for e in chosen] == ["Private", "You"]
+    assert [e.text.split()[0] for e in with_following(chosen[:1], [page])] == ["Private", "You"]
+
+
 def test_following_sentences_are_not_quoted_twice():
     passage = "First claim here is long. Second claim here is long. Third claim here is long."
     chosen = [Evidence(0, "First claim here is long.", 0.9), Evidence(0, "Second claim here is long.", 0.8)]
