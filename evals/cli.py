@@ -91,40 +91,6 @@ def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
         )
 
 
-def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("fairness", help="counterfactual groups: violations and consistency of answers")
-    parser.add_argument("--dataset", required=True, help="JSONL groups {group_id, attribute, variants}")
-    _add_split(parser, with_all=False)
-    parser.add_argument("--limit", type=int, help="only the first N groups")
-    parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
-    _add_docs(parser)
-    parser.add_argument("--answers", help="append every variant's answer to this JSONL file (for review)")
-    parser.add_argument("--score-answers", help="score the answers saved by an earlier --answers run; no model")
-
-    @_prints_report(parser)
-    def run(args: argparse.Namespace) -> dict:
-        from evals.fairness import evaluate_fairness, evaluate_recogniser, score_saved_answers
-
-        eval_run = EvalRun.from_args(args)
-        if args.recogniser:
-            return evaluate_recogniser(eval_run, console=Console())
-        if args.score_answers:
-            return score_saved_answers(eval_run, Path(args.score_answers), console=Console())
-        return evaluate_fairness(eval_run, get_settings(), answers_out=optional_path(args.answers), console=Console())
-
-
-def add_eval_pii(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("pii", help="PII guard precision/recall per type, leaked values, false positives")
-    parser.add_argument("--dataset", required=True, help="JSONL {text, spans, split} or presidio-research JSON")
-    _add_split(parser, with_all=False, help="score one half only")
-
-    @_prints_report(parser)
-    def run(args: argparse.Namespace) -> dict:
-        from evals.pii import evaluate_pii
-
-        return evaluate_pii(Path(args.dataset), split=args.split, console=Console())
-
-
 def add_eval_calc(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("calc", help="loan-math figures for borrowers' questions, through the chat's graph")
     parser.add_argument("--dataset", required=True, help="JSONL: question, expected, tolerance, history, figure, split")
@@ -156,6 +122,84 @@ def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
         from evals.loan_estimates import evaluate_loan_estimates
 
         return evaluate_loan_estimates(EvalRun.from_args(args), console=Console())
+
+
+def add_eval_qa(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("qa", help="answer accuracy, citations, support and speed on a QA data set")
+    parser.add_argument("--dataset", required=True, help="JSONL: question, must_contain, sources, split")
+    _add_docs(parser)
+    _add_split(parser)
+    parser.add_argument("--limit", type=int, help="only the first N items of the split")
+
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
+        from evals.qa import evaluate_qa
+
+        return evaluate_qa(EvalRun.from_args(args), get_settings())
+
+
+def add_eval_support(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("support", help="precision/recall of the answer support check on labelled sentences")
+    parser.add_argument("--dataset", required=True, help="JSONL: sentence, passage, supported, split")
+    _add_split(parser)
+    parser.add_argument("--min-overlap", type=float, default=0.6)
+
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
+        from evals.support import evaluate_support
+
+        return evaluate_support(Path(args.dataset), split=args.split, min_overlap=args.min_overlap)
+
+
+def add_eval_pii(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("pii", help="PII guard precision/recall per type, leaked values, false positives")
+    parser.add_argument("--dataset", required=True, help="JSONL {text, spans, split} or presidio-research JSON")
+    _add_split(parser, with_all=False, help="score one half only")
+
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
+        from evals.pii import evaluate_pii
+
+        return evaluate_pii(Path(args.dataset), split=args.split, console=Console())
+
+
+def add_eval_safety(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("safety", help="out-of-role requests and document injections handled safely")
+    parser.add_argument("--dataset", required=True, help="JSONL probes: kind, expect, message[, document]")
+    _add_docs(parser, "ingest this directory as the shared knowledge base first")
+    _add_split(parser)
+    parser.add_argument(
+        "--benign", nargs="+", default=[], help="JSONL sets of ordinary messages: count what the guard would refuse"
+    )
+
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
+        from evals.safety import evaluate_safety
+
+        benign = [Path(path) for path in args.benign]
+        return evaluate_safety(EvalRun.from_args(args), get_settings(), benign=benign)
+
+
+def add_eval_fairness(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("fairness", help="counterfactual groups: violations and consistency of answers")
+    parser.add_argument("--dataset", required=True, help="JSONL groups {group_id, attribute, variants}")
+    _add_split(parser, with_all=False)
+    parser.add_argument("--limit", type=int, help="only the first N groups")
+    parser.add_argument("--recogniser", action="store_true", help="score tools.protected on labelled messages")
+    _add_docs(parser)
+    parser.add_argument("--answers", help="append every variant's answer to this JSONL file (for review)")
+    parser.add_argument("--score-answers", help="score the answers saved by an earlier --answers run; no model")
+
+    @_prints_report(parser)
+    def run(args: argparse.Namespace) -> dict:
+        from evals.fairness import evaluate_fairness, evaluate_recogniser, score_saved_answers
+
+        eval_run = EvalRun.from_args(args)
+        if args.recogniser:
+            return evaluate_recogniser(eval_run, console=Console())
+        if args.score_answers:
+            return score_saved_answers(eval_run, Path(args.score_answers), console=Console())
+        return evaluate_fairness(eval_run, get_settings(), answers_out=optional_path(args.answers), console=Console())
 
 
 def add_bench_embed(commands: argparse._SubParsersAction) -> None:
@@ -191,33 +235,6 @@ def add_bench_search(commands: argparse._SubParsersAction) -> None:
         )
 
 
-def add_eval_qa(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("qa", help="answer accuracy, citations, support and speed on a QA data set")
-    parser.add_argument("--dataset", required=True, help="JSONL: question, must_contain, sources, split")
-    _add_docs(parser)
-    _add_split(parser)
-    parser.add_argument("--limit", type=int, help="only the first N items of the split")
-
-    @_prints_report(parser)
-    def run(args: argparse.Namespace) -> dict:
-        from evals.qa import evaluate_qa
-
-        return evaluate_qa(EvalRun.from_args(args), get_settings())
-
-
-def add_eval_support(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("support", help="precision/recall of the answer support check on labelled sentences")
-    parser.add_argument("--dataset", required=True, help="JSONL: sentence, passage, supported, split")
-    _add_split(parser)
-    parser.add_argument("--min-overlap", type=float, default=0.6)
-
-    @_prints_report(parser)
-    def run(args: argparse.Namespace) -> dict:
-        from evals.support import evaluate_support
-
-        return evaluate_support(Path(args.dataset), split=args.split, min_overlap=args.min_overlap)
-
-
 def add_bench_turn(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("turn", help="time each stage of a chat turn with the configured model")
     parser.add_argument("--rounds", type=int, default=1)
@@ -247,23 +264,6 @@ def add_bench_persist(commands: argparse._SubParsersAction) -> None:
 
         url = get_settings().effective_database_url
         return bench_persist(url, turns=args.turns, console=Console())
-
-
-def add_eval_safety(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("safety", help="out-of-role requests and document injections handled safely")
-    parser.add_argument("--dataset", required=True, help="JSONL probes: kind, expect, message[, document]")
-    _add_docs(parser, "ingest this directory as the shared knowledge base first")
-    _add_split(parser)
-    parser.add_argument(
-        "--benign", nargs="+", default=[], help="JSONL sets of ordinary messages: count what the guard would refuse"
-    )
-
-    @_prints_report(parser)
-    def run(args: argparse.Namespace) -> dict:
-        from evals.safety import evaluate_safety
-
-        benign = [Path(path) for path in args.benign]
-        return evaluate_safety(EvalRun.from_args(args), get_settings(), benign=benign)
 
 
 def add_bench_cache(commands: argparse._SubParsersAction) -> None:
