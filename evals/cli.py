@@ -70,6 +70,15 @@ def _add_docs(parser: argparse.ArgumentParser, help: str = FRESH_DATA_DIRECTORY)
     parser.add_argument("--docs", help=help)
 
 
+def _add_qa_questions(parser: argparse.ArgumentParser, dataset_help: str, limit_help: str) -> None:
+    """The flags that pick the questions of an `apfa eval qa` data set (`EvalRun`): the data set, the documents to
+    index first, the half and how many."""
+    parser.add_argument("--dataset", required=True, help=dataset_help)
+    _add_docs(parser)
+    _add_split(parser)
+    parser.add_argument("--limit", type=int, help=limit_help)
+
+
 def add_eval_retrieval(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("retrieval", help="nDCG@10, recall and MRR on a BEIR-format dataset")
     parser.add_argument("--corpus", required=True)
@@ -126,10 +135,7 @@ def add_eval_loan_estimates(commands: argparse._SubParsersAction) -> None:
 
 def add_eval_qa(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("qa", help="answer accuracy, citations, support and speed on a QA data set")
-    parser.add_argument("--dataset", required=True, help="JSONL: question, must_contain, sources, split")
-    _add_docs(parser)
-    _add_split(parser)
-    parser.add_argument("--limit", type=int, help="only the first N items of the split")
+    _add_qa_questions(parser, "JSONL: question, must_contain, sources, split", "only the first N items of the split")
 
     @_prints_report(parser)
     def run(args: argparse.Namespace) -> dict:
@@ -268,10 +274,7 @@ def add_bench_persist(commands: argparse._SubParsersAction) -> None:
 
 def add_bench_cache(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("cache", help="answer-cache hit rate and latency on a replay with repeats")
-    parser.add_argument("--dataset", required=True, help="an `apfa eval qa` data set (its questions are replayed)")
-    _add_docs(parser)
-    _add_split(parser)
-    parser.add_argument("--limit", type=int, help="only the first N questions")
+    _add_qa_questions(parser, "an `apfa eval qa` data set (its questions are replayed)", "only the first N questions")
     parser.add_argument("--repeats", type=int, default=3, help="times each question is asked again, reworded")
     parser.add_argument("--seed", type=int, default=7)
 
