@@ -37,10 +37,6 @@ class Account:
     name: str
     role: str
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
 
 class AccountError(ValueError):
     """A request to create or change an account that cannot be honoured; the message says why."""
