@@ -18,12 +18,12 @@ from tools.loan_estimate import LoanEstimate, comparison_table, differences, ext
 
 MAX_PAGES = 5  # the form has three pages; anything longer is some other document
 ADVICE_QUERY = "How should I compare Loan Estimates from several lenders when shopping for a mortgage?"
+MAX_ADVICE = 3  # sentences of advice shown under the comparison
 ADVICE_SENTENCE = re.compile(
     r"[^.!?\n]*\b(?:compar\w*|shop\w*)\b[^.!?\n]*\bLoan Estimates?\b[^.!?\n]*[.!?]"
     r"|[^.!?\n]*\bLoan Estimates?\b[^.!?\n]*\b(?:compar\w*|shop\w*)\b[^.!?\n]*[.!?]",
     re.IGNORECASE,
 )
-MAX_ADVICE = 3
 
 
 @dataclass(frozen=True)
