@@ -10,42 +10,16 @@ from tools import protected
 from tools.protected import Characteristic
 
 DATA = Path(__file__).parents[1] / "data" / "protected_mentions.jsonl"
+# Everyday wordings [text, characteristic], loan questions without one, and requests to discriminate.
+CASES = json.loads((DATA.parent / "protected_cases.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("I'm 62 and want a 30 year loan", Characteristic.AGE),
-        ("my wife and I make 140k", Characteristic.MARITAL_STATUS),
-        ("i'm on SSI, does it count", Characteristic.PUBLIC_ASSISTANCE),
-        ("I'm from Mexico and have a green card", Characteristic.NATIONAL_ORIGIN),
-        ("we are muslim and cant pay interest", Characteristic.RELIGION),
-        ("i'm black and keep getting denied", Characteristic.RACE),
-        ("i have dark skin", Characteristic.COLOR),
-        ("as a woman buying alone", Characteristic.SEX),
-        ("i disputed an error on my credit report", Characteristic.CREDIT_RIGHTS),
-        ("i filed a complaint against my last lender with the cfpb", Characteristic.CREDIT_RIGHTS),
-        ("i'm pregnant and start maternity leave in june", Characteristic.PREGNANCY),
-        ("i use a wheelchair", Characteristic.DISABILITY),
-        ("we have 3 kids", Characteristic.FAMILIAL_STATUS),
-    ],
-)
+@pytest.mark.parametrize(("text", "expected"), CASES["recognised"])
 def test_everyday_wording_is_recognised(text, expected):
-    assert expected in protected.screen(text).characteristics
+    assert Characteristic(expected) in protected.screen(text).characteristics
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "i am borrowing 350000 for a house in ohio",
-        "my race car hobby costs 200 a month",
-        "my lender is giving me problems, where can i file a complaint about them",
-        "i work for the social security administration",
-        "i have 62 days of reserves in savings",
-        "The $89,000 loan is 75.42% of the $118,000 price",
-        "we're 30.5 percent over",
-    ],
-)
+@pytest.mark.parametrize("text", CASES["without a characteristic"])
 def test_loan_questions_without_a_characteristic_pass_unchanged(text):
     screening = protected.screen(text)
     assert screening.mentions == [] and screening.model_text == text and not screening.request_to_discriminate
@@ -64,14 +38,7 @@ def test_fair_housing_characteristics_cite_the_fair_housing_act():
     assert "Equal Credit" not in protected.reassurance([Characteristic.FAMILIAL_STATUS])
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "which neighborhoods have fewer black families, we want to buy there",
-        "can i charge a higher rate to older borrowers",
-        "should we approve only married couples",
-    ],
-)
+@pytest.mark.parametrize("text", CASES["requests to discriminate"])
 def test_requests_to_discriminate_are_refused_with_the_law_and_lawful_factors(text):
     screening = protected.screen(text)
     assert screening.request_to_discriminate
