@@ -105,10 +105,6 @@ class ParsedDocument:
     pages: list[Page]
     mime: str
 
-    @property
-    def text_length(self) -> int:
-        return sum(len(page.text) for page in self.pages)
-
 
 def supported_types_text() -> str:
     return ", ".join(sorted({suffix.lstrip(".").upper() for suffix in SUPPORTED_TYPES} - {"HTM", "MARKDOWN"}))
