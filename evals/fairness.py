@@ -70,20 +70,20 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
+class Group:
+    group_id: str
+    attribute: str
+    variants: list[Variant]
+    split: str | None = None
+
+
+@dataclass(frozen=True)
 class Variant:
     """One wording of a group's question; `value` is the protected characteristic it states ("unstated" for none)."""
 
     variant_id: str
     value: str
     question: str
-
-
-@dataclass(frozen=True)
-class Group:
-    group_id: str
-    attribute: str
-    variants: list[Variant]
-    split: str | None = None
 
 
 def load_groups(path: Path, split: str | None = None) -> list[Group]:
