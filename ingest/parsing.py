@@ -92,18 +92,18 @@ class UploadLimits:
 
 
 @dataclass(frozen=True)
+class ParsedDocument:
+    title: str
+    pages: list[Page]
+    mime: str
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of text; `number` counts from 1, as a citation shows it."""
 
     number: int
     text: str
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    title: str
-    pages: list[Page]
-    mime: str
 
 
 def supported_types_text() -> str:
