@@ -587,13 +587,6 @@ def payoff_with_extras(
     )
 
 
-def payoff_with_extra_payment(
-    principal: Number, annual_rate_pct: Number, years: Number, extra_monthly: Number
-) -> ExtraPaymentResult:
-    """The same extra amount every month (kept for the LangChain tool)."""
-    return payoff_with_extras(principal, annual_rate_pct, term_in_months(years), extra_monthly=extra_monthly)
-
-
 # ----- break-even -----
 
 

@@ -12,7 +12,7 @@ from tools.loan_math import (
     ltv,
     max_loan_for_payment,
     monthly_payment,
-    payoff_with_extra_payment,
+    payoff_with_extras,
     to_cents,
     total_interest,
 )
@@ -93,12 +93,12 @@ def test_max_loan_is_the_inverse_of_payment():
 
 
 def test_extra_payment_savings():
-    result = payoff_with_extra_payment(300_000, 6, 30, 200)
+    result = payoff_with_extras(300_000, 6, 360, extra_monthly=200)
     assert result.months_baseline == 360
     assert result.months_saved == 81
     assert result.interest_saved == result.interest_baseline - result.interest_with_extra
     assert result.interest_saved == Decimal("91173.87")
-    no_extra = payoff_with_extra_payment(300_000, 6, 30, 0)
+    no_extra = payoff_with_extras(300_000, 6, 360)
     assert no_extra.months_saved == 0 and no_extra.interest_saved == 0
 
 
