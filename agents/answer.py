@@ -187,6 +187,9 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     if not vetter.text and not quote:
         answer = lead + prompts.NO_SUPPORTED_ANSWER
         write({"text": prompts.NO_SUPPORTED_ANSWER})
+    elif not vetter.text and vetter.abstained:
+        answer = lead + quote + prompts.QUOTES_MAY_NOT_ANSWER
+        write({"text": prompts.QUOTES_MAY_NOT_ANSWER})
     timings = {
         "first_text": first_text_ms,
         "first_token": round(((first_token_at or time.perf_counter()) - model_started) * 1000, 1),

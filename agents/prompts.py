@@ -39,6 +39,12 @@ NO_SOURCES_ANSWER = (
     "or upload a document that covers it and ask again."
 )
 
+# After quotes the model judged not to answer the question: the borrower should not take them for the answer.
+QUOTES_MAY_NOT_ANSWER = (
+    "These passages are the closest I found, but they may not answer your exact question; open the sources below "
+    "to check."
+)
+
 NO_SUPPORTED_ANSWER = (
     "The passages I found don't clearly answer that, so I won't guess. Try asking it another way, or open the "
     "sources below."

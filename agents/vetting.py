@@ -87,7 +87,7 @@ REPEAT_SIMILARITY = 0.8
 VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 # A model that copies the evidence layout starts a sentence with "[2] " or a Markdown heading; neither is shown so.
 LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
-# The model's fixed "no answer" sentence (agents.prompts); the answer step has its own fallback, so it is dropped.
+# The model's fixed "no answer" sentence (agents.prompts): not shown as such; the answer step words it for the borrower.
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
 
 
@@ -201,6 +201,7 @@ class SentenceVetter:
         self.released: list[str] = []
         self.flags: list[dict[str, str]] = []
         self.unsupported: list[dict[str, str]] = []
+        self.abstained = False  # the model said the evidence does not answer the question
 
     @property
     def done(self) -> bool:
@@ -228,6 +229,7 @@ class SentenceVetter:
     def _vet(self, sentence: str) -> str | None:
         sentence = without_leading_markup(without_placeholders(sentence))
         if ABSTENTION.match(sentence):
+            self.abstained = True
             return None
         if not self.released:
             sentence = without_verdict_opener(sentence)

@@ -98,6 +98,19 @@ async def test_no_relevant_source_means_no_guess():
     assert model.prompts_seen == []
 
 
+async def test_quotes_the_model_judges_no_answer_are_not_left_to_pass_for_one():
+    model = model_replying("The sources I have don't say.")
+    streamed, result = await collect("What is a debt-to-income ratio, and how long does underwriting take?", model)
+    assert result.answer.startswith("> “Your debt-to-income ratio is")
+    assert result.answer.endswith(prompts.QUOTES_MAY_NOT_ANSWER)
+    assert "don't say" not in streamed
+    assert streamed.strip() == result.answer
+
+    answered = model_replying("That ratio compares your monthly debts with your income [1].")
+    _, result = await collect("What is a debt-to-income ratio?", answered)
+    assert prompts.QUOTES_MAY_NOT_ANSWER not in result.answer
+
+
 async def test_follow_up_keeps_the_conversation():
     model = model_replying("Yes, it includes all monthly debts [1].")
     history = [("user", "What is DTI?"), ("assistant", "DTI is debts over income [1].")]
