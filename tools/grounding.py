@@ -327,7 +327,8 @@ def is_form_line(sentence: str) -> bool:
 
     It is no sentence, but it is the source's own statement of the figure (the sample Loan Estimate's rate caps and
     fees are nowhere else), so it may be evidence and a quote, verbatim; a label of at least two words keeps out
-    bare figures and page furniture ("Page 2 of 3" has one).
+    bare figures and page furniture ("Page 2 of 3" has one). The label comes first: a line that opens with its figure
+    is a heading or a table's header row ("5 / 1 Adjustable rate mortgage (ARM)", "15 years 20 years 25 years").
     """
     words = sentence.split()
     labels = [w for w in words if LABEL_WORD.fullmatch(w.strip("()/,–-"))]
@@ -337,6 +338,7 @@ def is_form_line(sentence: str) -> bool:
         and bool(NUMBER.search(sentence))
         and len(labels) >= 2
         and not sentence.lower().startswith("page ")
+        and not sentence[0].isdigit()
         and not is_pointer(sentence)
     )
 

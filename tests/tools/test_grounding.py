@@ -126,6 +126,9 @@ ARM_FORM = (
         ("$703.33", False),
         ("Page 2 of 3", False),
         ("What is the most the rate can change at once, 2%?", False),
+        ("5 / 1 Adjustable rate mortgage (ARM)", False),  # a heading that opens with its figures
+        ("15 years 20 years 25 years 30 years", False),  # a table's header row
+        ("Learn more about the 3 ways to lock 2.", False),  # link text
     ],
 )
 def test_a_form_line_is_a_label_with_its_figure(line, form_line):
