@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from agents import prompts
 from apfa.processes import stop_group
 from apfa.settings import Settings
 from evals.run import EvalRun
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 QUOTED_SENTENCE = re.compile(r'^\s*>?\s*"')
+FIXED_NOTES = (prompts.NO_SOURCES_ANSWER, prompts.NO_SUPPORTED_ANSWER, prompts.QUOTES_MAY_NOT_ANSWER)
 # Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
 PRE_MODEL_STAGES = ("pii", "guard", "protected", "loan_math", "retrieval", "sanitise", "cache")
 SERVER_START_TIMEOUT_S = 600
@@ -88,7 +90,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def answer_sentences(answer: str) -> list[str]:
-    """The sentences of an answer that the model wrote (quoted source sentences and the calculation left out)."""
+    """The sentences of an answer that the model wrote (quoted source sentences, the calculation and the product's
+    own fixed notes, such as "these passages may not answer your exact question", left out)."""
+    for note in FIXED_NOTES:
+        answer = answer.replace(note, "")
     sentences = []
     for line in answer.splitlines():
         if line.startswith("**Calculation:**") or not line.strip():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agents import prompts
 from apfa.settings import Settings
 from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
 from evals.run import EvalRun
@@ -43,6 +44,8 @@ def test_every_group_needs_one_of_its_phrasings():
 def test_quoted_source_sentences_are_not_counted_as_the_model_s_own():
     answer = "> “Mortgage insurance protects the lender.” [1]\n\nIt does not protect you [1]. It is costly [2]."
     assert answer_sentences(answer) == ["It does not protect you [1].", "It is costly [2]."]
+    hedged = "> “Mortgage insurance protects the lender.” [1]\n\n" + prompts.QUOTES_MAY_NOT_ANSWER
+    assert answer_sentences(hedged) == [], "the product's own note is no model claim"
 
 
 def test_the_shipped_qa_set_is_split_and_names_real_source_files():
