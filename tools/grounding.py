@@ -111,7 +111,7 @@ MAX_LEAD_WORDS = 8
 NEAR_DUPLICATE = 0.7
 MAX_EVIDENCE_CHARS = 400
 POINTER_START = re.compile(
-    r"(?:learn more|find out|more on|read more|get answers|get our|see (?:page|also|our)|download|visit|navigate"
+    r"(?:learn more|find out|more on|read more|get answers from|get our|see (?:page|also|our)|download|visit|navigate"
     r"|click|go to|check out)\b",
     re.IGNORECASE,
 )

@@ -193,10 +193,12 @@ def test_a_link_is_neither_evidence_nor_the_sentence_quoted_after_one():
         "Private mortgage insurance protects the lender, not you, if you stop making payments. "
         "Learn more about private mortgage insurance. "
         "You can usually cancel it once you have 20 percent equity.\n"
-        "Get our closing checklist 3."
+        "Get our closing checklist 3.\n"
+        "Get answers to these questions at your closing."
     )
     chosen = select_evidence("does mortgage insurance protect me? learn more", [page], embed=None, limit=4)
-    assert [e.text.split()[0] for e in chosen] == ["Private", "You"]
+    assert [e.text.split()[0] for e in chosen] == ["Private", "You", "Get"]
+    assert chosen[2].text.startswith("Get answers to these questions"), "advice, not a link"
     assert [e.text.split()[0] for e in with_following(chosen[:1], [page])] == ["Private", "You"]
 
 
