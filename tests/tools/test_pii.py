@@ -3,13 +3,13 @@
 Most cases sit in three tables (tests/data/pii_cases.json), each grouped by the reason the guard could get them
 wrong; the reason and the text name each case's test id."""
 
-import json
 import logging
 import socket
 from pathlib import Path
 
 import pytest
 import tldextract
+from pii_tables import as_params, found, load_tables
 
 from tools import pii
 from tools.pii import engine as pii_engine
@@ -22,22 +22,7 @@ def engines():
     return pii.get_engines()
 
 
-def _found(text: str) -> dict[str, str]:
-    """Map each detected value to its entity type."""
-    return {text[entity.start : entity.end]: entity.type for entity in pii.redact(text).entities}
-
-
-def _cases(table: dict[str, list]) -> list:
-    """A table's cases as test parameters, each id the case's reason and its text (a case is a text or a list
-    whose first item is the text)."""
-    return [
-        pytest.param(*case, id=f"{reason}: {case[0]}")
-        for reason, cases in table.items()
-        for case in (c if isinstance(c, list) else [c] for c in cases)
-    ]
-
-
-CASES = json.loads((Path(__file__).parents[1] / "data" / "pii_cases.json").read_text(encoding="utf-8"))
+CASES = load_tables("pii_cases.json")
 # Each identifier found as its type, whole: [text, value, type].
 IDENTIFIERS: dict[str, list[list[str]]] = CASES["identifiers"]
 # Personal data the guard must remove, in pieces that must not survive: [text, values].
@@ -46,21 +31,21 @@ REMOVED: dict[str, list[list]] = CASES["removed"]
 LEFT_AS_TYPED: dict[str, list[str]] = CASES["left_as_typed"]
 
 
-@pytest.mark.parametrize(("text", "value", "entity_type"), _cases(IDENTIFIERS))
+@pytest.mark.parametrize(("text", "value", "entity_type"), as_params(IDENTIFIERS))
 def test_identifiers_are_found_whole_and_replaced_by_their_type(text, value, entity_type):
     redaction = pii.redact(text)
-    assert _found(text).get(value) == entity_type
+    assert found(text).get(value) == entity_type
     assert value not in redaction.text
     assert f"<{entity_type}_1>" in redaction.text
 
 
-@pytest.mark.parametrize(("text", "values"), _cases(REMOVED))
+@pytest.mark.parametrize(("text", "values"), as_params(REMOVED))
 def test_personal_data_is_removed(text, values):
     redacted = pii.redact_text(text)
     assert not [value for value in values if value in redacted], redacted
 
 
-@pytest.mark.parametrize("text", _cases(LEFT_AS_TYPED))
+@pytest.mark.parametrize("text", as_params(LEFT_AS_TYPED))
 def test_text_without_personal_data_is_left_as_typed(text):
     assert pii.redact(text) == pii.Redaction(text, [])
 
@@ -218,7 +203,7 @@ def test_the_cfpb_documents_keep_their_ordinary_words():
 )
 def test_a_name_followed_by_its_e_mail_address_is_redacted_as_both(text):
     """The name's echo inside the address must not join the two and lose the name with the overlap."""
-    types = sorted(_found(text).values())
+    types = sorted(found(text).values())
     assert "PERSON" in types and "EMAIL_ADDRESS" in types
 
 
