@@ -30,6 +30,7 @@ from agents import prompts
 from apfa.processes import stop_group
 from apfa.settings import Settings
 from evals.run import EvalRun
+from tools import protected
 from tools.grounding import check_support, normalise_numbers, strip_citations
 
 if TYPE_CHECKING:
@@ -91,12 +92,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def answer_sentences(answer: str) -> list[str]:
     """The sentences of an answer that the model wrote (quoted source sentences, the calculation and the product's
-    own fixed notes, such as "these passages may not answer your exact question", left out)."""
+    own fixed notes, such as "these passages may not answer your exact question" or the line saying a protected
+    characteristic was set aside, left out)."""
     for note in FIXED_NOTES:
         answer = answer.replace(note, "")
     sentences = []
     for line in answer.splitlines():
-        if line.startswith("**Calculation:**") or not line.strip():
+        if line.startswith("**Calculation:**") or line.endswith(protected.REASSURANCE_END) or not line.strip():
             continue
         sentences += [s for s in re.split(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z“\"])", line) if s.strip()]
     return [s for s in sentences if not QUOTED_SENTENCE.match(s.translate(QUOTES))]

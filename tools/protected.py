@@ -308,11 +308,14 @@ def _laws(characteristics: list[Characteristic]) -> str:
     )
 
 
+REASSURANCE_END = "so I left it out of this answer."
+
+
 def reassurance(characteristics: list[Characteristic]) -> str:
     """One short line naming what was set aside and why."""
     return (
         f"You mentioned your {_named(characteristics)}. Under {_laws(characteristics)} a lender cannot use that "
-        "in deciding on your loan or its terms, so I left it out of this answer."
+        f"in deciding on your loan or its terms, {REASSURANCE_END}"
     )
 
 

@@ -12,6 +12,7 @@ from apfa.settings import Settings
 from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
 from evals.run import EvalRun
 from evals.support import evaluate_support
+from tools import protected
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -46,6 +47,8 @@ def test_quoted_source_sentences_are_not_counted_as_the_model_s_own():
     assert answer_sentences(answer) == ["It does not protect you [1].", "It is costly [2]."]
     hedged = "> “Mortgage insurance protects the lender.” [1]\n\n" + prompts.QUOTES_MAY_NOT_ANSWER
     assert answer_sentences(hedged) == [], "the product's own note is no model claim"
+    set_aside = protected.reassurance([protected.Characteristic.MARITAL_STATUS]) + "\n\n" + answer
+    assert answer_sentences(set_aside) == ["It does not protect you [1].", "It is costly [2]."]
 
 
 def test_the_shipped_qa_set_is_split_and_names_real_source_files():
