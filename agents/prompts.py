@@ -39,6 +39,10 @@ NO_SOURCES_ANSWER = (
     "or upload a document that covers it and ask again."
 )
 
+# Before quotes whose best sentence matches the question weakly (`agents.answer.WEAK_MATCH_SCORE`): said first, so
+# the borrower does not read the closest passages as the answer.
+WEAK_MATCH_LEAD = "I couldn't find a passage that answers this exactly. These are the closest I found:"
+
 # After quotes the model judged not to answer the question: the borrower should not take them for the answer.
 QUOTES_MAY_NOT_ANSWER = (
     "These passages are the closest I found, but they may not answer your exact question; open the sources below "

@@ -41,7 +41,12 @@ if TYPE_CHECKING:
 QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 QUOTED_SENTENCE = re.compile(r'^\s*>?\s*"')
-FIXED_NOTES = (prompts.NO_SOURCES_ANSWER, prompts.NO_SUPPORTED_ANSWER, prompts.QUOTES_MAY_NOT_ANSWER)
+FIXED_NOTES = (
+    prompts.NO_SOURCES_ANSWER,
+    prompts.NO_SUPPORTED_ANSWER,
+    prompts.QUOTES_MAY_NOT_ANSWER,
+    prompts.WEAK_MATCH_LEAD,
+)
 # Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
 PRE_MODEL_STAGES = ("pii", "guard", "protected", "loan_math", "retrieval", "sanitise", "cache")
 SERVER_START_TIMEOUT_S = 600

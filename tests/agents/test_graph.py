@@ -111,6 +111,17 @@ async def test_quotes_the_model_judges_no_answer_are_not_left_to_pass_for_one():
     assert prompts.QUOTES_MAY_NOT_ANSWER not in result.answer
 
 
+async def test_quotes_that_match_the_question_weakly_are_introduced_as_the_closest_found():
+    model = model_replying("The sources I have don't say.")
+    streamed, result = await collect("How much of my paycheck can go to debts?", model)
+    assert result.answer.startswith(prompts.WEAK_MATCH_LEAD + "\n\n> “Your debt-to-income ratio is")
+    assert prompts.QUOTES_MAY_NOT_ANSWER not in result.answer, "one caveat is enough"
+    assert streamed.strip() == result.answer
+
+    _, result = await collect("What is a debt-to-income ratio?", model_replying("It compares debts with income [1]."))
+    assert prompts.WEAK_MATCH_LEAD not in result.answer
+
+
 async def test_follow_up_keeps_the_conversation():
     model = model_replying("Yes, it includes all monthly debts [1].")
     history = [("user", "What is DTI?"), ("assistant", "DTI is debts over income [1].")]
