@@ -12,6 +12,7 @@ Why this shape (measured with `apfa eval qa` on the tune half, docs/benchmarks.m
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, BaseMessageChunk, HumanMessage, SystemMessage
 
 from agents import prompts
+from agents.llm import unreachable_errors
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
@@ -50,6 +52,7 @@ MIN_QUOTE_SCORE = 0.45  # cosine + 0.5 × lexical overlap of the best sentence; 
 WEAK_MATCH_SCORE = 0.7
 
 Write = Callable[[dict], None]
+log = logging.getLogger(__name__)
 
 
 class SentenceVectors:
@@ -178,6 +181,7 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     model_started = time.perf_counter()
     # A generator, so it can be closed early: the server stops writing once the answer has enough sentences.
     stream = cast(AsyncGenerator[BaseMessageChunk, None], llm.astream(build_messages(state, evidence)))
+    unreachable = False
     try:
         async for chunk in stream:
             token = _token_text(chunk.content)
@@ -187,12 +191,21 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
                 write({"text": piece})
             if vetter.done:
                 break
+    except unreachable_errors() as error:
+        log.warning("the answer model could not be reached (%s); answering with what was already checked", error)
+        unreachable = True
     finally:
         await stream.aclose()
-    for piece in vetter.flush():
-        write({"text": piece})
+    if not unreachable:  # a sentence cut off by a lost connection is not released
+        for piece in vetter.flush():
+            write({"text": piece})
     answer = (lead + quote + vetter.text).rstrip()
-    if not vetter.text and not quote:
+    if unreachable:
+        shown = lead + quote + vetter.text
+        note = prompts.MODEL_UNAVAILABLE_AFTER_QUOTES if quote or vetter.text else prompts.MODEL_UNAVAILABLE_ANSWER
+        answer = f"{answer}\n\n{note}" if answer else note
+        write({"text": note if not shown.strip() or shown.endswith("\n\n") else f"\n\n{note}"})
+    elif not vetter.text and not quote:
         answer = lead + prompts.NO_SUPPORTED_ANSWER
         write({"text": prompts.NO_SUPPORTED_ANSWER})
     elif not vetter.text and vetter.abstained and not weak:
@@ -207,4 +220,5 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
         "bias_flags": vetter.flags,
         "unsupported": vetter.unsupported,
         "timings_ms": timings,
+        "model_unreachable": unreachable,
     }

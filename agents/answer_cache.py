@@ -298,7 +298,7 @@ class CacheSteps:
     async def keep(self, state: TurnState) -> dict:
         if state.get("cache") != "miss" or state.get("history") or not state.get("citations"):
             return {}
-        if state.get("bias_flags") or self.skip_reason(state):
+        if state.get("bias_flags") or state.get("model_unreachable") or self.skip_reason(state):
             return {}
         if state.get("messages") and state.get("calculation_result") is not None:
             # the tool-calling route looks answers up before any tool has run, so a stored calculation would come

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -31,6 +32,25 @@ REMOTE_TIMEOUT_S = 120.0
 SOURCE_BLOCK = re.compile(r"^\[(\d+)\][ \t]*(.*?)(?=^\[\d+\]|\Z)", re.MULTILINE | re.DOTALL)
 FIRST_SENTENCE = re.compile(r"\S.*?[.!?](?=\s|$)", re.DOTALL)
 TOKEN = re.compile(r"\s*\S+")
+
+
+@cache
+def unreachable_errors() -> tuple[type[Exception], ...]:
+    """What the providers raise when the model cannot be reached (server down, refusing, timing out), as opposed to
+    a fault in our own code: the answer then ends with what was already checked and shown, not an apology."""
+    import httpx
+    import openai
+    from botocore.exceptions import ConnectionError as BotocoreConnectionError
+    from botocore.exceptions import HTTPClientError
+    from langchain_core.exceptions import ModelConnectionError
+
+    return (
+        ModelConnectionError,
+        openai.APIConnectionError,
+        httpx.TransportError,
+        BotocoreConnectionError,
+        HTTPClientError,
+    )
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:

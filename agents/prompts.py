@@ -43,6 +43,15 @@ NO_SOURCES_ANSWER = (
 # the borrower does not read the closest passages as the answer.
 WEAK_MATCH_LEAD = "I couldn't find a passage that answers this exactly. These are the closest I found:"
 
+# When the model cannot be reached: after quotes (already checked and shown), or instead of an answer.
+MODEL_UNAVAILABLE_AFTER_QUOTES = (
+    "The assistant's own explanation is not available right now (the answer model is not responding); the quoted "
+    "passages above are from the sources below. Please ask again in a minute for a fuller answer."
+)
+MODEL_UNAVAILABLE_ANSWER = (
+    "The answer model is not responding right now, so I can't answer yet. Please ask again in a minute."
+)
+
 # After quotes the model judged not to answer the question: the borrower should not take them for the answer.
 QUOTES_MAY_NOT_ANSWER = (
     "These passages are the closest I found, but they may not answer your exact question; open the sources below "

@@ -71,6 +71,8 @@ class TurnState(TypedDict, total=False):
     # role guard (agents.role_guard): the refused concern, and sentences removed from retrieved passages
     refusal: str | None
     injections: list[str]
+    # the model could not be reached: the answer is what was checked before it, and is never cached
+    model_unreachable: bool
     # answer cache (agents.answer_cache): exact / similar / miss / stored / unavailable / skipped:<reason>
     cache: str
     cache_vector: Any

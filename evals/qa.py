@@ -46,6 +46,8 @@ FIXED_NOTES = (
     prompts.NO_SUPPORTED_ANSWER,
     prompts.QUOTES_MAY_NOT_ANSWER,
     prompts.WEAK_MATCH_LEAD,
+    prompts.MODEL_UNAVAILABLE_AFTER_QUOTES,
+    prompts.MODEL_UNAVAILABLE_ANSWER,
 )
 # Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
 PRE_MODEL_STAGES = ("pii", "guard", "protected", "loan_math", "retrieval", "sanitise", "cache")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import httpx
+import openai
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from turns import context_with
@@ -22,6 +24,26 @@ class RecordingModel(GenericFakeChatModel):
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         self.prompts_seen.append(_prompt_text(messages))
         yield from super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+
+class UnreachableModel(GenericFakeChatModel):
+    """A model server that is down or drops the connection after `words` words of its reply."""
+
+    words: int = 0
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        spoken = 0
+        for chunk in super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs):
+            spoken += bool(str(chunk.message.content).strip())
+            if spoken > self.words:
+                break
+            yield chunk
+        request = httpx.Request("POST", "http://127.0.0.1:8089/v1/chat/completions")
+        raise openai.APIConnectionError(request=request)
+
+
+def unreachable_model(reply: str = "", words: int = 0) -> UnreachableModel:
+    return UnreachableModel(messages=iter([AIMessage(reply)]), words=words)
 
 
 def model_replying(text: str) -> RecordingModel:

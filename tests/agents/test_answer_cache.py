@@ -8,12 +8,13 @@ import uuid
 
 import numpy as np
 import pytest
+from fakemodels import unreachable_model
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from redis import Redis
 from turns import context_for, context_with, fixed_cache_steps
 
-from agents import answer_cache
+from agents import answer_cache, prompts
 from agents.answer_cache import AnswerCache, CachedAnswer, CacheNamespace, normalise
 from agents.graph import build_graph
 from agents.turn import TurnContext, TurnResult, stream_turn
@@ -169,6 +170,17 @@ async def test_a_repeated_question_is_answered_from_the_cache_without_the_model(
     assert second.answer == first.answer
     assert [(c.n, c.doc_id) for c in second.citations] == [(1, "pmi")]
     assert second.timings_ms.get("generation") is None
+
+
+async def test_an_answer_cut_short_by_an_unreachable_model_is_not_cached(graph_cache):
+    graph = build_graph(unreachable_model(), answer_cache=AnswerCache(graph_cache))
+    result = await ask(graph, "Who does PMI protect?", passages(SHARED))
+    assert result.answer.endswith(prompts.MODEL_UNAVAILABLE_AFTER_QUOTES)
+    llm = counting_model()
+    again = await ask(
+        build_graph(llm, answer_cache=AnswerCache(graph_cache)), "Who does PMI protect?", passages(SHARED)
+    )
+    assert llm.calls == 1 and again.flags["cache"] == ["stored"]
 
 
 async def test_questions_with_personal_data_or_private_documents_are_never_cached(graph_cache):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fakemodels import collect_turn, model_replying
+from fakemodels import collect_turn, model_replying, unreachable_model
 from turns import context_with
 
 from agents import prompts
@@ -120,6 +120,23 @@ async def test_quotes_that_match_the_question_weakly_are_introduced_as_the_close
 
     _, result = await collect("What is a debt-to-income ratio?", model_replying("It compares debts with income [1]."))
     assert prompts.WEAK_MATCH_LEAD not in result.answer
+
+
+async def test_a_model_that_cannot_be_reached_leaves_the_checked_quotes_and_says_so():
+    streamed, result = await collect("What is a debt-to-income ratio?", unreachable_model())
+    assert result.answer.startswith("> “Your debt-to-income ratio is")
+    assert result.answer.endswith(prompts.MODEL_UNAVAILABLE_AFTER_QUOTES)
+    assert streamed.strip() == result.answer
+
+    said = "Private mortgage insurance is usually required below 20 percent down [2]."
+    cut = unreachable_model(f"{said} And it also", words=len(f"{said} And".split()))
+    streamed, result = await collect("What is a debt-to-income ratio?", cut)
+    assert said in result.answer
+    assert "And it also" not in streamed, "a sentence cut off by the lost connection is not released"
+    assert result.answer.endswith(prompts.MODEL_UNAVAILABLE_AFTER_QUOTES)
+
+    _, result = await collect("When do I pay PMI?", unreachable_model())
+    assert result.answer == prompts.MODEL_UNAVAILABLE_ANSWER, "nothing matched well enough to quote"
 
 
 async def test_follow_up_keeps_the_conversation():
