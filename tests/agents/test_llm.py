@@ -19,7 +19,13 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI
 
 from agents import local_llm, prompts
-from agents.llm import FakeGroundedChatModel, make_chat_model, numbered_sources, supports_native_tools
+from agents.llm import (
+    FakeGroundedChatModel,
+    make_chat_model,
+    numbered_sources,
+    supports_native_tools,
+    unreachable_errors,
+)
 from apfa.settings import Settings
 
 
@@ -87,6 +93,28 @@ def test_bedrock_provider_uses_the_configured_model_and_region():
     assert isinstance(model, ChatBedrockConverse)
     assert model.model_id == "amazon.nova-lite-v1:0"
     assert model.region_name == "eu-west-1"
+
+
+async def test_each_provider_s_client_failing_to_connect_is_recognised_as_an_unreachable_model():
+    """What the real clients raise against a port where nothing listens is what the answer step degrades on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    models = [
+        make_chat_model(settings_for(llm_provider="local", local_llm_port=closed)),
+        make_chat_model(settings_for(llm_provider="openai", openai_base_url=f"http://127.0.0.1:{closed}/v1")),
+        ChatBedrockConverse(
+            model="anthropic.claude-3-haiku-20240307-v1:0",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{closed}",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        ),
+    ]
+    for model in models:
+        with pytest.raises(unreachable_errors()):
+            async for _ in model.astream("Who does PMI protect?"):
+                pass
 
 
 def test_fake_provider_is_the_offline_grounded_model():
