@@ -4,6 +4,7 @@ OpenAI-compatible endpoint (a local fake server speaking /v1/chat/completions wi
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from fakemodels import collect_turn
 from langchain_aws import ChatBedrockConverse
 from turns import context_with, fixed_cache_steps
 
+from agents import prompts
 from agents.graph import build_graph
 from agents.llm import make_chat_model
 from agents.turn import TurnContext, stream_turn
@@ -158,6 +160,23 @@ async def test_bedrock_model_calls_retrieval_and_loan_math_itself_and_its_answer
     assert result.scenario == {"intent": "payment", "loan": "300000.00", "rate": "6.5", "term_months": 360}
     assert [(c.n, c.doc_id) for c in result.citations] == [(1, "pmi")]
     assert streamed.split() == result.answer.split()
+
+
+async def test_bedrock_that_cannot_be_reached_gets_a_plain_note_not_an_error(knowledge_base):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    client = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{closed}",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    graph = build_graph(bedrock_model(client), native_tools=True)
+    streamed, result = await collect_turn(graph, "Who does PMI protect?", knowledge_base.context)
+    assert result.answer == prompts.MODEL_UNAVAILABLE_ANSWER
+    assert streamed.strip() == result.answer
 
 
 async def test_bedrock_path_still_refuses_out_of_role_requests_before_the_model(knowledge_base):
