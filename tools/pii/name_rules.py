@@ -25,6 +25,27 @@ _LIMIT_WORD_BEFORE_LENDING_NOUN = re.compile(
 )
 
 
+# Fixed terms of lending that start with a word the name lists hold: "Earnest money" (Earnest is a given name),
+# "Perkins loans", "Your Right to Cancel" (read as "Cancel You"). Only the term is kept, so "Mr. Perkins" stays a name.
+# Loan-product acronyms only: identity ones ("SSN", "DOB") can sit inside a misread span beside a real name.
+_LENDING_ACRONYMS = frozenset(
+    {"LTV", "CLTV", "DTI", "PMI", "MIP", "APR", "APY", "ARM", "FHA", "USDA", "HELOC", "HOA", "FICO", "HUD"}
+)
+_LENDING_TERM = re.compile(r"\b(?:earnest\s+money|perkins\s+loans?|right\s+to\s+cancel)\b", re.IGNORECASE)
+
+
+def _lending_term(text: str, result: RecognizerResult) -> bool:
+    """A "name" that begins inside a fixed lending term (see `_LENDING_TERM`), or holds a lending acronym of three
+    letters or more ("Maximum LTV", "Removing PMI" as headings): no person is named so."""
+    if result.entity_type != "PERSON":
+        return False
+    window = max(0, result.start - 20)
+    if any(m.start() <= result.start < m.end() for m in _LENDING_TERM.finditer(text, window, result.end + 20)):
+        return True
+    words = re.findall(r"[A-Z]{3,}(?=s?\b)", text[result.start : result.end])
+    return any(word in _LENDING_ACRONYMS for word in words)
+
+
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|any|your)\s+$", re.IGNORECASE)
 
 

@@ -63,8 +63,8 @@ _REFERENCE_WORDS = (
 )
 NAME_NUMBER_STREET_REGEX = (
     rf"\b(?!{_REFERENCE_WORDS}\b)(?:[A-ZÀ-Þ][a-zß-ÿ\u0100-\u017f'’-]+[ \t]+){{1,3}}\d{{1,5}}[A-Za-z]?\b"
-    r"(?![ \t]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,]\d))"
-)
+    r"(?![ \t-]*(?i:%|percent|years?|yrs?|months?|weeks?|days?|hours?|k\b|dollars|times|x\b|[-/.,]\d))"
+)  # "The 30-year fixed" is a loan term, not "The" street
 NAMED_STREET_NUMBER_REGEX = r"\b(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}\d{1,5}[A-Za-z]?\s+(?:St\.|[Ss]treet\b)"
 # A street named without a number where the sentence places something on it ("early shows on Berg Hills Street").
 STREET_AFTER_PREPOSITION_REGEX = (
@@ -166,9 +166,9 @@ LOWERCASE_PO_BOX_REGEX = (
 RURAL_ROUTE_REGEX = r"(?i:\b\d{1,6}\s+(?:county road|county rd|state road|farm road|rural route|route|rte)\s+\d{1,4}\b)"
 # European and Latin American order: house number, a capitalised street name, a number ("450 Præstevænget 15",
 # "86036 Rua do Arenque 1634"); a capitalised first word keeps "30 year 2025"-style phrases out.
-# Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60") are not streets, nor is the tail of an
-# amount ("$211,000 NO / Interest Rate 4%" on a Loan Estimate).
-_NOT_A_STREET = r"(?!(?i:years?|months?|weeks?|days?|hours?|of|to|and|or|percent|points?|payments?|times)\b)"
+# Counts and ranges in documents ("5 Years 6", "1 OF 3", "30 Days 60", "7/6 and 10/6 ARMs. With 5/1/5") are not
+# streets, nor is the tail of an amount ("$211,000 NO / Interest Rate 4%" on a Loan Estimate).
+_NOT_A_STREET = r"(?!(?i:years?|months?|weeks?|days?|hours?|of|to|and|or|percent|points?|payments?|times|ARMs?)\b)"
 NUMBERED_STREET_REGEX = (
     rf"(?<![\d,.$])\b\d{{1,6}}\s+{_NOT_A_STREET}[A-ZÀ-ÖØ-Þ\u0370-\u03ff][\w'’.-]+(?:\s+[\w'’.-]+){{0,3}}?\s+"
     r"(?!\d*0[’']?s\b)\d{1,5}[A-Za-z]?\b\.?"  # a decade ("5 Musicians Of The 70s") is no house number

@@ -173,6 +173,18 @@ class PhoneCueRecognizer(_RegexRecognizer):
         ]
 
 
+# North American toll-free prefixes: a business's or an agency's line ("call the CFPB at (855) 411-2372", the
+# opt-out line 1-888-567-8688 in the closing checklist), never a borrower's own number.
+_TOLL_FREE = re.compile(r"^1?(?:800|833|844|855|866|877|888)\d{7}$")
+
+
+def is_public_number(text: str, start: int, end: int) -> bool:
+    """A "phone number" that identifies nobody: a toll-free line, or a range of percentages ("Chosen by 25-30% of
+    buyers")."""
+    digits = re.sub(r"\D", "", text[start:end])
+    return bool(_TOLL_FREE.match(digits)) or text[end : end + 1] == "%"
+
+
 def _cued_phone_recognizer() -> PatternRecognizer:
     return _pattern_recognizer(
         "PHONE_NUMBER",

@@ -15,6 +15,7 @@ from tools.pii.name_rules import (
     _addressee_name,
     _after_title,
     _contact_card_name,
+    _lending_term,
     _limit_word,
     _names_listed_with_names,
     _names_mentioned_again,
@@ -24,6 +25,7 @@ from tools.pii.name_rules import (
     _speakers_with_named_speakers,
     _street_lines_in_address_blocks,
 )
+from tools.pii.recognizers import is_public_number
 
 _CONTEXT_WORDS = {
     "US_PASSPORT": re.compile(r"passport", re.IGNORECASE),
@@ -76,6 +78,8 @@ def _resolve(
         for r in results
         if not (r.entity_type == "PERSON" and _not_a_name_value(text[r.start : r.end]))
         and not _limit_word(text, r)
+        and not _lending_term(text, r)
+        and not (r.entity_type == "PHONE_NUMBER" and is_public_number(text, r.start, r.end))
         and not (
             r.entity_type == "PERSON"
             and _only_words(text[r.start : r.end], english_words, listed)
