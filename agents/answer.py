@@ -29,6 +29,7 @@ from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
 from tools.grounding import Evidence, is_form_line, select_evidence, with_following
+from tools.placeholders import withheld_in_source
 
 HISTORY_TURNS = 2
 EVIDENCE_SENTENCES = 4
@@ -116,10 +117,11 @@ def quotes_of(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def quote_block(quoted: list[Evidence]) -> str:
-    """The quoted sentences as one Markdown block quote, each with its citation, then a blank line."""
+    """The quoted sentences as one Markdown block quote, each with its citation, then a blank line; personal data
+    the document's redaction removed shows as "[name withheld]"."""
     if not quoted:
         return ""
-    texts = [f"{e.text} …" if is_cut_clause(e.text) else e.text for e in quoted]
+    texts = [withheld_in_source(f"{e.text} …" if is_cut_clause(e.text) else e.text) for e in quoted]
     return "\n>\n".join(f"> “{text}” [{e.source + 1}]" for text, e in zip(texts, quoted, strict=True)) + "\n\n"
 
 

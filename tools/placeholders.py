@@ -36,3 +36,10 @@ def placeholder(entity_type: str, number: int) -> str:
 def placeholder_noun(entity_type: str) -> str:
     """What a placeholder's type is in words; a type this table does not know is still shown as words."""
     return PLACEHOLDER_NOUNS.get(entity_type, UNKNOWN_NOUN)
+
+
+def withheld_in_source(text: str) -> str:
+    """A document's placeholders as "[name withheld]": in a quoted passage `<PERSON_1>` is the document's first
+    person (a worked example's buyer, a sample form's applicant), never the borrower, so it must not read as
+    "[your name]" the way a placeholder from the borrower's own message does (chat.display)."""
+    return PLACEHOLDER.sub(lambda match: f"[{placeholder_noun(match.group(1))} withheld]", text)

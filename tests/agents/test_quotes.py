@@ -1,6 +1,7 @@
 """Which evidence sentences the answer quotes first, before the model speaks."""
 
 from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, quote_block, quotes_of
+from chat.display import readable_placeholders
 from tools.grounding import Evidence
 
 
@@ -48,3 +49,10 @@ def test_a_long_clause_cut_at_the_passage_end_is_quoted_with_an_ellipsis():
     fragment = Evidence(0, "If you want to opt-out of the offers, call", 0.9)
     assert quotes_of([clause, fragment]) == [clause]
     assert quote_block([clause]).startswith(f"> “{clause.text} …” [1]")
+
+
+def test_a_name_the_document_s_redaction_removed_is_quoted_as_withheld_not_as_the_borrower_s():
+    example = Evidence(0, "<PERSON_1> earns $90,000 a year, so her gross monthly income is $7,500.", 0.9)
+    quoted = quote_block([example])
+    assert quoted.startswith("> “[name withheld] earns $90,000 a year")
+    assert "<PERSON_1>" not in quoted and "your name" not in readable_placeholders(quoted)
