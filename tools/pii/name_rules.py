@@ -27,11 +27,11 @@ _LIMIT_WORD_BEFORE_LENDING_NOUN = re.compile(
 
 # Fixed terms of lending that start with a word the name lists hold: "Earnest money" (Earnest is a given name),
 # "Perkins loans", "Your Right to Cancel" (read as "Cancel You"). Only the term is kept, so "Mr. Perkins" stays a name.
+_LENDING_TERM = re.compile(r"\b(?:earnest\s+money|perkins\s+loans?|right\s+to\s+cancel)\b", re.IGNORECASE)
 # Loan-product acronyms only: identity ones ("SSN", "DOB") can sit inside a misread span beside a real name.
 _LENDING_ACRONYMS = frozenset(
     {"LTV", "CLTV", "DTI", "PMI", "MIP", "APR", "APY", "ARM", "FHA", "USDA", "HELOC", "HOA", "FICO", "HUD"}
 )
-_LENDING_TERM = re.compile(r"\b(?:earnest\s+money|perkins\s+loans?|right\s+to\s+cancel)\b", re.IGNORECASE)
 
 
 def _lending_term(text: str, result: RecognizerResult) -> bool:
