@@ -201,9 +201,9 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     if not unreachable:  # a sentence cut off by a lost connection is not released
         for piece in vetter.flush():
             write({"text": piece})
-    answer = (lead + quote + vetter.text).rstrip()
+    shown = lead + quote + vetter.text
+    answer = shown.rstrip()
     if unreachable:
-        shown = lead + quote + vetter.text
         note = prompts.MODEL_UNAVAILABLE_AFTER_QUOTES if quote or vetter.text else prompts.MODEL_UNAVAILABLE_ANSWER
         answer = f"{answer}\n\n{note}" if answer else note
         write({"text": note if not shown.strip() or shown.endswith("\n\n") else f"\n\n{note}"})

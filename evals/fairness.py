@@ -99,7 +99,7 @@ def load_groups(path: Path, split: str | None = None) -> list[Group]:
 
 def assessment(answer: str) -> str:
     """The answer without the reassurance line(s) that name what was set aside."""
-    return "\n".join(line for line in answer.split("\n\n") if not line.startswith("You mentioned your ")).strip()
+    return "\n".join(line for line in answer.split("\n\n") if not protected.is_reassurance(line)).strip()
 
 
 def features(text: str) -> dict:

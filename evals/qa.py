@@ -105,7 +105,7 @@ def answer_sentences(answer: str) -> list[str]:
         answer = answer.replace(note, "")
     sentences = []
     for line in answer.splitlines():
-        if line.startswith("**Calculation:**") or line.endswith(protected.REASSURANCE_END) or not line.strip():
+        if line.startswith("**Calculation:**") or protected.is_reassurance(line) or not line.strip():
             continue
         sentences += [s for s in re.split(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z“\"])", line) if s.strip()]
     return [s for s in sentences if not QUOTED_SENTENCE.match(s.translate(QUOTES))]

@@ -308,15 +308,21 @@ def _laws(characteristics: list[Characteristic]) -> str:
     )
 
 
-REASSURANCE_END = "so I left it out of this answer."
+REASSURANCE_START = "You mentioned your "
 
 
 def reassurance(characteristics: list[Characteristic]) -> str:
     """One short line naming what was set aside and why."""
     return (
-        f"You mentioned your {_named(characteristics)}. Under {_laws(characteristics)} a lender cannot use that "
-        f"in deciding on your loan or its terms, {REASSURANCE_END}"
+        f"{REASSURANCE_START}{_named(characteristics)}. Under {_laws(characteristics)} a lender cannot use that "
+        "in deciding on your loan or its terms, so I left it out of this answer."
     )
+
+
+def is_reassurance(line: str) -> bool:
+    """Whether a line of an answer is the product's `reassurance`, not the assistant's advice (the evaluations leave
+    it out of what they score)."""
+    return line.startswith(REASSURANCE_START)
 
 
 def refusal(characteristics: list[Characteristic]) -> str:
