@@ -2,14 +2,17 @@
 
 import pytest
 
+from kb.embedding import get_embedder
 from tools.grounding import (
     Evidence,
     Period,
     SupportReason,
     check_support,
+    content_stems,
     figure_periods,
     is_form_line,
     is_statement,
+    names_form_field,
     numbers_in,
     passage_sentences,
     select_evidence,
@@ -141,6 +144,35 @@ def test_a_filled_in_form_answers_with_its_own_label_and_figure():
     chosen = [e.text for e in select_evidence("first change", [ARM_FORM], limit=9)]
     assert "First Change 2%" in chosen
     assert not [text for text in chosen if not is_statement(text) and not is_form_line(text)]
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "named"),
+    [
+        ("what's the sale price of the house on the example loan estimate", "SALE PRICE $240,000", True),
+        ("What date was the sample Loan Estimate issued?", "DATE ISSUED 2/15/2013", True),
+        ("how long is the loan term", "LOAN TERM 30 years", True),
+        ("what fees are in the origination charges", "Application Fee $500", False),  # "application" not asked
+        ("what exactly is the product called", "PRODUCT 5 Year Interest Only, 5/3 Adjustable Rate", False),  # 1 word
+    ],
+)
+def test_a_question_names_a_form_field_when_it_names_every_word_of_its_label(question, line, named):
+    assert names_form_field(content_stems(question), line) is named
+
+
+def test_the_form_field_a_question_names_is_among_the_evidence_despite_prose_that_sounds_like_the_question():
+    """With the product's encoder, "SALE PRICE $240,000" embeds far from the question: four prose sentences about
+    Loan Estimates outranked it. Naming its label brings it into the four evidence sentences."""
+    page = (
+        "If you have an adjustable rate, your Loan Estimate form will have additional information on page 1.\n"
+        "See a sample Loan Estimate for an adjustable-rate loan.\n"
+        "Some lenders may lock your rate as part of issuing the Loan Estimate, but some may not.\n"
+        "Your Loan Estimate shows the loan amount, the rate and the estimated closing costs.\n"
+        "PROPERTY Anytown, ST 12345\nSALE PRICE $240,000\nLOAN TERM 30 years\nLOAN TYPE Conventional\n"
+    )
+    question = "what's the sale price of the house on the example adjustable rate loan estimate"
+    chosen = select_evidence(question, [page], get_embedder().embed_documents, limit=4)
+    assert "SALE PRICE $240,000" in [e.text for e in chosen]
 
 
 def test_a_heading_that_repeats_the_question_gives_way_to_the_sentence_under_it():
