@@ -24,6 +24,7 @@ from tools.grounding import (
     contradicted_by,
     figure_periods,
     numbers_in,
+    percentages_in,
     strip_citations,
 )
 from tools.placeholders import PLACEHOLDER, placeholder_noun
@@ -192,6 +193,7 @@ class SentenceVetter:
     ):
         self._sources = list(source_texts)
         self._allowed_numbers = numbers_in(given)
+        self._allowed_percentages = percentages_in(given)
         self._given_periods: dict[str, frozenset[Period]] = figure_periods(given)
         self._shown = list(shown)
         self._quoted = list(shown)
@@ -271,6 +273,7 @@ class SentenceVetter:
                 self._allowed_numbers,
                 min_overlap=MIN_SUPPORT_OVERLAP,
                 allowed_periods=self._given_periods,
+                allowed_percentages=self._allowed_percentages,
             )
             if verdict.supported:
                 if n in cited:

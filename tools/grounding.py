@@ -201,6 +201,14 @@ def numbers_in(text: str) -> set[str]:
     return {_figure_value(raw) for raw in NUMBER.findall(normalise_numbers(strip_citations(text)))}
 
 
+PERCENTAGE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?) percent")
+
+
+def percentages_in(text: str) -> set[str]:
+    """The figures `text` states as percentages ("7%", "seven percent", "2 percentage points")."""
+    return {_figure_value(raw) for raw in PERCENTAGE.findall(normalise_numbers(strip_citations(text)))}
+
+
 def figure_periods(text: str) -> dict[str, frozenset[Period]]:
     """The period each figure of `text` is stated per ("$85,000 a year", "monthly income of $6,000").
 
@@ -364,11 +372,13 @@ def check_support(
     allowed_numbers: Iterable[str] = (),
     min_overlap: float = 0.6,
     allowed_periods: Mapping[str, frozenset[Period]] | None = None,
+    allowed_percentages: Iterable[str] = (),
 ) -> Support:
     """Whether `passage` supports `sentence`: its numbers, its polarity and most of its content words.
 
     `allowed_numbers` are figures the borrower gave or the exact calculation produced; they may appear in the
-    answer without being in the passage, per the period `allowed_periods` says they were given in.
+    answer without being in the passage, per the period `allowed_periods` says they were given in, and as a
+    percentage only if given as one (`allowed_percentages`): the "7" of "a 7/1 ARM" is no "7%".
     """
     claim = strip_citations(sentence)
     sentences = passage_sentences(passage) or [passage]
@@ -377,6 +387,8 @@ def check_support(
     overlap = _overlap(claim_stems, content_stems(passage))
     passage_numbers = numbers_in(passage)
     foreign_numbers = numbers_in(claim) - passage_numbers - set(allowed_numbers)
+    # "0%" is said without a percent sign too: "zero down payment".
+    foreign_numbers |= percentages_in(claim) - percentages_in(passage) - set(allowed_percentages) - {"0"}
     given = allowed_periods or {}
     misdated = [
         value

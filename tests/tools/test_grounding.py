@@ -15,6 +15,7 @@ from tools.grounding import (
     names_form_field,
     numbers_in,
     passage_sentences,
+    percentages_in,
     select_evidence,
     with_following,
 )
@@ -254,6 +255,33 @@ def test_a_figure_the_borrower_gave_keeps_the_period_it_was_given_in():
 
     assert not wrong.supported and wrong.reason == SupportReason.NUMBER
     assert right.supported
+
+
+@pytest.mark.parametrize(
+    ("text", "percentages"),
+    [
+        ("rates rise 2% at the first change", {"2"}),
+        ("two percentage points", {"2"}),
+        ("a 7/1 ARM at 6.50 percent", {"6.5"}),
+        ("a 7/1 ARM", set()),
+    ],
+)
+def test_percentages_are_told_from_other_figures(text, percentages):
+    assert percentages_in(text) == percentages
+
+
+def test_a_figure_given_as_a_count_does_not_support_it_as_a_percentage():
+    passage = "In the later years of an ARM, your interest rate changes based on the market."
+    claim = "The rate of a 7/1 ARM changes by 7% in the later years [1]."
+    given = "what does the 7 in a 7/1 ARM mean"
+    verdict = check_support(claim, passage, numbers_in(given), allowed_percentages=percentages_in(given))
+    assert not verdict.supported and verdict.reason == SupportReason.NUMBER
+    assert check_support(claim, passage, numbers_in(given), allowed_percentages={"7"}).supported
+
+
+def test_zero_percent_is_supported_by_zero_said_in_words():
+    passage = "USDA loans offer zero down payments and are usually cheaper than FHA loans."
+    assert check_support("USDA loans offer 0% down payments [1].", passage).supported
 
 
 def test_a_period_belongs_to_its_own_figure():
