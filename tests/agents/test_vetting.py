@@ -149,28 +149,35 @@ def test_a_yearly_income_restated_as_monthly_is_withheld():
     assert vetter.unsupported
 
 
-def test_a_figure_from_the_question_is_not_released_as_a_percentage_it_never_was():
-    """The 0.5B model's sentence on the eighth fresh set: the "7" of "a 7/1 ARM" restated as a 7% rate change."""
-    source = "In the later years of an ARM, your interest rate changes based on the market."
-    question = "lender offered a 7/1 ARM. what does the 7 mean and how often does the rate change after that?"
-    vetter = SentenceVetter([source], given=question, question=question)
+ARM_SOURCE = "In the later years of an ARM, your interest rate changes based on the market."
 
-    vetter.feed("The 7/1 ARM means that the interest rate will change by 7% after the loan is offered [1]. ")
+
+@pytest.mark.parametrize(
+    ("question", "answer", "figure", "released"),
+    [
+        # The 0.5B model's sentence on the eighth fresh set: the "7" of "a 7/1 ARM" restated as a 7% rate change.
+        (
+            "lender offered a 7/1 ARM. what does the 7 mean and how often does the rate change after that?",
+            "The 7/1 ARM means that the interest rate will change by 7% after the loan is offered [1]. ",
+            "7%",
+            False,
+        ),
+        (
+            "my 5/1 ARM starts at 6%. does the rate change later?",
+            "Your rate of 6% changes based on the market in the later years of an ARM [1]. ",
+            "6%",
+            True,
+        ),
+    ],
+)
+def test_a_percentage_is_released_only_if_a_source_or_the_borrower_gave_it_as_one(question, answer, figure, released):
+    vetter = SentenceVetter([ARM_SOURCE], given=question, question=question)
+
+    vetter.feed(answer)
     vetter.flush()
 
-    assert "7%" not in vetter.text
-    assert vetter.unsupported[0]["reason"] == "number not in the source"
-
-
-def test_a_percentage_the_borrower_gave_may_be_restated():
-    source = "In the later years of an ARM, your interest rate changes based on the market."
-    question = "my 5/1 ARM starts at 6%. does the rate change later?"
-    vetter = SentenceVetter([source], given=question, question=question)
-
-    vetter.feed("Your rate of 6% changes based on the market in the later years of an ARM [1]. ")
-    vetter.flush()
-
-    assert "6%" in vetter.text
+    assert (figure in vetter.text) is released
+    assert [u["reason"] for u in vetter.unsupported] == ([] if released else ["number not in the source"])
 
 
 def test_a_line_of_bare_citation_marks_is_not_released():
