@@ -24,6 +24,7 @@ from tools.grounding import (
     contradicted_by,
     figure_periods,
     numbers_in,
+    passage_sentences,
     percentages_in,
     strip_citations,
 )
@@ -89,6 +90,7 @@ VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 # A model that copies the evidence layout starts a sentence with "[2] " or a Markdown heading; neither is shown so.
 LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
 # The model's fixed "no answer" sentence (agents.prompts): not shown as such; the answer step words it for the borrower.
+LINE_END = re.compile(r"[\s.!?:;,]+$")
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
 
 
@@ -167,6 +169,20 @@ def without_verdict_opener(sentence: str) -> str:
     return stripped[:lead] + stripped[lead].upper() + stripped[lead + 1 :]
 
 
+def _line_key(text: str) -> str:
+    return LINE_END.sub("", " ".join(strip_citations(text).lower().split()))
+
+
+def unfinished_lines(source_texts: Sequence[str]) -> set[str]:
+    """The passages' lines that are no sentence (headings, link text, labels, questions), as `_line_key`s."""
+    return {
+        _line_key(line)
+        for text in source_texts
+        for line in passage_sentences(text)
+        if not line.rstrip('”"’)').endswith((".", "!"))
+    }
+
+
 def _similarity(first: str, second: str) -> float:
     a, b = content_stems(first), content_stems(second)
     return len(a & b) / len(a | b) if a | b else 1.0
@@ -198,6 +214,7 @@ class SentenceVetter:
         self._shown = list(shown)
         self._quoted = list(shown)
         self._asked = _words_and_figures(question)
+        self._unfinished_lines = unfinished_lines(self._sources)
         self._max_sentences = max_sentences
         self._buffer = ""
         self.released: list[str] = []
@@ -240,6 +257,9 @@ class SentenceVetter:
         if self._asked and _words_and_figures(sentence) <= self._asked:
             # "After my loan closes, my lender will always be the one taking my payments [1]": the question's own
             # words turned into a claim, which its citation cannot make true.
+            return None
+        if _line_key(sentence) in self._unfinished_lines:
+            # "Get ready for closing [1].": a passage's heading or link text restated as if it answered something.
             return None
         flags = bias.check_text(sentence).flags
         if flags:

@@ -180,6 +180,28 @@ def test_a_percentage_is_released_only_if_a_source_or_the_borrower_gave_it_as_on
     assert [u["reason"] for u in vetter.unsupported] == ([] if released else ["number not in the source"])
 
 
+@pytest.mark.parametrize(
+    "copied",
+    [
+        "Get ready for closing [1].",  # a heading (the 1.5B's whole explanation on the eighth fresh set)
+        "Review your Loan Estimate [1].",  # link text
+        "PAGE 2 OF 3 LOAN ID # 123456789 [1].",  # page furniture of a form
+    ],
+)
+def test_a_passage_s_heading_or_link_text_restated_as_a_sentence_is_not_released(copied):
+    source = (
+        "Get ready for closing\nReview your Loan Estimate\nPAGE 2 OF 3 LOAN ID # 123456789\n"
+        "Determine who will conduct your closing, where to be, and when."
+    )
+    vetter = SentenceVetter([source], question="closing is in 10 days, what should we do this week?")
+
+    vetter.feed(f"{copied} Determine who will conduct your closing, where to be, and when [1]. ")
+    vetter.flush()
+
+    assert vetter.text == "Determine who will conduct your closing, where to be, and when [1]."
+    assert vetter.unsupported == []
+
+
 def test_a_line_of_bare_citation_marks_is_not_released():
     text, _ = vetted("[1], [2], [5]")
     assert text == ""
