@@ -28,7 +28,7 @@ from agents.llm import unreachable_errors
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
 from kb.embedding import get_embedder
-from tools.grounding import Evidence, is_form_line, select_evidence, with_following
+from tools.grounding import Evidence, is_form_line, is_terminated, select_evidence, with_following
 from tools.placeholders import withheld_in_source
 
 HISTORY_TURNS = 2
@@ -44,7 +44,6 @@ SENTENCE_CACHE_SIZE = 20_000  # ~30 MB of 384-d float32 vectors
 # end: "… not less than 30 days from the date the notice is given …").
 MIN_QUOTE_WORDS = 4
 MIN_CLAUSE_WORDS = 15
-CLOSING_MARKS = '”"’)'
 MIN_QUOTE_SCORE = 0.45  # cosine + 0.5 × lexical overlap of the best sentence; below it nothing is quoted
 # Below this best-sentence score the quotes are introduced as the closest found, not as the answer. Session 9,
 # tuning sets quoted alone (461 questions): a best score under 0.7 on 28 of the 119 wrong answers and 17 of the 342
@@ -91,10 +90,6 @@ def choose_evidence(question: str, chunks: list) -> list[Evidence]:
 def is_cut_clause(text: str) -> bool:
     """A long clause with no full stop: a legal sentence cut at its passage's end, quoted with an ellipsis."""
     return len(text.split()) >= MIN_CLAUSE_WORDS and not is_terminated(text) and not is_form_line(text)
-
-
-def is_terminated(text: str) -> bool:
-    return text.rstrip(CLOSING_MARKS)[-1:] in (".", "!")
 
 
 def has_quotable_shape(text: str) -> bool:

@@ -23,6 +23,7 @@ from tools.grounding import (
     content_stems,
     contradicted_by,
     figure_periods,
+    is_terminated,
     numbers_in,
     passage_sentences,
     percentages_in,
@@ -90,8 +91,8 @@ VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 # A model that copies the evidence layout starts a sentence with "[2] " or a Markdown heading; neither is shown so.
 LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
 # The model's fixed "no answer" sentence (agents.prompts): not shown as such; the answer step words it for the borrower.
-LINE_END = re.compile(r"[\s.!?:;,]+$")
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
+LINE_END = re.compile(r"[\s.!?:;,]+$")  # what a line ends with, ignored when a sentence is compared with a line
 
 
 def split_complete_sentences(buffer: str) -> tuple[list[str], str]:
@@ -175,12 +176,7 @@ def _line_key(text: str) -> str:
 
 def unfinished_lines(source_texts: Sequence[str]) -> set[str]:
     """The passages' lines that are no sentence (headings, link text, labels, questions), as `_line_key`s."""
-    return {
-        _line_key(line)
-        for text in source_texts
-        for line in passage_sentences(text)
-        if not line.rstrip('”"’)').endswith((".", "!"))
-    }
+    return {_line_key(line) for text in source_texts for line in passage_sentences(text) if not is_terminated(line)}
 
 
 def _similarity(first: str, second: str) -> float:

@@ -317,6 +317,14 @@ def passage_sentences(text: str) -> list[str]:
     return sentences
 
 
+CLOSING_MARKS = '”"’)'
+
+
+def is_terminated(text: str) -> bool:
+    """Whether a line ends as a sentence does (a full stop or "!", before any closing quote or bracket)."""
+    return text.rstrip(CLOSING_MARKS)[-1:] in (".", "!")
+
+
 def is_statement(sentence: str, min_words: int = MIN_EVIDENCE_WORDS) -> bool:
     """A sentence that can stand as evidence: long enough, not a question, not a list lead-in, not a link."""
     return (
