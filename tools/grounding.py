@@ -433,8 +433,8 @@ def contradicted_by(claim: str, statements: Sequence[str], min_similarity: float
     )
 
 
-def lexical_relevance(question: str, sentence: str) -> float:
-    asked = content_stems(question)
+def lexical_relevance(asked: set[str], sentence: str) -> float:
+    """The share of the question's content stems (`asked`) that `sentence` has."""
     return len(asked & content_stems(sentence)) / len(asked) if asked else 0.0
 
 
@@ -463,12 +463,16 @@ def select_evidence(
     higher (`names_form_field`). With `quotable` (whether a line's shape lets the answer quote it), unquotable lines
     rank lower and a sentence right under one (its heading) may rank by it.
     """
+    asked = content_stems(question)
     candidates, shaped, headings = [], [], []  # headings[i]: the unquotable line right above quotable candidate i
+    named_fields = []  # named_fields[i]: candidate i is a form line whose label the question names
     for n, text in enumerate(passages):
         sentences = passage_sentences(text)
         for at, s in enumerate(sentences):
-            if is_statement(s) or is_form_line(s):
+            form_line = is_form_line(s)
+            if is_statement(s) or form_line:
                 candidates.append((n, s))
+                named_fields.append(form_line and names_form_field(asked, s))
                 shaped.append(quotable is None or quotable(s))
                 above = sentences[at - 1] if at else ""
                 under_heading = quotable is not None and shaped[-1] and bool(above) and not quotable(above)
@@ -477,7 +481,7 @@ def select_evidence(
         return []
     heading_lines = sorted({h for h in headings if h})
     texts = [s for _, s in candidates] + heading_lines
-    scores = np.array([lexical_weight * lexical_relevance(question, s) for s in texts])
+    scores = np.array([lexical_weight * lexical_relevance(asked, s) for s in texts])
     if embed is not None:
         vectors = embed([question] + texts)
         scores = scores + vectors[1:] @ vectors[0]
@@ -486,10 +490,7 @@ def select_evidence(
     if quotable:
         under = np.array([HEADING_SHARE * heading_scores[h] if h else -np.inf for h in headings])
         scores = np.where(shaped, np.maximum(scores, under), scores - UNQUOTABLE_PENALTY)
-    asked = content_stems(question)
-    scores = scores + np.array(
-        [FORM_LABEL_BONUS * (is_form_line(s) and names_form_field(asked, s)) for _, s in candidates]
-    )
+    scores = scores + FORM_LABEL_BONUS * np.array(named_fields)
     order = np.argsort(-scores, kind="stable")
     chosen: list[Evidence] = []
     for i in order:
