@@ -56,8 +56,10 @@ _NATIONALITIES = (
 EVERYDAY_PATTERNS: dict[Characteristic, list[str]] = {
     Characteristic.AGE: [
         rf"\b{_I}\s+(?:a\s+)?[1-9]\d\b(?!\s*(?:%|percent|k\b|[.,]\d|days|months|weeks|hours|minutes|miles))",
-        # "she is 67." is an age, "the loan is 75.42% of the price" is not
-        r"\b(?:is|are|turned|turning|just turned)\s+[1-9]\d\b(?=\s*(?:and|,|years|yrs|$|\.(?!\d)|\?))",
+        # "she is 67." and "my husband is 58 and i'm 55" are ages; "the loan is 75.42% of the price", "the loan is 30
+        # years" and "are 15 and 30 yrs the only mortgage lengths?" (loan terms) are not
+        r"\b(?:is|are|turned|turning|just turned)\s+[1-9]\d\b(?!\s*(?:and|or|to|-)\s*[1-9]\d\s*-?\s*(?:years?|yrs?)\b)"
+        r"(?=\s*(?:and|,|$|\.(?!\d)|\?))",
         r"\bin (?:our|my|his|her|their) (?:early |mid |late )?(?:[2-9]0)'?s\b",
         r"\b[1-9]\d[- ]?(?:years?|yrs?)[- ]?old\b",
         r"\b(?:senior citizens?|seniors?|retirees?|elderly)\b",
