@@ -115,6 +115,8 @@ POINTER_START = re.compile(
     r"|click|go to|check out)\b",
     re.IGNORECASE,
 )
+# Dot leaders (or what a PDF's extraction made of them) running to a page number.
+CONTENTS_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d{0,4}\s*$|[\ufffd·…_]{3,}\s*\d{0,4}\s*$")
 # With a `quotable` test (tuning sets quoted alone, 281 questions: 216 -> 226 right, 12 gained, 2 lost): a line that
 # cannot be quoted (a heading, a label) scores this much lower, so it does not take one of the few evidence places
 # from a sentence that can; and a sentence right under such a line may take this share of the line's score, since a
@@ -326,13 +328,21 @@ def is_terminated(text: str) -> bool:
 
 
 def is_statement(sentence: str, min_words: int = MIN_EVIDENCE_WORDS) -> bool:
-    """A sentence that can stand as evidence: long enough, not a question, not a list lead-in, not a link."""
+    """A sentence that can stand as evidence: long enough, not a question, not a list lead-in, not a link, not a
+    table of contents' entry."""
     return (
         len(sentence.split()) >= min_words
         and sentence[-1] not in "?:"
         and len(sentence) <= MAX_EVIDENCE_CHARS
         and not is_pointer(sentence)
+        and not is_contents_entry(sentence)
     )
+
+
+def is_contents_entry(sentence: str) -> bool:
+    """A table of contents' line ("Promissory Note .......... 1"; extracted PDFs may turn the dots into U+FFFD): it
+    names a section and its page, so quoting it answers nothing."""
+    return bool(CONTENTS_LEADER.search(sentence))
 
 
 def is_pointer(sentence: str) -> bool:
@@ -363,6 +373,7 @@ def is_form_line(sentence: str) -> bool:
         and not sentence.lower().startswith("page ")
         and not sentence[0].isdigit()
         and not is_pointer(sentence)
+        and not is_contents_entry(sentence)
     )
 
 

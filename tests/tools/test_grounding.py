@@ -139,6 +139,26 @@ def test_a_form_line_is_a_label_with_its_figure(line, form_line):
     assert is_form_line(line) is form_line
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Promissory Note " + "\ufffd" * 10 + " 1",  # dot leaders lost in a PDF's extraction
+        "Right to Cancel form .................... 4",
+        "Mortgage / Security Instrument . . . . . . . . 2",
+    ],
+)
+def test_a_table_of_contents_entry_is_never_evidence(line):
+    """Asked about the sample note, the answer quoted "Promissory Note ……… 1" from the guide's contents page."""
+    guide = f"Guide to closing forms\n{line}\nThe Note is the legal document you sign to agree to repay your mortgage."
+    assert not is_statement(line) and not is_form_line(line)
+    chosen = [e.text for e in select_evidence("what is the promissory note or mortgage form", [guide], limit=4)]
+    assert line not in chosen
+
+
+def test_an_ellipsis_inside_a_sentence_is_no_table_of_contents():
+    assert is_statement("The rate is fixed for five years... then it changes every year.")
+
+
 def test_a_filled_in_form_answers_with_its_own_label_and_figure():
     chosen = select_evidence("sample arm: the minimum interest rate?", [ARM_FORM], limit=1)
     assert [e.text for e in chosen] == ["Minimum/Maximum Interest Rate 3.25%/12%"]
