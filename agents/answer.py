@@ -112,12 +112,17 @@ def quotes_of(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def quote_block(quoted: list[Evidence]) -> str:
-    """The quoted sentences as one Markdown block quote, each with its citation, then a blank line; personal data
-    the document's redaction removed shows as "[name withheld]"."""
+    """The quoted sentences as one Markdown block quote, each with its citation and the short heading it sits
+    under in its source ("**Points:** “An upfront fee …”"), then a blank line; personal data the document's
+    redaction removed shows as "[name withheld]"."""
     if not quoted:
         return ""
-    texts = [withheld_in_source(f"{e.text} …" if is_cut_clause(e.text) else e.text) for e in quoted]
-    return "\n>\n".join(f"> “{text}” [{e.source + 1}]" for text, e in zip(texts, quoted, strict=True)) + "\n\n"
+    lines = []
+    for e in quoted:
+        text = withheld_in_source(f"{e.text} …" if is_cut_clause(e.text) else e.text)
+        heading = f"**{withheld_in_source(e.heading).rstrip(':')}:** " if e.heading else ""
+        lines.append(f"> {heading}“{text}” [{e.source + 1}]")
+    return "\n>\n".join(lines) + "\n\n"
 
 
 def build_messages(state: TurnState, evidence: list[Evidence]) -> list[BaseMessage]:

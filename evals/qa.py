@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-QUOTED_SENTENCE = re.compile(r'^\s*>?\s*"')
+QUOTED_SENTENCE = re.compile(r'^\s*>?\s*(?:\*\*[^*]+\*\*\s*)?"')  # a quote, maybe under its heading
 FIXED_NOTES = (
     prompts.NO_SOURCES_ANSWER,
     prompts.NO_SUPPORTED_ANSWER,

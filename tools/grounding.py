@@ -155,6 +155,7 @@ class Evidence:
     source: int
     text: str
     score: float
+    heading: str = ""  # the short heading above a definition ("Points"), shown with its quote (`leans_on_heading`)
 
 
 @lru_cache(maxsize=1)
@@ -377,6 +378,49 @@ def is_form_line(sentence: str) -> bool:
     )
 
 
+HEADING_WORDS = 8
+FIGURE_BLANKS = re.compile(r"[$%_]")
+
+
+def is_heading(line: str) -> bool:
+    """A passage's short heading: a glossary term ("Points", "Lender Credits"), a checklist step ("Get any errors
+    fixed now, before closing") or a heading's question ("Does your loan have a prepayment penalty?").
+
+    Quoted without its term, a definition ("An upfront fee that you pay to your lender in exchange for a lower
+    interest rate …") does not tell the borrower what it defines, so the quote shows the heading above it.
+    Page furniture is left out: numbers ("2."), exclamations ("Congratulations!"), a form's blanks ("Phone: $") and
+    capitals ("MONTHLY PAYMENT WORKSHEET"), one-word lead-ins ("Next:"), link text and contents entries.
+    """
+    words = line.split()
+    return (
+        0 < len(words) <= HEADING_WORDS
+        and line[0].isalpha()
+        and not line.isupper()
+        and line[-1] not in ".!"
+        and not (len(words) == 1 and line.endswith(":"))
+        and not FIGURE_BLANKS.search(line)
+        and not is_form_line(line)
+        and not is_pointer(line)
+        and not is_contents_entry(line)
+    )
+
+
+BACK_REFERENCES = _words("a an this these it they those such")
+FINITE_VERBS = _words(
+    """is are was were be been can could will would may might must should shall has have had do does did means
+    lets helps gives shows tells includes include pays pay protects requires require allows allow offers offer"""
+)
+
+
+def leans_on_heading(sentence: str) -> bool:
+    """Whether a sentence needs its heading to be understood: a definition without its term ("An upfront fee that
+    you pay …", "Costs for other services you have chosen.") or one that points back to it ("This is the amount the
+    seller has agreed to contribute …")."""
+    words = WORD.findall(sentence.lower())
+    definition = bool(words) and (words[0] in BACK_REFERENCES or not FINITE_VERBS & set(words))
+    return definition and not is_form_line(sentence)
+
+
 def _jaccard(first: set[str], second: set[str]) -> float:
     return len(first & second) / len(first | second) if first | second else 0.0
 
@@ -472,10 +516,12 @@ def select_evidence(
     (`is_form_line`), and so are near-repeats of a sentence already chosen (the Loan Estimate
     and Closing Disclosure explainers share many definitions). A form line whose label the question names ranks
     higher (`names_form_field`). With `quotable` (whether a line's shape lets the answer quote it), unquotable lines
-    rank lower and a sentence right under one (its heading) may rank by it.
+    rank lower and a sentence right under one (its heading) may rank by it; a definition keeps the short heading it
+    sits under (`Evidence.heading`), for the quote to show.
     """
     asked = content_stems(question)
     candidates, shaped, headings = [], [], []  # headings[i]: the unquotable line right above quotable candidate i
+    shown_headings = []  # shown_headings[i]: the heading shown with candidate i when it is quoted (`is_heading`)
     named_fields = []  # named_fields[i]: candidate i is a form line whose label the question names
     for n, text in enumerate(passages):
         sentences = passage_sentences(text)
@@ -488,6 +534,9 @@ def select_evidence(
                 above = sentences[at - 1] if at else ""
                 under_heading = quotable is not None and shaped[-1] and bool(above) and not quotable(above)
                 headings.append(above if under_heading else None)
+                # A passage's first line is mostly its page's title ("Closing Disclosure Explainer"), not a heading.
+                shown = under_heading and at > 1 and is_heading(above) and leans_on_heading(s)
+                shown_headings.append(above if shown else "")
     if not candidates:
         return []
     heading_lines = sorted({h for h in headings if h})
@@ -508,7 +557,7 @@ def select_evidence(
         n, text = candidates[i]
         if any(_jaccard(content_stems(text), content_stems(e.text)) >= NEAR_DUPLICATE for e in chosen):
             continue
-        chosen.append(Evidence(n, text, round(float(scores[i]), 4)))
+        chosen.append(Evidence(n, text, round(float(scores[i]), 4), shown_headings[i]))
         if len(chosen) == limit:
             break
     return chosen

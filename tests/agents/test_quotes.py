@@ -56,3 +56,11 @@ def test_a_name_the_document_s_redaction_removed_is_quoted_as_withheld_not_as_th
     quoted = quote_block([example])
     assert quoted.startswith("> “[name withheld] earns $90,000 a year")
     assert "<PERSON_1>" not in quoted and "your name" not in readable_placeholders(quoted)
+
+
+def test_a_definition_is_quoted_under_its_term():
+    """ "A feature on some mortgages." means nothing without the term it defines."""
+    definition = Evidence(1, "A feature on some mortgages.", 0.9, heading="Balloon Payment")
+    assert quote_block([definition]) == "> **Balloon Payment:** “A feature on some mortgages.” [2]\n\n"
+    step = Evidence(0, "Bring your photo ID to closing.", 0.9, heading="Before closing:")
+    assert quote_block([step]).startswith("> **Before closing:** “Bring")

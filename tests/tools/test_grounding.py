@@ -11,6 +11,7 @@ from tools.grounding import (
     content_stems,
     figure_periods,
     is_form_line,
+    is_heading,
     is_statement,
     names_form_field,
     numbers_in,
@@ -315,3 +316,42 @@ def test_a_period_belongs_to_its_own_figure():
 def test_a_redaction_placeholder_in_a_passage_stays_whole_so_the_chat_can_show_it_as_words():
     sentences = passage_sentences("Items unpaid by <PERSON_5> are listed here. This is **bold** and _stressed_ text.")
     assert sentences == ["Items unpaid by <PERSON_5> are listed here.", "This is bold and stressed text."]
+
+
+GLOSSARY = (
+    "Lender Credits\nA rebate from your lender that offsets some of your closing costs.\n\n"
+    "Points\nAn upfront fee that you pay to your lender in exchange for a lower interest rate than you would have "
+    "paid otherwise.\n\nThe amount financed is the net amount of money you are borrowing from the lender."
+)
+
+
+def test_a_definition_chosen_as_evidence_carries_the_term_it_defines():
+    chosen = select_evidence(
+        "whats it called when you pay the lender an upfront fee to get a lower interest rate",
+        [GLOSSARY],
+        limit=3,
+        quotable=lambda line: line.endswith("."),
+    )
+    assert chosen[0].text.startswith("An upfront fee") and chosen[0].heading == "Points"
+    standalone = next(e for e in chosen if e.text.startswith("The amount financed"))
+    assert standalone.heading == "", "a sentence that names its own subject needs no heading"
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("Points", True),
+        ("Get any errors fixed now, before closing", True),
+        ("Does your loan have a prepayment penalty?", True),
+        ("2.", False),
+        ("Congratulations!", False),
+        ("Next:", False),
+        ("Phone: $", False),
+        ("MONTHLY PAYMENT WORKSHEET", False),
+        ("Learn more about rate locks", False),
+        ("Promissory Note " + "\ufffd" * 6 + " 1", False),
+        ("This line is far too long to be the heading of anything in a passage", False),
+    ],
+)
+def test_only_a_short_heading_is_shown_with_a_quote(line, heading):
+    assert is_heading(line) is heading
