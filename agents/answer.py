@@ -120,7 +120,8 @@ def quote_block(quoted: list[Evidence]) -> str:
     lines = []
     for e in quoted:
         text = withheld_in_source(f"{e.text} …" if is_cut_clause(e.text) else e.text)
-        heading = f"**{withheld_in_source(e.heading).rstrip(':')}:** " if e.heading else ""
+        title = withheld_in_source(e.heading).rstrip(":")
+        heading = f"**{title}{'' if title.endswith('?') else ':'}** " if e.heading else ""
         lines.append(f"> {heading}“{text}” [{e.source + 1}]")
     return "\n>\n".join(lines) + "\n\n"
 

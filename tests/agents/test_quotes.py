@@ -64,3 +64,5 @@ def test_a_definition_is_quoted_under_its_term():
     assert quote_block([definition]) == "> **Balloon Payment:** “A feature on some mortgages.” [2]\n\n"
     step = Evidence(0, "Bring your photo ID to closing.", 0.9, heading="Before closing:")
     assert quote_block([step]).startswith("> **Before closing:** “Bring")
+    asked = Evidence(0, "This feature is risky.", 0.9, heading="Does your loan have a balloon payment?")
+    assert quote_block([asked]).startswith("> **Does your loan have a balloon payment?** “This")
