@@ -212,6 +212,25 @@ def percentages_in(text: str) -> set[str]:
     return {_figure_value(raw) for raw in PERCENTAGE.findall(normalise_numbers(strip_citations(text)))}
 
 
+DURATION = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)[- ](?:business[- ]|calendar[- ])?(day|week|month|year)s?\b")
+
+
+def durations_in(text: str) -> dict[str, set[str]]:
+    """The lengths of time `text` states, by unit: "within 20 calendar days" -> {"day": {"20"}}."""
+    found: dict[str, set[str]] = {}
+    for raw, unit in DURATION.findall(normalise_numbers(strip_citations(text)).lower()):
+        found.setdefault(unit, set()).add(_figure_value(raw))
+    return found
+
+
+def borrowed_durations(claim: str, source_sentence: str, borrowed: set[str]) -> set[str]:
+    """The borrower's figures (`borrowed`: in the claim, not in the source) that `claim` states as a length of time
+    where `source_sentence` states its own length in the same unit: "the lender must return the money within 3
+    business days" built from the borrower's "within the 3 days" where the source says "within 20 calendar days"."""
+    given, stated = durations_in(claim), durations_in(source_sentence)
+    return {value for unit, values in given.items() if unit in stated for value in values & borrowed}
+
+
 def figure_periods(text: str) -> dict[str, frozenset[Period]]:
     """The period each figure of `text` is stated per ("$85,000 a year", "monthly income of $6,000").
 
@@ -458,7 +477,8 @@ def check_support(
         for value, said in figure_periods(claim).items()
         if value not in passage_numbers and value in given and not given[value] & said
     ]
-    if foreign_numbers or misdated:
+    borrowed = numbers_in(claim) - passage_numbers
+    if foreign_numbers or misdated or (borrowed and borrowed_durations(claim, closest, borrowed)):
         return Support(False, SupportReason.NUMBER, overlap, closest)
     # Polarity is judged against the clause of the passage most like the claim (Jaccard of content words).
     parts = [c for s in sentences for c in clauses(s)]

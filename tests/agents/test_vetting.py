@@ -180,6 +180,41 @@ def test_a_percentage_is_released_only_if_a_source_or_the_borrower_gave_it_as_on
     assert [u["reason"] for u in vetter.unsupported] == ([] if released else ["number not in the source"])
 
 
+RESCISSION = (
+    "Within 20 calendar days after we receive your notice, we must take the steps necessary to reflect the fact that "
+    "the mortgage on your home has been canceled, and we must return to you any money or property you have given to "
+    "us or to anyone else in connection with this transaction."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "released"),
+    [
+        # The 1.5B model's sentence on the tenth fresh set: the borrower's "3 days" put where the source says 20.
+        (
+            "The lender must return the money or property you gave to them or to anyone else in connection with this "
+            "transaction within 3 business days [1]. ",
+            False,
+        ),
+        (
+            "The lender must return the money or property you gave to them or to anyone else in connection with this "
+            "transaction within 20 calendar days [1]. ",
+            True,
+        ),
+    ],
+)
+def test_a_borrower_s_length_of_time_never_stands_for_the_one_the_source_gives(answer, released):
+    question = "we backed out of our refi within the 3 days. when does the lender give back what we paid?"
+    vetter = SentenceVetter([RESCISSION], given=question, question=question)
+
+    vetter.feed(answer)
+    vetter.flush()
+
+    assert ("3 business days" in vetter.text) is False
+    assert ("transaction within 20 calendar days" in vetter.text) is released
+    assert [u["reason"] for u in vetter.unsupported] == ([] if released else ["number not in the source"])
+
+
 @pytest.mark.parametrize(
     "copied",
     [

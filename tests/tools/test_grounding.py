@@ -291,6 +291,19 @@ def test_percentages_are_told_from_other_figures(text, percentages):
     assert percentages_in(text) == percentages
 
 
+def test_a_borrower_s_figure_may_be_restated_but_not_as_the_source_s_length_of_time():
+    rescission = "If you are refinancing a loan, you have a right to cancel the loan within three business days."
+    restated = "You may cancel your refinance within 3 business days [1]."
+    assert check_support(restated, rescission, allowed_numbers={"3"}).supported
+    refund = "Within 20 calendar days after we receive your notice, we must return to you any money you have given."
+    wrong = check_support("We must return any money you have given within 3 days [1].", refund, allowed_numbers={"3"})
+    assert not wrong.supported and wrong.reason is SupportReason.NUMBER
+    loan = "Lenders must give you a Loan Estimate within three business days of receiving your application."
+    assert check_support(
+        "Your $300,000 loan gets a Loan Estimate within 3 business days [1].", loan, {"300000"}
+    ).supported
+
+
 def test_a_figure_given_as_a_count_does_not_support_it_as_a_percentage():
     passage = "In the later years of an ARM, your interest rate changes based on the market."
     claim = "The rate of a 7/1 ARM changes by 7% in the later years [1]."
