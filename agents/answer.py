@@ -24,6 +24,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, BaseMessageChunk, HumanMessage, SystemMessage
 
 from agents import prompts
+from agents.claim_check import ClaimCheck
 from agents.llm import unreachable_errors
 from agents.state import TurnState
 from agents.vetting import SentenceVetter
@@ -151,8 +152,22 @@ def _token_text(content) -> str:
     return "".join(part.get("text", "") for part in content if isinstance(part, dict))
 
 
-async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
-    """Stream the calculation, the quote and the vetted explanation; return the state update."""
+CLAIM_CHECK_REASON = "the model's second look found the source does not say it"
+
+
+async def second_look(claim_check: ClaimCheck, vetter: SentenceVetter) -> None:
+    """Withdraw every released sentence the model, asked once more against its source, says the source does not
+    say (`agents.claim_check`)."""
+    for piece, passage in vetter.checkable():
+        if not await claim_check.supports(piece, passage):
+            vetter.withdraw(piece, CLAIM_CHECK_REASON)
+
+
+async def generate(llm: BaseChatModel, state: TurnState, write: Write, claim_check: ClaimCheck | None = None) -> dict:
+    """Stream the calculation, the quote and the vetted explanation; return the state update.
+
+    With `claim_check`, the explanation is held until the model has checked each of its sentences once more, and
+    then shown at once: a wrong sentence must never reach the screen to be taken back."""
     started = time.perf_counter()
     calculation = state.get("calculation")
     lead = f"**Calculation:** {calculation}\n\n" if calculation else ""
@@ -191,7 +206,8 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
             if token and first_token_at is None:
                 first_token_at = time.perf_counter()
             for piece in vetter.feed(token):
-                write({"text": piece})
+                if claim_check is None:
+                    write({"text": piece})
             if vetter.done:
                 break
     except unreachable_errors() as error:
@@ -201,7 +217,13 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
         await stream.aclose()
     if not unreachable:  # a sentence cut off by a lost connection is not released
         for piece in vetter.flush():
-            write({"text": piece})
+            if claim_check is None:
+                write({"text": piece})
+    checked_at = time.perf_counter()
+    if claim_check is not None:
+        await second_look(claim_check, vetter)
+        if vetter.text:
+            write({"text": vetter.text})
     shown = lead + quote + vetter.text
     answer = shown.rstrip()
     if unreachable:
@@ -217,6 +239,7 @@ async def generate(llm: BaseChatModel, state: TurnState, write: Write) -> dict:
     timings = {
         "first_text": first_text_ms,
         "first_token": round(((first_token_at or time.perf_counter()) - model_started) * 1000, 1),
+        "claim_check": round((time.perf_counter() - checked_at) * 1000, 1),
     }
     return {
         "answer": answer,

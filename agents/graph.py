@@ -27,6 +27,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from agents import answer, prompts, role_guard, tool_agent, vetting
 from agents.answer_cache import AnswerCache, CacheSteps
+from agents.claim_check import ClaimCheck, make_claim_check
 from agents.configuration import TurnContext, turn_context
 from agents.llm import make_chat_model, supports_native_tools
 from agents.state import Citation, TurnState
@@ -124,10 +125,10 @@ async def retrieve(state: TurnState) -> dict:
     return {"chunks": relevant}
 
 
-def make_generate(llm: BaseChatModel) -> Node:
+def make_generate(llm: BaseChatModel, claim_check: ClaimCheck | None = None) -> Node:
     @timed("generation")
     async def generate(state: TurnState) -> dict:
-        return await answer.generate(llm, state, get_stream_writer())
+        return await answer.generate(llm, state, get_stream_writer(), claim_check)
 
     return generate
 
@@ -168,10 +169,15 @@ def is_follow_up(state: TurnState) -> bool:
 
 
 def build_graph(
-    llm: BaseChatModel, *, native_tools: bool = False, answer_cache: AnswerCache | None = None
+    llm: BaseChatModel,
+    *,
+    native_tools: bool = False,
+    answer_cache: AnswerCache | None = None,
+    claim_check: ClaimCheck | None = None,
 ) -> TurnGraph:
     """The turn graph. `native_tools` lets the model call tools itself (`agents.tool_agent`); otherwise routing is
-    deterministic. With `answer_cache`, standalone questions about the shared knowledge base are served from it."""
+    deterministic. With `answer_cache`, standalone questions about the shared knowledge base are served from it.
+    With `claim_check`, the model looks once more at each sentence it wrote before the borrower sees it."""
     graph = StateGraph(TurnState, context_schema=TurnContext)
     graph.add_node("guard_pii", guard_pii)
     graph.add_node("guard_request", timed("guard")(role_guard.guard_request))
@@ -193,7 +199,7 @@ def build_graph(
         graph.add_node("calculate", calculate)
         graph.add_node("retrieve", retrieve)
         graph.add_node("sanitise_sources", timed("sanitise")(role_guard.sanitise_sources))
-        graph.add_node("generate", make_generate(llm))
+        graph.add_node("generate", make_generate(llm, claim_check))
         graph.add_conditional_edges("guard_request", role_guard.after_guard("screen_protected"))
         graph.add_conditional_edges("screen_protected", role_guard.after_guard("calculate"))
         graph.add_edge("calculate", "retrieve")
@@ -214,6 +220,7 @@ def build_turn_graph(settings: Settings) -> TurnGraph:
         make_chat_model(settings),
         native_tools=supports_native_tools(settings),
         answer_cache=AnswerCache.from_settings(settings),
+        claim_check=make_claim_check(settings),
     )
 
 

@@ -64,6 +64,17 @@ NO_SUPPORTED_ANSWER = (
 )
 
 
+# The model's second look at each sentence it wrote (`agents.claim_check`): one word, read as a probability.
+CLAIM_CHECK_PROMPT = (
+    "You check an assistant's statement against a source. Reply yes if the source says what the statement says, "
+    "and no if the statement adds, changes or mixes up any fact. Reply with one word: yes or no."
+)
+
+
+def claim_check_question(source: str, claim: str) -> str:
+    return f"Source: {source}\nStatement: {claim}\nDoes the source say this?"
+
+
 def format_sources(sources: Sequence) -> str:
     """Numbered evidence, one line per source: "[n] text". No titles or pages, which a small model copies."""
     return "\n".join(f"[{n}] {' '.join(source.text.split())}" for n, source in enumerate(sources, start=1))

@@ -308,6 +308,22 @@ class SentenceVetter:
     def text(self) -> str:
         return "".join(self.released).strip()
 
+    def checkable(self) -> list[tuple[str, str]]:
+        """The released model sentences with the passage each cites first, for a second check: not the quotes
+        that replaced unsupported sentences (the source's own words) nor the bias notice."""
+        pairs = []
+        for piece in self.released:
+            cited = [n for n in cited_numbers(piece) if 1 <= n <= len(self._sources)]
+            if cited and not piece.lstrip().startswith("“"):
+                pairs.append((piece, self._sources[cited[0] - 1]))
+        return pairs
+
+    def withdraw(self, piece: str, reason: str) -> None:
+        """Take back a released sentence a later check found unsupported (before the borrower saw it)."""
+        self.released.remove(piece)
+        self._shown.remove(piece)
+        self.unsupported.append({"sentence": piece.strip(), "reason": reason})
+
 
 def _recited(sentence: str, number: int) -> str:
     """The sentence with its citation markers replaced by [number]."""

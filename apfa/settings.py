@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     local_llm_threads: int = Field(2, alias="APFA_LOCAL_LLM_THREADS")
     local_llm_context: int = Field(4096, alias="APFA_LOCAL_LLM_CONTEXT")
     max_answer_tokens: int = Field(320, alias="APFA_MAX_ANSWER_TOKENS")
+    # The local model's second look at each sentence it wrote (agents.claim_check); 0 turns it off. 0.7 was chosen
+    # on the labelled support set's tune half (docs/benchmarks.md).
+    claim_check_threshold: float = Field(0.7, ge=0.0, lt=1.0, alias="APFA_CLAIM_CHECK_THRESHOLD")
     bedrock_model_id: str = Field("anthropic.claude-3-5-haiku-20241022-v1:0", alias="BEDROCK_MODEL_ID")
     aws_region: str = Field("us-east-1", alias="AWS_REGION")
     openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")

@@ -36,11 +36,16 @@ def indexer(settings: Settings) -> Callable[..., IngestResult]:
 def turn_graph_and_context(settings: Settings) -> tuple[TurnGraph, TurnContext]:
     """The chat's turn graph for the configured provider, without the answer cache (every question is really
     answered), and the context it runs with (this configuration's knowledge base)."""
+    from agents.claim_check import make_claim_check
     from agents.configuration import TurnContext
     from agents.graph import build_graph
     from agents.llm import make_chat_model, supports_native_tools
 
-    graph = build_graph(make_chat_model(settings), native_tools=supports_native_tools(settings))
+    graph = build_graph(
+        make_chat_model(settings),
+        native_tools=supports_native_tools(settings),
+        claim_check=make_claim_check(settings),
+    )
     return graph, TurnContext.from_settings(settings)
 
 

@@ -491,6 +491,13 @@ def check_support(
     return Support(True, SupportReason.SUPPORTED, overlap, closest)
 
 
+def closest_sentences(claim: str, passage: str, limit: int) -> list[str]:
+    """The `limit` sentences of `passage` sharing most of `claim`'s content words, most first."""
+    stems = content_stems(strip_citations(claim))
+    sentences = passage_sentences(passage) or [passage]
+    return sorted(sentences, key=lambda s: -_overlap(stems, content_stems(s)))[:limit]
+
+
 def contradicted_by(claim: str, statements: Sequence[str], min_similarity: float = 0.3) -> str | None:
     """The statement whose clause most like `claim` says its opposite, if that clause is close enough to be about
     the same thing: a model sentence must not contradict a sentence already quoted to the borrower."""
