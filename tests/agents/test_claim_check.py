@@ -107,9 +107,10 @@ async def test_a_model_that_cannot_be_asked_leaves_the_lexical_verdict_standing(
     assert await check.supports("The rate is fixed [1].", "The rate is fixed.")
 
 
-def test_only_the_packaged_local_model_is_asked_and_a_zero_threshold_turns_it_off():
-    local = make_claim_check(Settings(APFA_LLM_PROVIDER="local"))
+def test_only_the_packaged_1_5b_model_is_asked_and_a_zero_threshold_turns_it_off():
+    local = make_claim_check(Settings(APFA_LLM_PROVIDER="local", APFA_LOCAL_MODEL="qwen2.5-1.5b"))
     assert isinstance(local, ClaimCheck) and local.threshold == 0.7 and local.base_url.endswith("/v1")
     assert make_claim_check(Settings(APFA_LLM_PROVIDER="local", APFA_CLAIM_CHECK_THRESHOLD=0)) is None
+    assert make_claim_check(Settings(APFA_LLM_PROVIDER="local", APFA_LOCAL_MODEL="qwen2.5-0.5b")) is None
     assert make_claim_check(Settings(APFA_LLM_PROVIDER="fake")) is None
     assert make_claim_check(Settings(APFA_LLM_PROVIDER="bedrock")) is None
