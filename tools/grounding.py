@@ -465,10 +465,11 @@ def check_support(
     claim = strip_citations(sentence)
     sentences = passage_sentences(passage) or [passage]
     claim_stems = content_stems(claim)
-    closest = max(sentences, key=lambda s: _overlap(claim_stems, content_stems(s)))
+    closest = _by_overlap(claim_stems, sentences)[0]
     overlap = _overlap(claim_stems, content_stems(passage))
     passage_numbers = numbers_in(passage)
-    foreign_numbers = numbers_in(claim) - passage_numbers - set(allowed_numbers)
+    borrowed = numbers_in(claim) - passage_numbers
+    foreign_numbers = borrowed - set(allowed_numbers)
     # "0%" is said without a percent sign too: "zero down payment".
     foreign_numbers |= percentages_in(claim) - percentages_in(passage) - set(allowed_percentages) - {"0"}
     given = allowed_periods or {}
@@ -477,7 +478,6 @@ def check_support(
         for value, said in figure_periods(claim).items()
         if value not in passage_numbers and value in given and not given[value] & said
     ]
-    borrowed = numbers_in(claim) - passage_numbers
     if foreign_numbers or misdated or (borrowed and borrowed_durations(claim, closest, borrowed)):
         return Support(False, SupportReason.NUMBER, overlap, closest)
     # Polarity is judged against the clause of the passage most like the claim (Jaccard of content words).
@@ -493,9 +493,12 @@ def check_support(
 
 def closest_sentences(claim: str, passage: str, limit: int) -> list[str]:
     """The `limit` sentences of `passage` sharing most of `claim`'s content words, most first."""
-    stems = content_stems(strip_citations(claim))
-    sentences = passage_sentences(passage) or [passage]
-    return sorted(sentences, key=lambda s: -_overlap(stems, content_stems(s)))[:limit]
+    return _by_overlap(content_stems(strip_citations(claim)), passage_sentences(passage) or [passage])[:limit]
+
+
+def _by_overlap(claim_stems: set[str], sentences: Sequence[str]) -> list[str]:
+    """`sentences` ordered by the share of `claim_stems` each has, most first (ties keep their order)."""
+    return sorted(sentences, key=lambda s: -_overlap(claim_stems, content_stems(s)))
 
 
 def contradicted_by(claim: str, statements: Sequence[str], min_similarity: float = 0.3) -> str | None:
