@@ -131,6 +131,14 @@ HEADING_SHARE = 0.9
 FORM_LABEL_BONUS = 0.2
 MIN_LABEL_STEMS = 2
 FIGURE_START = re.compile(r"[\d$]")
+# Where a borrower's message asks more than one thing: between its sentences, at a semicolon or a " - ", and before
+# an "and"/"also"/"plus"/"or" that opens a new question ("… on line D and which sections get added up?").
+QUESTION_PART_BREAK = re.compile(
+    r"(?<=[?.!])\s+|;\s*|\s+-\s+|,?\s+(?:and|also|plus|or)\s+"
+    r"(?=(?:what|which|how|why|when|who|where|is|are|does|do|did|can|could|should|will|would|if)\b)",
+    re.IGNORECASE,
+)
+MIN_PART_STEMS = 2
 
 
 class SupportReason(StrEnum):
@@ -529,6 +537,13 @@ def names_form_field(question_stems: set[str], line: str) -> bool:
     figure = FIGURE_START.search(line)
     label = content_stems(line[: figure.start()] if figure else line)
     return len(label) >= MIN_LABEL_STEMS and label <= question_stems
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate questions of a multi-part message, each with content words of its own; [] for a single one."""
+    parts = [part.strip() for part in QUESTION_PART_BREAK.split(question)]
+    parts = [part for part in parts if len(content_stems(part)) >= MIN_PART_STEMS]
+    return parts if len(parts) > 1 else []
 
 
 def select_evidence(

@@ -1,8 +1,19 @@
 """Which evidence sentences the answer quotes first, before the model speaks."""
 
-from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, quote_block, quotes_of
+from agents.answer import QUOTED_SENTENCES, SECOND_QUOTE_SHARE, choose_evidence, choose_quotes, quote_block, quotes_of
 from chat.display import readable_placeholders
 from tools.grounding import Evidence
+from tools.retrieval import RetrievedChunk
+
+CLOSING = (
+    "Closing costs are the fees you pay to get the loan. Your lender must give you a Closing Disclosure three business "
+    "days before closing. Compare it with your Loan Estimate. Bring a photo ID to the closing. The settlement agent "
+    "runs the meeting."
+)
+ESCROW = (
+    "An escrow account is set up by your lender to pay property taxes and homeowner's insurance. Your servicer "
+    "collects part of the yearly bill with each monthly payment."
+)
 
 
 def sentence(n: int, score: float) -> Evidence:
@@ -66,3 +77,22 @@ def test_a_definition_is_quoted_under_its_term():
     assert quote_block([step]).startswith("> **Before closing:** “Bring")
     asked = Evidence(0, "This feature is risky.", 0.9, heading="Does your loan have a balloon payment?")
     assert quote_block([asked]).startswith("> **Does your loan have a balloon payment?** “This")
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_quote():
+    """The second question matches the whole message less well than the first one's answer does, so without a quote
+    of its own the borrower would get half an answer."""
+    chunks = [RetrievedChunk(t, t, 1, 0, 0, text, 0.6) for t, text in (("Closing", CLOSING), ("Escrow", ESCROW))]
+    question = "how many days before closing do i get the closing disclosure? what should i bring to closing?"
+    evidence = choose_evidence(question, chunks)
+    assert [e.text for e in quotes_of(evidence)] == [
+        "Your lender must give you a Closing Disclosure three business days before closing."
+    ]
+    assert [e.text for e in choose_quotes(question, chunks, evidence)] == [
+        "Your lender must give you a Closing Disclosure three business days before closing.",
+        "Bring a photo ID to the closing.",
+    ]
+    one_question = "how many days before closing do i get the closing disclosure?"
+    assert choose_quotes(one_question, chunks, choose_evidence(one_question, chunks)) == quotes_of(
+        choose_evidence(one_question, chunks)
+    )

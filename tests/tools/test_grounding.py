@@ -17,6 +17,7 @@ from tools.grounding import (
     numbers_in,
     passage_sentences,
     percentages_in,
+    question_parts,
     select_evidence,
     with_following,
 )
@@ -368,3 +369,22 @@ def test_a_definition_chosen_as_evidence_carries_the_term_it_defines():
 )
 def test_only_a_short_heading_is_shown_with_a_quote(line, heading):
     assert is_heading(line) is heading
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "whats the total loan costs number on line D and which sections get added up to make it?",
+            ["whats the total loan costs number on line D", "which sections get added up to make it?"],
+        ),
+        (
+            "closing disclosure came. can they raise the rate - what should i do",  # "what should i do" names nothing
+            ["closing disclosure came.", "can they raise the rate"],
+        ),
+        ("can my taxes and insurance be paid through escrow?", []),  # one question about two things
+        ("is it true? what is escrow", []),  # "is it true?" asks nothing of its own
+    ],
+)
+def test_a_message_that_asks_several_things_is_split_into_its_questions(question, parts):
+    assert question_parts(question) == parts
