@@ -462,9 +462,25 @@ MULTIPLIERS = {
 # disclosure", "the standard note") asks what the document says, not for a calculation of the borrower's own.
 SAMPLE_DOCUMENT_RE = re.compile(
     r"(?<!for )\b(?:sample|example|standard)\b(?:\s+[\w/-]+){0,4}?\s+"
-    r"(?:estimate|disclosure|note|form|worksheet|document|doc)s?\b",
+    r"(?:estimate|disclosure|note|form|worksheet|document|doc|le|cd)s?\b",
     re.IGNORECASE,
 )
+# So does one about a worksheet, tool or calculator the knowledge base explains ("on the payment worksheet what
+# should i put for maintenance?", "which terms does the cfpb loan term calculator compare?") or about one of its
+# examples ("the michael jones arm example"): asking the borrower for a loan amount answers nobody.
+EXPLAINED_TOOL_RE = re.compile(
+    r"\bworksheet\b|\bexplore rates\b|\b(?:cfpb|their|the|this|that)\b(?:\s+[\w/-]+){0,3}?\s+(?:tool|calculator)\b|"
+    r"\b(?:arm|loan|mortgage) example\b",
+    re.IGNORECASE,
+)
+# Figures that are not amounts: a credit score ("my score is mid 600s", "a 640 fico") and a calendar year
+# ("between 2008 and 2014") must not be read as a loan amount or a price.
+CREDIT_SCORE_RE = re.compile(
+    r"\b(?:credit\s*)?scores?\s+(?:is\s+|of\s+|was\s+|around\s+|about\s+|in the\s+|mid\s+|low\s+|high\s+|upper\s+|"
+    r"lower\s+|~\s*)*(?P<score>[3-8]\d\d)s?\b|\b(?P<before>[3-8]\d\d)s?\s+(?:credit\s*score|fico|score)\b|"
+    r"\bfico\s+(?:of\s+|is\s+|around\s+|about\s+)*(?P<fico>[3-8]\d\d)\b",
+)
+CALENDAR_YEAR_RE = re.compile(r"(?<![$\d,.])\b(?:19[5-9]\d|20[0-4]\d)\b(?![\d,.]|\s*(?:k\b|/|dollars))")
 CLAUSE_BREAK_RE = re.compile(r"[;,!?]|\.(?!\d)|\s(?:and|but|plus|with|while|so|also|then)\s", re.IGNORECASE)
 WORD_RE = re.compile(r"[a-z][a-z'_]*")
 FILLER = frozenset(
@@ -1179,6 +1195,12 @@ def _read_dates(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
     return spans
 
 
+def _not_amounts(text: str) -> list[tuple[int, int]]:
+    """Where a credit score or a calendar year stands (`CREDIT_SCORE_RE`, `CALENDAR_YEAR_RE`)."""
+    scores = [match.span(group) for match in CREDIT_SCORE_RE.finditer(text) for group in ("score", "before", "fico")]
+    return [span for span in scores if span != (-1, -1)] + [m.span() for m in CALENDAR_YEAR_RE.finditer(text)]
+
+
 def _read_arm(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
     spans = []
     arm = ARM_RE.search(text)
@@ -1221,7 +1243,7 @@ def read_scenario(question: str, intent_source: str | None = None, follow_up_of:
     asked = found["intent"] or follow_up_of
     assumptions: list[str] = []
     unresolved: list[str] = []
-    masked = _mask(text, _read_dates(text, found) + _read_arm(text, found))
+    masked = _mask(text, _read_dates(text, found) + _read_arm(text, found) + _not_amounts(text))
     debts: list[tuple[str, Decimal]] = []
     weak_loans: list[Decimal] = []
     if re.search(
@@ -1459,6 +1481,8 @@ def _place_terms(text: str, terms: list[Mention], found: dict[str, Any]) -> None
                 found.setdefault("elapsed_months", months)
         elif role == "horizon":
             found.setdefault("elapsed_months", months)
+        elif mention.kind == "months" and months < 12:
+            continue  # "one month", "every 6 months", "2 months after closing": when, never a mortgage's term
         elif role == "after_io" and "io_months" in found:
             found.setdefault("term_months", found["io_months"] + months)
         elif "term_months" not in found:
@@ -2674,7 +2698,9 @@ def answer_question(
     if not follow_up and not _has_anything(scenario):
         return None
     result = calculate(scenario)
-    if isinstance(result, Clarification) and SAMPLE_DOCUMENT_RE.search(question):
+    if isinstance(result, Clarification) and (
+        SAMPLE_DOCUMENT_RE.search(question) or EXPLAINED_TOOL_RE.search(question)
+    ):
         # "on the sample ARM estimate, when does the rate change?" asks what a document says: its figures are in
         # the knowledge base, and asking the borrower for theirs answers a question nobody asked.
         return None

@@ -327,3 +327,50 @@ def test_a_borrower_s_own_figures_still_get_the_missing_one_asked_for():
     result = answer_question("for example my loan estimate says 300k at 6%, what is the payment")
     assert isinstance(result, Clarification)
     assert isinstance(answer_question("on the standard note, 200k at 5% for 30 years whats the payment"), Calculation)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my credit score is mid 600s and a lender is pushing an ARM on me, anything i should watch out for",
+        "my credit score is around 660. how much does that really affect the rate i'd get?",
+        "my credit score is around 640 and i have saved about 3.5% for a down payment. can i do an fha loan?",
+        "with a 640 fico, what kind of loans can i get?",
+        "between 2008 and 2014 what percent of home buyers went with an adjustable rate mortgage?",
+    ],
+)
+def test_a_credit_score_or_a_year_is_never_read_as_a_loan_amount(question):
+    """ "$640 was read as the price" would ask the borrower for a rate and term to price a $640 house."""
+    assert answer_question(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "if i cant make the whole mortgage payment one month will the lender take part of it",
+        "a lender is offering me an ARM that adjusts every 6 months. what should i do before agreeing",
+        "2 months after closing we got a letter saying to send our payments to some other company. legit?",
+    ],
+)
+def test_a_period_shorter_than_any_mortgage_is_not_taken_for_its_term(question):
+    assert answer_question(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "house we're eyeing is about $420k. on the payment worksheet what should i put per month for maintenance",
+        "on the cfpb loan term calculator can i look at anything besides 15 and 30 years?",
+        "why cant i pick a 15 year arm in the explore rates tool",
+        "the michael jones arm example - what's the monthly payment for the first 5 yrs",
+        "the sample ARM LE shows $109 a month for mortgage insurance.. does it drop off at some point?",
+    ],
+)
+def test_a_question_about_a_tool_or_example_the_knowledge_base_explains_is_not_asked_for_figures(question):
+    assert answer_question(question) is None
+
+
+def test_a_payment_question_with_a_missing_figure_is_still_asked_about():
+    result = answer_question("what would my monthly payment be on a 30 year loan at 6.5%?")
+    assert isinstance(result, Clarification)
+    assert "loan amount" in result.text()
