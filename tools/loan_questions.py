@@ -480,7 +480,11 @@ CREDIT_SCORE_RE = re.compile(
     r"lower\s+|~\s*)*(?P<score>[3-8]\d\d)s?\b|\b(?P<before>[3-8]\d\d)s?\s+(?:credit\s*score|fico|score)\b|"
     r"\bfico\s+(?:of\s+|is\s+|around\s+|about\s+)*(?P<fico>[3-8]\d\d)\b",
 )
-CALENDAR_YEAR_RE = re.compile(r"(?<![$\d,.])\b(?:19[5-9]\d|20[0-4]\d)\b(?![\d,.]|\s*(?:k\b|/|dollars))")
+YEAR = r"(?:19[5-9]\d|20[0-4]\d)(?![\d,.]|\s*(?:k\b|/|dollars|bucks|a month|a year|per|monthly|yearly))"
+CALENDAR_YEAR_RE = re.compile(
+    rf"\b(?:in|since|between|from|by|until|during|before|after|year|early|late|mid)\s+(?P<year>{YEAR})"
+    rf"(?:\s*(?:and|to|through|-|–)\s*(?P<until>{YEAR}))?"
+)
 CLAUSE_BREAK_RE = re.compile(r"[;,!?]|\.(?!\d)|\s(?:and|but|plus|with|while|so|also|then)\s", re.IGNORECASE)
 WORD_RE = re.compile(r"[a-z][a-z'_]*")
 FILLER = frozenset(
@@ -1198,7 +1202,8 @@ def _read_dates(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:
 def _not_amounts(text: str) -> list[tuple[int, int]]:
     """Where a credit score or a calendar year stands (`CREDIT_SCORE_RE`, `CALENDAR_YEAR_RE`)."""
     scores = [match.span(group) for match in CREDIT_SCORE_RE.finditer(text) for group in ("score", "before", "fico")]
-    return [span for span in scores if span != (-1, -1)] + [m.span() for m in CALENDAR_YEAR_RE.finditer(text)]
+    years = [match.span(group) for match in CALENDAR_YEAR_RE.finditer(text) for group in ("year", "until")]
+    return [span for span in scores + years if span != (-1, -1)]
 
 
 def _read_arm(text: str, found: dict[str, Any]) -> list[tuple[int, int]]:

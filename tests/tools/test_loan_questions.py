@@ -370,6 +370,15 @@ def test_a_question_about_a_tool_or_example_the_knowledge_base_explains_is_not_a
     assert answer_question(question) is None
 
 
+def test_a_round_amount_is_still_an_amount_where_a_year_could_not_be():
+    result = answer_question("I pay 2000 a month in rent and make 6000 a month, what is my DTI?")
+    assert isinstance(result, Calculation)
+    assert "33.33%" in result.text()
+    assert (
+        answer_question("we bought in 2019 for 300k at 3% for 30 years, what do we still owe?").scenario.loan == 300_000
+    )
+
+
 def test_a_payment_question_with_a_missing_figure_is_still_asked_about():
     result = answer_question("what would my monthly payment be on a 30 year loan at 6.5%?")
     assert isinstance(result, Clarification)
