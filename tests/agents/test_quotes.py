@@ -93,6 +93,5 @@ def test_each_part_of_a_two_part_question_gets_its_own_quote():
         "Bring a photo ID to the closing.",
     ]
     one_question = "how many days before closing do i get the closing disclosure?"
-    assert choose_quotes(one_question, chunks, choose_evidence(one_question, chunks)) == quotes_of(
-        choose_evidence(one_question, chunks)
-    )
+    one_evidence = choose_evidence(one_question, chunks)
+    assert choose_quotes(one_question, chunks, one_evidence) == quotes_of(one_evidence)
