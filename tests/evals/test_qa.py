@@ -9,7 +9,7 @@ import pytest
 
 from agents import prompts
 from apfa.settings import Settings
-from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups
+from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups, says_unsure, summarise
 from evals.run import EvalRun
 from evals.support import evaluate_support
 from tools import protected
@@ -53,6 +53,34 @@ def test_quoted_source_sentences_are_not_counted_as_the_model_s_own():
     assert answer_sentences(set_aside) == ["It does not protect you [1].", "It is costly [2]."]
 
 
+def test_a_wrong_answer_misleads_only_when_it_does_not_say_it_may_not_answer():
+    quote = "> “Mortgage insurance protects the lender.” [1]\n\n"
+    answers = [
+        (True, quote),
+        (False, quote),
+        (False, f"{prompts.WEAK_MATCH_LEAD}\n\n{quote}"),
+        (True, quote + prompts.QUOTES_MAY_NOT_ANSWER),
+    ]
+    rows = [
+        {
+            "correct": correct,
+            "unsure": says_unsure(answer),
+            "answer": answer,
+            "split": "report",
+            "cited_right": True,
+            "unsupported_released": [],
+            "withheld": [],
+            "ttft_ms": 1.0,
+            "first_text_ms": 1.0,
+            "answer_ms": 1.0,
+        }
+        for correct, answer in answers
+    ]
+    summary = summarise(rows, Settings(APFA_LLM_PROVIDER="fake"))
+    assert summary["confidently_wrong_share"] == 0.25, "one wrong answer of four reads as the answer"
+    assert summary["unsure_right"] == 1
+
+
 def test_the_shipped_qa_set_is_split_and_names_real_source_files():
     items = load_items(DATA / "cfpb_qa.jsonl")
     assert len(items) >= 60
@@ -77,7 +105,7 @@ def test_the_shipped_qa_set_is_split_and_names_real_source_files():
         ("cfpb_qa_fresh9.jsonl", "tune"),
         ("cfpb_qa_fresh10.jsonl", "tune"),
         ("cfpb_qa_fresh11.jsonl", "tune"),
-        ("cfpb_qa_fresh12.jsonl", "report"),
+        ("cfpb_qa_fresh12.jsonl", "tune"),
     ],
 )
 def test_the_extra_sets_keep_to_one_half_and_ask_nothing_the_main_set_asks(name, split):
@@ -97,7 +125,8 @@ def test_the_extra_sets_keep_to_one_half_and_ask_nothing_the_main_set_asks(name,
     session 11 (1.5B 0.467); both sets' answers were read by hand, so both are tuning data now. The eleventh was
     written in session 11 after that session's changes and measured once at the start of session 12 (1.5B 0.567);
     its misses were read, so it is tuning data now. The twelfth was written in session 12 after that session's
-    changes, and is sealed (report only, never run) for the next lever."""
+    changes and measured once at the start of session 13 (1.5B 0.350); its misses were read, so it is tuning data
+    now."""
     extra = load_items(DATA / name)
     main = {item.question.lower() for item in load_items(DATA / "cfpb_qa.jsonl")}
     assert len(extra) >= 40
