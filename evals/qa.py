@@ -49,6 +49,14 @@ FIXED_NOTES = (
     prompts.MODEL_UNAVAILABLE_AFTER_QUOTES,
     prompts.MODEL_UNAVAILABLE_ANSWER,
 )
+# Notes by which the answer tells the borrower it may not answer the question: a wrong answer under one of these
+# is a pointer to the sources, a wrong answer without one reads as the answer.
+UNSURE_NOTES = (
+    prompts.NO_SOURCES_ANSWER,
+    prompts.NO_SUPPORTED_ANSWER,
+    prompts.QUOTES_MAY_NOT_ANSWER,
+    prompts.WEAK_MATCH_LEAD,
+)
 # Stages that run before the model is asked; their sum plus the model's own first-token time is the TTFT.
 PRE_MODEL_STAGES = ("pii", "guard", "protected", "loan_math", "retrieval", "sanitise", "cache")
 SERVER_START_TIMEOUT_S = 600
@@ -86,6 +94,11 @@ def contains_phrase(answer: str, phrase: str) -> bool:
 
 def missing_groups(answer: str, must_contain: list[list[str]]) -> list[list[str]]:
     return [group for group in must_contain if not any(contains_phrase(answer, phrase) for phrase in group)]
+
+
+def says_unsure(answer: str) -> bool:
+    """Whether the answer says it may not answer the question (`UNSURE_NOTES`)."""
+    return any(note in answer for note in UNSURE_NOTES)
 
 
 def ttft_ms(timings: dict[str, float]) -> float:
@@ -184,6 +197,7 @@ async def _ask_all(graph: TurnGraph, context: TurnContext, store: IndexStore, it
             "split": item.split,
             "question": item.question,
             "correct": not missing,
+            "unsure": says_unsure(result.answer),
             "cited_right": bool(set(cited_files) & set(item.sources)),
             "missing": missing,
             "cited": cited_files,
@@ -219,6 +233,11 @@ def summarise(rows: list[dict], settings: Settings) -> dict:
         "items": count,
         "correct_share": round(sum(r["correct"] for r in rows) / count, 3) if count else 0.0,
         "cited_share": round(sum(r["cited_right"] for r in rows) / count, 3) if count else 0.0,
+        # Wrong and not flagged as unsure: what misleads a borrower. Right but flagged: what a hedge costs.
+        "confidently_wrong_share": round(sum(not r["correct"] and not r["unsure"] for r in rows) / count, 3)
+        if count
+        else 0.0,
+        "unsure_right": sum(r["correct"] and r["unsure"] for r in rows),
         "unsupported_sentences": sum(len(r["unsupported_released"]) for r in rows),
         "withheld_sentences": sum(len(r["withheld"]) for r in rows),
         "ttft_ms_p50": percentile(ttfts, 0.5),
