@@ -111,14 +111,14 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def answer_sentences(answer: str) -> list[str]:
-    """The sentences of an answer that the model wrote (quoted source sentences, the calculation and the product's
-    own fixed notes, such as "these passages may not answer your exact question" or the line saying a protected
+    """The sentences of an answer that the model wrote (quoted source sentences, the blank lines between them, the
+    calculation and the product's own fixed notes, such as "these passages may not answer your exact question" or the line saying a protected
     characteristic was set aside, left out)."""
     for note in FIXED_NOTES:
         answer = answer.replace(note, "")
     sentences = []
     for line in answer.splitlines():
-        if line.startswith("**Calculation:**") or protected.is_reassurance(line) or not line.strip():
+        if line.startswith("**Calculation:**") or protected.is_reassurance(line) or not line.strip(" >"):
             continue
         sentences += [s for s in re.split(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z“\"])", line) if s.strip()]
     return [s for s in sentences if not QUOTED_SENTENCE.match(s.translate(QUOTES))]

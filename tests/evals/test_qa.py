@@ -45,6 +45,8 @@ def test_every_group_needs_one_of_its_phrasings():
 def test_quoted_source_sentences_are_not_counted_as_the_model_s_own():
     answer = "> “Mortgage insurance protects the lender.” [1]\n\nIt does not protect you [1]. It is costly [2]."
     assert answer_sentences(answer) == ["It does not protect you [1].", "It is costly [2]."]
+    two_quotes = "> “Mortgage insurance protects the lender.” [1]\n>\n> “It is not the homeowner’s insurance.” [2]\n\n"
+    assert answer_sentences(two_quotes + "It does not protect you [1].") == ["It does not protect you [1]."]
     under_its_term = "> **Points:** “An upfront fee that you pay to your lender.” [1]\n\nIt lowers the rate [1]."
     assert answer_sentences(under_its_term) == ["It lowers the rate [1]."]
     hedged = "> “Mortgage insurance protects the lender.” [1]\n\n" + prompts.QUOTES_MAY_NOT_ANSWER
