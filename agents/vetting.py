@@ -92,6 +92,10 @@ VERDICT_OPENER = re.compile(r"^(\s*)(?:yes|no)\b[,.!:;—-]*\s*", re.IGNORECASE)
 LEADING_MARKUP = re.compile(r"^(\s*)(?:#{1,6}\s+|\*\*|\[(\d+)\][:.]?\s+)")
 # The model's fixed "no answer" sentence (agents.prompts): not shown as such; the answer step words it for the borrower.
 ABSTENTION = re.compile(r"^\s*the sources i have don['’]t say\b", re.IGNORECASE)
+# A web address or file name in a model sentence is a passage's link or page footer copied out of it
+# ("… mortgage-insurance-and-how-does-it-work.html 3 of 3Learn more at …", the 1.5B on the twelfth fresh set);
+# the borrower gets the source itself with the answer.
+WEB_ADDRESS = re.compile(r"(?:https?://|\bwww\.)\S+|\b[\w-]+\.(?:html?|pdf|aspx?)\b", re.IGNORECASE)
 LINE_END = re.compile(r"[\s.!?:;,]+$")  # what a line ends with, ignored when a sentence is compared with a line
 
 
@@ -254,8 +258,9 @@ class SentenceVetter:
             # "After my loan closes, my lender will always be the one taking my payments [1]": the question's own
             # words turned into a claim, which its citation cannot make true.
             return None
-        if _line_key(sentence) in self._unfinished_lines:
-            # "Get ready for closing [1].": a passage's heading or link text restated as if it answered something.
+        if _line_key(sentence) in self._unfinished_lines or WEB_ADDRESS.search(sentence):
+            # "Get ready for closing [1].": a passage's heading, link text or footer restated as if it answered
+            # something.
             return None
         flags = bias.check_text(sentence).flags
         if flags:

@@ -221,11 +221,17 @@ def test_a_borrower_s_length_of_time_never_stands_for_the_one_the_source_gives(a
         "Get ready for closing [1].",  # a heading (the 1.5B's whole explanation on the eighth fresh set)
         "Review your Loan Estimate [1].",  # link text
         "PAGE 2 OF 3 LOAN ID # 123456789 [1].",  # page furniture of a form
+        # a link and the page footer after it, run together (the 1.5B on the twelfth fresh set)
+        "The CFPB owning a home page mentions mortgage-insurance-and-how-does-it-work.html 3 of 3Learn more at "
+        "consumerfinance.gov/owning-a-home [1].",
+        "Learn more at www.consumerfinance.gov/askcfpb/1953/what-is- [1].",
     ],
 )
 def test_a_passage_s_heading_or_link_text_restated_as_a_sentence_is_not_released(copied):
     source = (
         "Get ready for closing\nReview your Loan Estimate\nPAGE 2 OF 3 LOAN ID # 123456789\n"
+        "Learn more at www.consumerfinance.gov/askcfpb/1953/what-is-\nmortgage-insurance-and-how-does-it-work.html\n"
+        "3 of 3Learn more at consumerfinance.gov/owning-a-home\n"
         "Determine who will conduct your closing, where to be, and when."
     )
     vetter = SentenceVetter([source], question="closing is in 10 days, what should we do this week?")
