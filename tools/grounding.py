@@ -14,6 +14,7 @@ Two jobs, one vocabulary (content-word stems, numbers, negations):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -304,19 +305,27 @@ def _contradicts(claim: str, clause: str) -> bool:
     return False
 
 
+def _bare_words(line: str) -> list[str]:
+    return [word.strip(".,;:!?") for word in line.split()]
+
+
 def _logical_lines(text: str) -> list[str]:
     """Lines with PDF hard wraps undone and list items prefixed by their lead-in ("FHA loans: Allow for …")."""
     lines: list[str] = []
-    for raw in text.splitlines():
-        line = " ".join(BULLET.sub(" ", raw).split())
+    raw_lines = [" ".join(BULLET.sub(" ", raw).split()) for raw in text.splitlines()]
+    # Word pairs the text writes within one line: a line break inside one ("Compare your Closing" / "Disclosure to
+    # your most recent Loan Estimate.") is a wrap, not a heading above a sentence.
+    pairs = {pair for line in raw_lines for pair in itertools.pairwise(_bare_words(line))}
+    for line in raw_lines:
         if not line:
             continue
         previous = lines[-1] if lines else ""
         continues = line[0].islower() or line[0].isdigit() or line[0] in "(,;"
+        last_word = previous.rsplit(" ", 1)[-1]
         wrapped = (
             previous
             and previous[-1] not in ".!?:"
-            and (continues or previous.rsplit(" ", 1)[-1].lower() in CONTINUING_WORDS)
+            and (continues or last_word.lower() in CONTINUING_WORDS or (last_word, _bare_words(line)[0]) in pairs)
         )
         if wrapped:
             lines[-1] = f"{previous} {line}"

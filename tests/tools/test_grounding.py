@@ -94,6 +94,18 @@ def test_a_line_cut_after_a_word_no_heading_ends_with_goes_on_but_a_heading_does
     assert "If not, ask your lender to explain why." in sentences
 
 
+def test_a_line_cut_inside_a_name_the_passage_writes_whole_elsewhere_goes_on():
+    checklist = (
+        "6.\t\tCompare\tyour\tClosing\t\nDisclosure to your most \nrecent\tLoan\tEstimate.\n"
+        "Look at the table on the top of page three of your \nClosing\tDisclosure. By law, you get it three days "
+        "before closing.\nPoints\nAn upfront fee that you pay to your lender."
+    )
+    sentences = passage_sentences(checklist)
+    assert "Compare your Closing Disclosure to your most recent Loan Estimate." in sentences
+    assert "Disclosure to your most recent Loan Estimate." not in sentences
+    assert sentences[-2:] == ["Points", "An upfront fee that you pay to your lender."], "a heading stays a heading"
+
+
 def test_a_sentence_can_start_with_a_redaction_placeholder():
     text = "I may make a full Prepayment without paying a charge. <PERSON_1> will use my Prepayments to reduce it."
     assert passage_sentences(text) == [
