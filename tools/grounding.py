@@ -25,7 +25,8 @@ import numpy as np
 
 CITATION_MARK = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
 # A sentence may also start with a redaction placeholder ("… a Prepayment charge. <PERSON_1> will use …").
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“(<])|\n+")
+# A form's question keeps its printed answer: "Optional Payments? NO" is one line, not a question and a "NO".
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“(<])(?!(?:YES|NO)\b)|\n+")
 # Emphasis marks go; an underscore inside a word stays (a redaction placeholder "<PERSON_5>" must stay whole).
 MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*•§¨]\s+|\d+\.\s+|>\s*)|[*`|]+|(?<!\w)_+|_+(?!\w)")
 WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,]*(?:\.\d+)?")
@@ -131,7 +132,8 @@ HEADING_SHARE = 0.9
 # ("PRODUCT") count too loses 1 at 0.2 and 3 at 0.5 (docs/benchmarks.md).
 FORM_LABEL_BONUS = 0.2
 MIN_LABEL_STEMS = 2
-FIGURE_START = re.compile(r"[\d$]")
+FIGURE_START = re.compile(r"[\d$]|\b(?:YES|NO)\b")  # a figure, or a form's printed answer to a yes/no field
+FORM_ANSWER = re.compile(r"\b(?:YES|NO)\b")
 # Where a borrower's message asks more than one thing: between its sentences, at a semicolon or a " - ", and before
 # an "and"/"also"/"plus"/"or" that opens a new question ("… on line D and which sections get added up?").
 QUESTION_PART_BREAK = re.compile(
@@ -405,13 +407,19 @@ def is_form_line(sentence: str) -> bool:
     return (
         len(words) <= FORM_LINE_WORDS
         and sentence[-1] not in "?:"
-        and bool(NUMBER.search(sentence))
+        and bool(NUMBER.search(sentence) or is_yes_no_field(sentence))
         and len(labels) >= 2
         and not sentence.lower().startswith("page ")
         and not sentence[0].isdigit()
         and not is_pointer(sentence)
         and not is_contents_entry(sentence)
     )
+
+
+def is_yes_no_field(line: str) -> bool:
+    """A form's yes/no field and its printed answer, one field to the line: "Prepayment Penalty NO", "Step
+    Payments? NO" (the sample Loan Estimate's loan terms and AP table)."""
+    return len(FORM_ANSWER.findall(line)) == 1 and line.endswith(("YES", "NO"))
 
 
 HEADING_WORDS = 8

@@ -147,6 +147,11 @@ ARM_FORM = (
         ("5 / 1 Adjustable rate mortgage (ARM)", False),  # a heading that opens with its figures
         ("15 years 20 years 25 years 30 years", False),  # a table's header row
         ("Learn more about the 3 ways to lock 2.", False),  # link text
+        ("Prepayment Penalty NO", True),  # a yes/no field and its printed answer
+        ("Optional Payments? NO", True),
+        ("x Property Taxes NO x Homeowner’s Insurance NO", False),  # two fields to the line
+        ("NO", False),
+        ("No one else may sign for you", False),
     ],
 )
 def test_a_form_line_is_a_label_with_its_figure(line, form_line):
@@ -179,6 +184,22 @@ def test_a_filled_in_form_answers_with_its_own_label_and_figure():
     chosen = [e.text for e in select_evidence("first change", [ARM_FORM], limit=9)]
     assert "First Change 2%" in chosen
     assert not [text for text in chosen if not is_statement(text) and not is_form_line(text)]
+
+
+def test_a_yes_no_field_keeps_its_answer_and_answers_the_question_that_names_it():
+    """Asked whether the sample loan has a prepayment penalty or optional payments, the answer quoted the
+    explainer's definitions: the form's "Optional Payments? NO" was split into a question and a bare "NO"."""
+    form = (
+        "Loan Terms Can this amount increase after closing?\nLoan Amount $211,000 NO\nPrepayment Penalty NO\n"
+        "Balloon Payment NO\nInterest Only Payments? YES for your first 60 payments\nOptional Payments? NO\n"
+        "Step Payments? NO\nSeasonal Payments? NO\n"
+    )
+    prose = "A prepayment penalty means that the lender can charge you a fee if you pay off your mortgage early."
+    assert "Optional Payments? NO" in passage_sentences(form)
+    chosen = select_evidence("does the sample loan have a prepayment penalty?", [prose, form], limit=2)
+    assert "Prepayment Penalty NO" in [e.text for e in chosen]
+    chosen = select_evidence("can they make optional payments?", [prose, form], limit=1)
+    assert [e.text for e in chosen] == ["Optional Payments? NO"]
 
 
 @pytest.mark.parametrize(
