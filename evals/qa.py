@@ -112,8 +112,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def answer_sentences(answer: str) -> list[str]:
     """The sentences of an answer that the model wrote (quoted source sentences, the blank lines between them, the
-    calculation and the product's own fixed notes, such as "these passages may not answer your exact question" or the line saying a protected
-    characteristic was set aside, left out)."""
+    calculation and the product's own fixed notes, such as "these passages may not answer your exact question" or
+    the line saying a protected characteristic was set aside, left out)."""
     for note in FIXED_NOTES:
         answer = answer.replace(note, "")
     sentences = []
