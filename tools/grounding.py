@@ -132,8 +132,8 @@ HEADING_SHARE = 0.9
 # ("PRODUCT") count too loses 1 at 0.2 and 3 at 0.5 (docs/benchmarks.md).
 FORM_LABEL_BONUS = 0.2
 MIN_LABEL_STEMS = 2
-FIGURE_START = re.compile(r"[\d$]|\b(?:YES|NO)\b")  # a figure, or a form's printed answer to a yes/no field
-FORM_ANSWER = re.compile(r"\b(?:YES|NO)\b")
+FORM_ANSWER = re.compile(r"\b(?:YES|NO)\b")  # a form's printed answer to a yes/no field
+FIGURE_START = re.compile(rf"[\d$]|{FORM_ANSWER.pattern}")
 # Where a borrower's message asks more than one thing: between its sentences, at a semicolon or a " - ", and before
 # an "and"/"also"/"plus"/"or" that opens a new question ("… on line D and which sections get added up?").
 QUESTION_PART_BREAK = re.compile(
