@@ -253,6 +253,16 @@ def is_running(url: str) -> bool:
         return False
 
 
+def served_model(url: str) -> str | None:
+    """The model a ready server at `url` says it serves (the alias it was started with), or None when it cannot
+    tell: a server left running for another model must not answer for this one."""
+    try:
+        models = httpx.get(f"{url.rstrip('/')}/v1/models", timeout=2).json().get("data", [])
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return None
+    return models[0].get("id") if models and isinstance(models[0], dict) else None
+
+
 def wait_until_ready(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
     """Block until the server at `url` is ready; fail early if `process` (the server's process) has exited."""
     deadline = time.monotonic() + timeout

@@ -18,3 +18,13 @@ def stop_group(process: subprocess.Popen, grace_s: float = 30.0) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM stops this process the way Ctrl-C does, so its clean-up runs: the children it started (the local
+    model server, the worker) are stopped with it instead of being left running, serving or holding a port."""
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)

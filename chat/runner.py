@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.processes import stop_on_sigterm
 from apfa.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -97,11 +98,6 @@ def redis_ok(url: str) -> bool:
         return False
 
 
-def _raise_keyboard_interrupt(signum, frame) -> None:
-    """SIGTERM stops the product the same way Ctrl-C does."""
-    raise KeyboardInterrupt
-
-
 def run(settings: Settings, with_worker: bool = True) -> int:
     console = Console()
     started = time.monotonic()
@@ -114,7 +110,7 @@ def run(settings: Settings, with_worker: bool = True) -> int:
         CHAINLIT_AUTH_SECRET=settings.session_secret(),
     )
     supervisor = Supervisor(console)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    stop_on_sigterm()
     try:
         if not settings.redis_url:
             binary = find_redis_server()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from apfa.processes import stop_on_sigterm
 from apfa.settings import get_settings
 from evals.run import EvalRun, optional_path
 
@@ -46,6 +47,7 @@ def _prints_report(parser: argparse.ArgumentParser) -> Callable[[Measure], Measu
 
     def register(measure: Measure) -> Measure:
         def run(args: argparse.Namespace) -> int:
+            stop_on_sigterm()  # a measurement may have started the local model: it must not outlive the command
             print(json.dumps(measure(args)))
             return 0
 

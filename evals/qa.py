@@ -130,10 +130,16 @@ def local_model_served(settings: Settings) -> Iterator[None]:
     if settings.llm_provider != "local":
         yield
         return
-    from agents.local_llm import is_running, server_url, spawn_server, wait_until_ready
+    from agents.local_llm import LocalModelError, is_running, served_model, server_url, spawn_server, wait_until_ready
 
     url = server_url(settings)
     if is_running(url):
+        serving = served_model(url)
+        if serving != settings.local_model:
+            raise LocalModelError(
+                f"The local model server at {url} serves {serving or 'an unknown model'}, not {settings.local_model}: "
+                "stop it, or set APFA_LOCAL_LLM_PORT to a free port, so the figures are the asked model's."
+            )
         yield
         return
     process = spawn_server(settings, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 
 from agents import prompts
+from agents.local_llm import LocalModelError
 from apfa.settings import Settings
-from evals.qa import answer_sentences, contains_phrase, evaluate_qa, load_items, missing_groups, says_unsure, summarise
+from evals.qa import (
+    answer_sentences,
+    contains_phrase,
+    evaluate_qa,
+    load_items,
+    local_model_served,
+    missing_groups,
+    says_unsure,
+    summarise,
+)
 from evals.run import EvalRun
 from evals.support import evaluate_support
 from tools import protected
@@ -193,3 +205,50 @@ def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_pat
         "answer_ms_p50",
     }
     assert summary["items"] == 2 and summary["correct_share"] == 1.0 and summary["unsupported_sentences"] == 0
+
+
+class _ServesModel(BaseHTTPRequestHandler):
+    """A ready llama.cpp-like server that serves `model`."""
+
+    model = "qwen2.5-1.5b"
+
+    def do_GET(self):  # noqa: N802 (the handler's API)
+        body = {"status": "ok"} if self.path == "/health" else {"object": "list", "data": [{"id": self.model}]}
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def serving_1_5b():
+    server = HTTPServer(("127.0.0.1", 0), _ServesModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_a_server_left_running_for_another_model_is_not_used_for_the_asked_one(serving_1_5b, monkeypatch):
+    monkeypatch.setenv("APFA_LOCAL_LLM_PORT", str(serving_1_5b))
+    monkeypatch.setenv("APFA_LLM_PROVIDER", "local")
+    monkeypatch.setenv("APFA_LOCAL_MODEL", "qwen2.5-0.5b")
+    served = local_model_served(Settings(_env_file=None))
+    with pytest.raises(LocalModelError, match="serves qwen2.5-1.5b, not qwen2.5-0.5b"), served:
+        pytest.fail("the 0.5B figures would have been the 1.5B's")
+
+
+def test_a_server_already_serving_the_asked_model_is_used_as_it_is(serving_1_5b, monkeypatch):
+    monkeypatch.setenv("APFA_LOCAL_LLM_PORT", str(serving_1_5b))
+    monkeypatch.setenv("APFA_LLM_PROVIDER", "local")
+    monkeypatch.setenv("APFA_LOCAL_MODEL", "qwen2.5-1.5b")
+    spawned = []
+    monkeypatch.setattr("agents.local_llm.spawn_server", lambda *a, **k: spawned.append(a))
+    with local_model_served(Settings(_env_file=None)):
+        pass
+    assert spawned == []
