@@ -31,7 +31,14 @@ from apfa.processes import stop_group
 from apfa.settings import Settings
 from evals.run import EvalRun
 from tools import protected
-from tools.grounding import check_support, normalise_numbers, strip_citations
+from tools.grounding import (
+    check_support,
+    figure_periods,
+    normalise_numbers,
+    numbers_in,
+    percentages_in,
+    strip_citations,
+)
 
 if TYPE_CHECKING:
     from agents.configuration import TurnContext
@@ -175,15 +182,23 @@ def _file_names(store: IndexStore) -> dict[str, str]:
     return {record.doc_id: record.filename for record in store.documents(None)}
 
 
-def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, int], str]) -> list[str]:
-    """Model sentences that reached the borrower although no passage they cite supports them."""
+def unsupported_released(
+    answer: str, citations, chunk_texts: dict[tuple[str, int], str], question: str = ""
+) -> list[str]:
+    """Model sentences that reached the borrower although no passage they cite supports them; the borrower's own
+    figures may be restated, as the product's vetter allows ("with a score of about 615, watch for …")."""
     by_number = {c.n: chunk_texts.get((c.doc_id, c.start), "") for c in citations}
+    given = {
+        "allowed_numbers": numbers_in(question),
+        "allowed_periods": figure_periods(question),
+        "allowed_percentages": percentages_in(question),
+    }
     found = []
     for sentence in answer_sentences(answer):
         numbers = [int(n) for group in CITATION.findall(sentence) for n in group.split(",")]
         passages = [by_number[n] for n in numbers if by_number.get(n)] or list(by_number.values())
         is_claim = len(strip_citations(sentence).split()) > 2
-        if is_claim and not any(check_support(sentence, p).supported for p in passages):
+        if is_claim and not any(check_support(sentence, p, **given).supported for p in passages):
             found.append(sentence.strip())
     return found
 
@@ -207,7 +222,7 @@ async def _ask_all(graph: TurnGraph, context: TurnContext, store: IndexStore, it
             "cited_right": bool(set(cited_files) & set(item.sources)),
             "missing": missing,
             "cited": cited_files,
-            "unsupported_released": unsupported_released(result.answer, result.citations, chunk_texts),
+            "unsupported_released": unsupported_released(result.answer, result.citations, chunk_texts, item.question),
             "withheld": [u["sentence"] for u in result.flags.get("unsupported", [])],
             "ttft_ms": ttft_ms(result.timings_ms),
             "first_text_ms": round(first_text_ms, 1),

@@ -11,6 +11,7 @@ import pytest
 
 from agents import prompts
 from agents.local_llm import LocalModelError
+from agents.state import Citation
 from apfa.settings import Settings
 from evals.qa import (
     answer_sentences,
@@ -21,6 +22,7 @@ from evals.qa import (
     missing_groups,
     says_unsure,
     summarise,
+    unsupported_released,
 )
 from evals.run import EvalRun
 from evals.support import evaluate_support
@@ -252,3 +254,15 @@ def test_a_server_already_serving_the_asked_model_is_used_as_it_is(serving_1_5b,
     with local_model_served(Settings(_env_file=None)):
         pass
     assert spawned == []
+
+
+def test_a_released_sentence_may_restate_the_borrower_s_figure_but_not_invent_one():
+    passage = "If you have a credit score in the mid-600s or below, you might be offered ARMs with risky features."
+    citations = [Citation(1, "doc", "Choosing a mortgage", 1, "", start=0, end=len(passage))]
+    chunks = {("doc", 0): passage}
+    quote = f"> “{passage}” [1]\n\n"
+    own = "With a credit score of about 615, you might be offered ARMs with risky features [1]."
+    invented = "With a credit score below 580, you might be offered ARMs with risky features [1]."
+    question = "My score is about 615, what should I watch for in an ARM?"
+    assert unsupported_released(quote + own, citations, chunks, question) == []
+    assert unsupported_released(quote + invented, citations, chunks, question) == [invented]
