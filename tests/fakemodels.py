@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import httpx
 import openai
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -73,3 +79,30 @@ async def collect_turn(graph, question: str, context=None, *, history=None, scen
         else:
             streamed.append(item)
     return "".join(streamed), result
+
+
+class JsonReplies(BaseHTTPRequestHandler):
+    """A model server's HTTP API in a test: subclasses answer with `reply_json`, and nothing is logged."""
+
+    def reply_json(self, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(handler: type[JsonReplies]) -> Iterator[ThreadingHTTPServer]:
+    """`handler` served on a free local port for the length of the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from fakemodels import collect_turn, model_replying
+from fakemodels import JsonReplies, collect_turn, model_replying, serving
 from turns import context_with
 
 from agents.answer import CLAIM_CHECK_REASON
@@ -52,26 +50,17 @@ async def test_a_sentence_the_model_s_second_look_rejects_never_reaches_the_borr
     assert {"sentence": WRONG, "reason": CLAIM_CHECK_REASON} in result.flags["unsupported"]
 
 
-class OpenAiLogprobs(BaseHTTPRequestHandler):
+class OpenAiLogprobs(JsonReplies):
     """An OpenAI-compatible server answering one token with its top log-probabilities, as llama.cpp's does."""
 
     yes = 0.9
 
-    def do_POST(self):
+    def do_POST(self):  # noqa: N802 (the handler's API)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         assert self.path == "/v1/chat/completions" and body["logprobs"] and body["max_tokens"] == 1
         assert "Statement: The rate is fixed" in body["messages"][-1]["content"]
         top = [{"token": "yes", "logprob": _log(self.yes)}, {"token": "no", "logprob": _log(1 - self.yes)}]
-        reply = {"choices": [{"logprobs": {"content": [{"token": "yes", "top_logprobs": top}]}}]}
-        payload = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+        self.reply_json({"choices": [{"logprobs": {"content": [{"token": "yes", "top_logprobs": top}]}}]})
 
 
 def _log(p: float) -> float:
@@ -82,11 +71,8 @@ def _log(p: float) -> float:
 
 @pytest.fixture
 def logprob_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), OpenAiLogprobs)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(OpenAiLogprobs) as server:
+        yield server
 
 
 @pytest.mark.parametrize(("yes", "supported"), [(0.9, True), (0.5, False)])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
+from fakemodels import JsonReplies, serving
 
 from agents import prompts
 from agents.local_llm import LocalModelError
@@ -211,31 +210,21 @@ def test_eval_qa_ingests_the_documents_asks_through_the_graph_and_scores(tmp_pat
     assert summary["items"] == 2 and summary["correct_share"] == 1.0 and summary["unsupported_sentences"] == 0
 
 
-class _ServesModel(BaseHTTPRequestHandler):
+class _ServesModel(JsonReplies):
     """A ready llama.cpp-like server that serves `model`."""
 
     model = "qwen2.5-1.5b"
 
     def do_GET(self):  # noqa: N802 (the handler's API)
-        body = {"status": "ok"} if self.path == "/health" else {"object": "list", "data": [{"id": self.model}]}
-        payload = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+        self.reply_json(
+            {"status": "ok"} if self.path == "/health" else {"object": "list", "data": [{"id": self.model}]}
+        )
 
 
 @pytest.fixture
 def serving_1_5b():
-    server = HTTPServer(("127.0.0.1", 0), _ServesModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
+    with serving(_ServesModel) as server:
+        yield server.server_address[1]
 
 
 def test_a_server_left_running_for_another_model_is_not_used_for_the_asked_one(serving_1_5b, monkeypatch):
