@@ -21,6 +21,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,17 +189,18 @@ def unsupported_released(
     """Model sentences that reached the borrower although no passage they cite supports them; the borrower's own
     figures may be restated, as the product's vetter allows ("with a score of about 615, watch for …")."""
     by_number = {c.n: chunk_texts.get((c.doc_id, c.start), "") for c in citations}
-    given = {
-        "allowed_numbers": numbers_in(question),
-        "allowed_periods": figure_periods(question),
-        "allowed_percentages": percentages_in(question),
-    }
+    supported_by = partial(
+        check_support,
+        allowed_numbers=numbers_in(question),
+        allowed_periods=figure_periods(question),
+        allowed_percentages=percentages_in(question),
+    )
     found = []
     for sentence in answer_sentences(answer):
         numbers = [int(n) for group in CITATION.findall(sentence) for n in group.split(",")]
         passages = [by_number[n] for n in numbers if by_number.get(n)] or list(by_number.values())
         is_claim = len(strip_citations(sentence).split()) > 2
-        if is_claim and not any(check_support(sentence, p, **given).supported for p in passages):
+        if is_claim and not any(supported_by(sentence, p).supported for p in passages):
             found.append(sentence.strip())
     return found
 
