@@ -183,9 +183,7 @@ def _file_names(store: IndexStore) -> dict[str, str]:
     return {record.doc_id: record.filename for record in store.documents(None)}
 
 
-def unsupported_released(
-    answer: str, citations, chunk_texts: dict[tuple[str, int], str], question: str = ""
-) -> list[str]:
+def unsupported_released(answer: str, citations, chunk_texts: dict[tuple[str, int], str], question: str) -> list[str]:
     """Model sentences that reached the borrower although no passage they cite supports them; the borrower's own
     figures may be restated, as the product's vetter allows ("with a score of about 615, watch for …")."""
     by_number = {c.n: chunk_texts.get((c.doc_id, c.start), "") for c in citations}
